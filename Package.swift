@@ -1,0 +1,65 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "imagebench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "imagebench", targets: ["imagebench"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // Pure: scenario model and loader, variant expansion, statistics. No I/O but reading scenario files.
+        .target(
+            name: "ImageBenchCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The only module that starts processes.
+        .target(
+            name: "ImageBenchDocker",
+            dependencies: [
+                "ImageBenchCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
+        // The only module that imports CSQLite.
+        .target(name: "ImageBenchStore", dependencies: ["ImageBenchCore", "CSQLite"]),
+        // Pure renderers: model in, String out.
+        .target(name: "ImageBenchReport", dependencies: ["ImageBenchCore"]),
+        .executableTarget(
+            name: "imagebench",
+            dependencies: [
+                "ImageBenchCore", "ImageBenchDocker", "ImageBenchStore", "ImageBenchReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "ImageBenchTestSupport", dependencies: ["ImageBenchCore", "ImageBenchDocker", "ImageBenchStore"]),
+        .testTarget(name: "ImageBenchCoreTests", dependencies: ["ImageBenchCore", "ImageBenchTestSupport"]),
+        .testTarget(
+            name: "ImageBenchDockerTests",
+            dependencies: ["ImageBenchDocker", "ImageBenchStore", "ImageBenchTestSupport"]
+        ),
+        .testTarget(name: "ImageBenchStoreTests", dependencies: ["ImageBenchStore", "ImageBenchTestSupport"]),
+        .testTarget(name: "ImageBenchReportTests", dependencies: ["ImageBenchReport", "ImageBenchTestSupport"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ImageBenchTestSupport", "ImageBenchStore", "ImageBenchDocker"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// How a run ended.
+public enum RunStatus: String, Sendable, Codable {
+    case running, complete, failed, interrupted
+}
+
+/// Where a run happened: only runs with equal environments compare like with like.
+public struct RunEnvironment: Sendable, Codable, Equatable {
+    public var host: String = ""
+    public var cpus: Int = 0
+    public var memoryBytes: Int64 = 0
+    public var kernel: String = ""
+    public var os: String = ""
+    public var dockerPath: String = ""
+    public var dockerClient: String = ""
+    public var dockerServer: String = ""
+    public var storageDriver: String = ""
+    public var cgroupVersion: String = ""
+    /// The builder used when a variant does not choose one.
+    public var defaultBuilder: BuilderKind = .classic
+    public var buildkitAvailable: Bool = false
+    public var imagebenchVersion: String = ""
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case host, cpus, kernel, os
+        case memoryBytes = "memory_bytes"
+        case dockerPath = "docker_path"
+        case dockerClient = "docker_client"
+        case dockerServer = "docker_server"
+        case storageDriver = "storage_driver"
+        case cgroupVersion = "cgroup_version"
+        case defaultBuilder = "default_builder"
+        case buildkitAvailable = "buildkit_available"
+        case imagebenchVersion = "imagebench_version"
+    }
+
+    /// The fields that make two environments differ for timing purposes, as `name: a → b`.
+    public func differences(from other: RunEnvironment) -> [String] {
+        var out: [String] = []
+        func check(_ name: String, _ a: String, _ b: String) { if a != b { out.append("\(name): \(a) → \(b)") } }
+        check("host", other.host, host)
+        check("cpus", String(other.cpus), String(cpus))
+        check("kernel", other.kernel, kernel)
+        check("docker client", other.dockerClient, dockerClient)
+        check("docker server", other.dockerServer, dockerServer)
+        check("storage driver", other.storageDriver, storageDriver)
+        check("builder", other.defaultBuilder.rawValue, defaultBuilder.rawValue)
+        return out
+    }
+}
+
+/// A scenario as it was when a run used it.
+public struct RunScenario: Sendable, Codable, Equatable {
+    public var name: String
+    public var path: String
+    /// SHA-256 over the scenario folder's files (paths and contents).
+    public var contentHash: String
+    public var gitCommit: String?
+    public var gitBranch: String?
+    public var images: [ResolvedImage]
+
+    public init(name: String, path: String, contentHash: String, gitCommit: String? = nil, gitBranch: String? = nil, images: [ResolvedImage] = []) {
+        self.name = name
+        self.path = path
+        self.contentHash = contentHash
+        self.gitCommit = gitCommit
+        self.gitBranch = gitBranch
+        self.images = images
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, path, images
+        case contentHash = "content_hash"
+        case gitCommit = "git_commit"
+        case gitBranch = "git_branch"
+    }
+}
+
+/// One `imagebench run`.
+public struct RunRecord: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var status: RunStatus
+    public var labels: [String: String]
+    public var profile: String?
+    public var environment: RunEnvironment
+    public var scenarios: [RunScenario]
+
+    public init(
+        id: Int64 = 0, startedAt: Date, finishedAt: Date? = nil, status: RunStatus = .running, labels: [String: String] = [:],
+        profile: String? = nil, environment: RunEnvironment, scenarios: [RunScenario] = []
+    ) {
+        self.id = id
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.labels = labels
+        self.profile = profile
+        self.environment = environment
+        self.scenarios = scenarios
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, labels, profile, environment, scenarios
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+    }
+}

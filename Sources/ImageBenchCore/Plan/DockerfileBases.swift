@@ -1,0 +1,87 @@
+import Foundation
+
+/// The external images a Dockerfile builds FROM, so they can be made present before any build is timed.
+public enum DockerfileBases {
+    /// Image references of every `FROM` that is not `scratch` or an earlier stage, with `$VAR` and
+    /// `${VAR}` expanded from the global `ARG` defaults and `buildArgs`.
+    public static func references(dockerfile text: String, buildArgs: [String: String]) -> [String] {
+        var args: [String: String] = [:]
+        var stages: Set<String> = []
+        var result: [String] = []
+        var seenFrom = false
+        for line in logicalLines(text) {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let keyword = words.first?.uppercased() else { continue }
+            if keyword == "ARG", !seenFrom, words.count > 1 {
+                for decl in words.dropFirst() {
+                    let parts = decl.split(separator: "=", maxSplits: 1).map(String.init)
+                    let name = parts[0]
+                    args[name] = buildArgs[name] ?? (parts.count > 1 ? unquote(parts[1]) : nil)
+                }
+            } else if keyword == "FROM" {
+                seenFrom = true
+                let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
+                guard let image = operands.first else { continue }
+                let expanded = expand(image, args.merging(buildArgs) { $1 })
+                if operands.count >= 3, operands[operands.index(after: operands.startIndex)].uppercased() == "AS" {
+                    stages.insert(operands[operands.index(operands.startIndex, offsetBy: 2)].lowercased())
+                }
+                if expanded.lowercased() == "scratch" || stages.contains(expanded.lowercased()) || expanded.isEmpty { continue }
+                if stages.contains(image.lowercased()) { continue }
+                if !result.contains(expanded) { result.append(expanded) }
+            }
+        }
+        return result
+    }
+
+    static func logicalLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("#") && current.isEmpty { continue }
+            if trimmed.hasSuffix("\\") {
+                current += String(trimmed.dropLast()) + " "
+            } else {
+                lines.append((current + trimmed).trimmingCharacters(in: .whitespaces))
+                current = ""
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    static func unquote(_ value: String) -> String {
+        if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f { return String(value.dropFirst().dropLast()) }
+        return value
+    }
+
+    static func expand(_ word: String, _ args: [String: String]) -> String {
+        var out = ""
+        var i = word.startIndex
+        while i < word.endIndex {
+            if word[i] == "$" {
+                let next = word.index(after: i)
+                if next < word.endIndex, word[next] == "{", let close = word[next...].firstIndex(of: "}") {
+                    var name = String(word[word.index(after: next)..<close])
+                    if let colon = name.firstIndex(of: ":") { name = String(name[..<colon]) }
+                    out += args[name] ?? ""
+                    i = word.index(after: close)
+                    continue
+                }
+                var end = next
+                while end < word.endIndex, word[end].isLetter || word[end].isNumber || word[end] == "_" { end = word.index(after: end) }
+                if end > next {
+                    out += args[String(word[next..<end])] ?? ""
+                    i = end
+                    continue
+                }
+            }
+            out.append(word[i])
+            i = word.index(after: i)
+        }
+        return out
+    }
+}

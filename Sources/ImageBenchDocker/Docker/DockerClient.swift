@@ -1,0 +1,110 @@
+import Foundation
+import ImageBenchCore
+
+/// The docker operations a run needs, over any ``CommandExecuting``.
+public struct DockerClient: Sendable {
+    public let commands: DockerCommands
+    public let executor: any CommandExecuting
+
+    public init(docker: String, executor: any CommandExecuting = SubprocessExecutor()) {
+        commands = DockerCommands(docker: docker)
+        self.executor = executor
+    }
+
+    static let engineHint =
+        "start the engine (`dockerd`, or `systemctl start docker`), point DOCKER_HOST at one, or choose another client with --docker or IMAGEBENCH_DOCKER; `scripts/setup` installs and starts Debian's docker.io"
+
+    /// Runs a command; failing to start it is a ``DockerError``.
+    public func run(_ command: Command) async throws -> CommandResult {
+        do {
+            return try await executor.run(command)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw DockerError(
+                .notStarted, command: command.shellLine, outputTail: "\(error)",
+                hint: "install docker or give the client's path with --docker or IMAGEBENCH_DOCKER")
+        }
+    }
+
+    /// Runs a command and turns a failure into a ``DockerError`` carrying the output tail.
+    public func checked(_ command: Command, hint: String = "") async throws -> CommandResult {
+        let result = try await run(command)
+        guard result.succeeded else {
+            throw DockerError(.commandFailed, command: command.shellLine, exitCode: result.exitCode, outputTail: result.tail(), hint: hint)
+        }
+        return result
+    }
+
+    /// Client and server versions, storage driver, builder: everything a run records about the engine.
+    /// Throws ``DockerError/Reason/engineUnavailable`` with the fix when no engine answers.
+    public func probeEnvironment() async throws -> RunEnvironment {
+        var environment = HostProbe.local()
+        environment.dockerPath = commands.docker
+        let version = try await run(commands.version())
+        guard let versions = DockerOutputParser.versions(version.stdout), let server = versions.server, version.succeeded else {
+            throw DockerError(
+                .engineUnavailable, command: commands.version().shellLine, exitCode: version.exitCode,
+                outputTail: version.tail(), hint: Self.engineHint)
+        }
+        environment.dockerClient = versions.client
+        environment.dockerServer = server
+        let info = try await checked(commands.info(), hint: Self.engineHint)
+        DockerOutputParser.applyInfo(info.stdout, to: &environment)
+        environment.buildkitAvailable = try await buildkitAvailable(client: versions.client)
+        environment.defaultBuilder = environment.buildkitAvailable ? .buildkit : .classic
+        return environment
+    }
+
+    /// Clients before 23.0 have BuildKit built in; later ones need the buildx plugin.
+    func buildkitAvailable(client: String) async throws -> Bool {
+        if let major = Int(client.prefix { $0.isNumber }), major < 23 { return true }
+        return try await run(commands.buildxVersion()).succeeded
+    }
+
+    /// True when the image is in the engine's store.
+    public func imageExists(_ image: String) async throws -> Bool {
+        try await run(commands.inspect(image)).succeeded
+    }
+
+    /// Makes a base image present, pulling it if needed, so that pulling is never timed as building.
+    public func ensurePresent(_ image: String) async throws {
+        if try await imageExists(image) { return }
+        let pull = try await run(commands.pull(image))
+        if !pull.succeeded {
+            throw DockerError(
+                .baseImageMissing, command: "docker pull \(image)", exitCode: pull.exitCode, outputTail: pull.tail(),
+                hint: "\(image) is not present and cannot be pulled; pull or build it, substitute it with --image \(image)=OTHER, or use --profile offline after Scenarios/bases/build")
+        }
+    }
+
+    /// Size, layer count and per-layer history of a built image.
+    public func imageFacts(_ image: String, ref: String) async throws -> ImageFacts {
+        let inspect = try await checked(commands.inspect(image))
+        guard let parsed = DockerOutputParser.inspect(inspect.stdout) else {
+            throw DockerError(.unexpectedOutput, command: commands.inspect(image).shellLine, outputTail: String(inspect.stdout.prefix(200)))
+        }
+        let history = try await checked(commands.history(image))
+        return ImageFacts(ref: ref, id: parsed.id, sizeBytes: parsed.size, layers: parsed.layers, history: DockerOutputParser.history(history.stdout))
+    }
+
+    /// Removes every image labelled with this run; returns how many.
+    @discardableResult
+    public func removeRunImages(runID: String) async throws -> Int {
+        let list = try await checked(commands.imagesWithLabel(runID: runID))
+        let ids = Array(Set(list.stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty })).sorted()
+        if ids.isEmpty { return 0 }
+        _ = try await checked(commands.removeImages(ids))
+        return ids.count
+    }
+}
+
+extension DockerClient {
+    /// The builder a variant gets when it does not choose one: BuildKit when the client has it.
+    /// Needs only the client, so it works without an engine.
+    public func defaultBuilder() async throws -> BuilderKind {
+        let version = try await run(commands.version())
+        let client = DockerOutputParser.versions(version.stdout)?.client ?? ""
+        return try await buildkitAvailable(client: client) ? .buildkit : .classic
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import ImageBenchCore
+
+/// Reads what the docker CLI prints. Pure, so tests feed it real captured output.
+public enum DockerOutputParser {
+    /// The build-context size docker reported: the last `Sending build context to Docker daemon  2.048kB`
+    /// (classic builder) or `transferring context: 2.05kB` (BuildKit). Docker rounds to 4 significant digits.
+    public static func contextBytes(_ output: String) -> Int64? {
+        var found: Int64?
+        for raw in output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let line = String(raw)
+            for marker in ["Sending build context to Docker daemon", "transferring context:"] {
+                guard let range = line.range(of: marker, options: .backwards) else { continue }
+                let rest = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                if let token = rest.split(separator: " ").first, let bytes = humanBytes(String(token)) { found = bytes }
+            }
+        }
+        return found
+    }
+
+    /// `2.048kB` → 2048, `1.2MB` → 1200000, `512B` → 512, `1KiB` → 1024 (docker's go-units formats).
+    public static func humanBytes(_ text: String) -> Int64? {
+        let units: [(String, Double)] = [
+            ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("kB", 1e3), ("KB", 1e3), ("MB", 1e6), ("GB", 1e9),
+            ("TB", 1e12), ("B", 1),
+        ]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)) else { return nil }
+            return Int64((value * factor).rounded())
+        }
+        return nil
+    }
+
+    /// `docker version --format '{{json .}}'` → (client, server); server is nil when no engine answered.
+    public static func versions(_ json: String) -> (client: String, server: String?)? {
+        guard let object = jsonObject(json) else { return nil }
+        let client = (object["Client"] as? [String: Any])?["Version"] as? String ?? ""
+        let server = (object["Server"] as? [String: Any])?["Version"] as? String
+        return (client, server)
+    }
+
+    /// Fills the engine fields of `environment` from `docker info --format '{{json .}}'`.
+    public static func applyInfo(_ json: String, to environment: inout RunEnvironment) {
+        guard let object = jsonObject(json) else { return }
+        environment.storageDriver = object["Driver"] as? String ?? ""
+        environment.cgroupVersion = object["CgroupVersion"] as? String ?? ""
+        if let n = object["NCPU"] as? Int { environment.cpus = n }
+        if let m = object["MemTotal"] as? Int64 { environment.memoryBytes = m } else if let m = object["MemTotal"] as? Int { environment.memoryBytes = Int64(m) }
+        if let k = object["KernelVersion"] as? String, !k.isEmpty { environment.kernel = k }
+        if let os = object["OperatingSystem"] as? String, !os.isEmpty { environment.os = os }
+        if let name = object["Name"] as? String, !name.isEmpty { environment.host = name }
+    }
+
+    /// `docker image inspect ID` → id, `.Size` and the `.RootFS.Layers` count.
+    public static func inspect(_ json: String) -> (id: String, size: Int64, layers: Int)? {
+        guard let data = json.data(using: .utf8),
+            let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]], let image = array.first,
+            let id = image["Id"] as? String
+        else { return nil }
+        let size = (image["Size"] as? NSNumber)?.int64Value ?? 0
+        let layers = ((image["RootFS"] as? [String: Any])?["Layers"] as? [Any])?.count ?? 0
+        return (id, size, layers)
+    }
+
+    /// `docker history --no-trunc --human=false --format '{{json .}}' ID` (newest first) → layers oldest first.
+    public static func history(_ output: String) -> [LayerRecord] {
+        let rows = output.split(separator: "\n").compactMap { jsonObject(String($0)) }
+        return rows.reversed().enumerated().map { index, row in
+            let size = Int64(row["Size"] as? String ?? "") ?? (row["Size"] as? NSNumber)?.int64Value ?? 0
+            let id = row["ID"] as? String
+            return LayerRecord(
+                position: index, sizeBytes: size, createdBy: row["CreatedBy"] as? String ?? "",
+                id: id == "<missing>" ? nil : id)
+        }
+    }
+
+    static func jsonObject(_ text: String) -> [String: Any]? {
+        guard let data = text.trimmingCharacters(in: .whitespacesAndNewlines).data(using: .utf8) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    }
+}

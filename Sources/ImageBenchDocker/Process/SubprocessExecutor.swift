@@ -1,0 +1,94 @@
+import Foundation
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
+
+/// Starts real processes with swift-subprocess, in their own session so a timeout or a cancel
+/// stops the whole process group (`docker build` starts children of its own).
+public struct SubprocessExecutor: CommandExecuting {
+    /// Bytes of each stream kept; beyond it the oldest bytes are dropped (the tail is what matters).
+    public var outputLimit: Int
+
+    public init(outputLimit: Int = 16 << 20) {
+        self.outputLimit = outputLimit
+    }
+
+    public func run(_ command: Command) async throws -> CommandResult {
+        var options = PlatformOptions()
+        options.createSession = true
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in command.environment { updates[Environment.Key(stringLiteral: key)] = value }
+        let executable: Executable = command.executable.contains("/") ? .path(FilePath(command.executable)) : .name(command.executable)
+        let limit = outputLimit
+        let timeout = command.timeout
+        let start = ContinuousClock.now
+        let result = try await Subprocess.run(
+            executable,
+            arguments: Arguments(command.arguments),
+            environment: .inherit.updating(updates),
+            platformOptions: options,
+            input: .none,
+            output: .sequence,
+            error: .sequence
+        ) { execution in
+            try await withThrowingTaskGroup(of: StreamResult.self) { group in
+                group.addTask { .stdout(try await Self.collect(execution.standardOutput, limit: limit)) }
+                group.addTask { .stderr(try await Self.collect(execution.standardError, limit: limit)) }
+                if let timeout {
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(timeout))
+                        try? execution.send(signal: .terminate, toProcessGroup: true)
+                        try? await Task.sleep(for: .seconds(5))
+                        try? execution.send(signal: .kill, toProcessGroup: true)
+                        return .timedOut
+                    }
+                }
+                var out: [UInt8] = []
+                var err: [UInt8] = []
+                var timedOut = false
+                var streamsLeft = 2
+                while streamsLeft > 0, let next = try await group.next() {
+                    switch next {
+                    case .stdout(let bytes): out = bytes; streamsLeft -= 1
+                    case .stderr(let bytes): err = bytes; streamsLeft -= 1
+                    case .timedOut: timedOut = true
+                    }
+                }
+                group.cancelAll()
+                return (out, err, timedOut)
+            }
+        }
+        let seconds = Self.seconds(ContinuousClock.now - start)
+        var exitCode: Int32? = nil
+        if case .exited(let code) = result.terminationStatus { exitCode = code }
+        let (out, err, timedOut) = result.closureResult
+        return CommandResult(
+            exitCode: exitCode, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+            seconds: seconds, timedOut: timedOut)
+    }
+
+    private enum StreamResult: Sendable {
+        case stdout([UInt8])
+        case stderr([UInt8])
+        case timedOut
+    }
+
+    private static func collect(_ stream: SubprocessOutputSequence, limit: Int) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await buffer in stream {
+            buffer.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            if bytes.count > limit * 2 { bytes.removeFirst(bytes.count - limit) }
+        }
+        if bytes.count > limit { bytes.removeFirst(bytes.count - limit) }
+        return bytes
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import ImageBenchCore
+
+/// Builds, measures and smoke-tests every variant of a run, recording each result as soon as it exists.
+public struct BenchmarkRunner: Sendable {
+    public let docker: DockerClient
+    public let recorder: any RunRecording
+    public let options: RunOptions
+    public let environment: RunEnvironment
+    public let events: @Sendable (RunEvent) -> Void
+
+    public init(
+        docker: DockerClient, recorder: any RunRecording, options: RunOptions, environment: RunEnvironment,
+        events: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) {
+        self.docker = docker
+        self.recorder = recorder
+        self.options = options
+        self.environment = environment
+        self.events = events
+    }
+
+    /// Runs every job; returns the variant results in order. Images are removed at the end unless
+    /// `keepImages`, also when the run fails.
+    public func run(runID: Int64, jobs: [ScenarioJob]) async throws -> [VariantResult] {
+        let scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-run\(runID)-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
+        let total = jobs.reduce(0) { $0 + $1.variants.count }
+        var results: [VariantResult] = []
+        do {
+            var index = 0
+            for job in jobs {
+                for variant in job.variants {
+                    index += 1
+                    events(.variantStarted(scenario: job.scenario.name, variant: variant.name, index: index, total: total))
+                    let plan = BuildPlan(scenario: job.scenario, variant: variant, images: job.images, defaultBuilder: environment.defaultBuilder)
+                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)")
+                    results.append(result)
+                    events(.variantFinished(result))
+                }
+            }
+        } catch {
+            await cleanUp(runID: runID)
+            throw error
+        }
+        await cleanUp(runID: runID)
+        return results
+    }
+
+    func cleanUp(runID: Int64) async {
+        if !options.keepImages { _ = try? await docker.removeRunImages(runID: String(runID)) }
+    }
+
+    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String) async throws -> VariantResult {
+        let scenario = plan.scenario
+        let variantID = try await recorder.beginVariant(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+        var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+
+        if plan.builder == .buildkit && !environment.buildkitAvailable {
+            result.status = .buildFailed
+            result.problem = "\(plan.variant.name) asks for builder: buildkit, but \(environment.dockerPath) \(environment.dockerClient) has no BuildKit (no buildx plugin); use a client with BuildKit (--docker /usr/bin/docker for Debian's 20.10) or builder: classic"
+            try await recorder.finishVariant(id: variantID, result: result)
+            return result
+        }
+        do {
+            for base in plan.baseImages { try await docker.ensurePresent(base) }
+        } catch let error as DockerError {
+            result.status = .buildFailed
+            result.problem = error.description
+            try await recorder.finishVariant(id: variantID, result: result)
+            return result
+        }
+
+        let context = scratch + "/context"
+        try prepareContext(plan, at: context)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        let runLabel = String(runID)
+        var canonicalImage: String?
+        var firstOutput: String?
+        phases: for phase in options.phases {
+            if phase == .edit && scenario.edit == nil { continue }
+            for repetition in 1...options.repeatCount {
+                events(.buildStarted(phase: phase, repetition: repetition, of: options.repeatCount))
+                if phase == .edit, let edit = scenario.edit { try appendEdit(edit, number: repetition, context: context) }
+                let iidfile = context + ".iid"
+                try? FileManager.default.removeItem(atPath: iidfile)
+                let command = docker.commands.build(
+                    plan, phase: phase, runID: runLabel, contextDirectory: context, iidfile: iidfile, timeout: options.buildTimeout)
+                let started = Date()
+                let outcome = try await docker.run(command)
+                let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && imageID != nil ? .ok : .failed)
+                let record = BuildRecord(
+                    phase: phase, repetition: repetition, startedAt: started, seconds: outcome.seconds, outcome: status,
+                    exitCode: outcome.exitCode, builder: plan.builder, imageID: imageID,
+                    outputTail: status == .ok ? nil : outcome.tail(40))
+                try await recorder.record(build: record, variantID: variantID)
+                result.builds.append(record)
+                events(.buildFinished(record))
+                if firstOutput == nil { firstOutput = outcome.stdout + "\n" + outcome.stderr }
+                if status != .ok {
+                    result.status = .buildFailed
+                    let last = outcome.tail(1)
+                    result.problem = "\(phase) build \(repetition) " + (status == .timeout ? "timed out after \(Int(options.buildTimeout ?? 0)) s" : "failed (exit \(outcome.exitCode.map(String.init) ?? "signal"))") + (last.isEmpty ? "" : ": \(last)")
+                    break phases
+                }
+                if canonicalImage == nil || phase == .cold && repetition == 1 { canonicalImage = imageID }
+            }
+        }
+        result.contextBytes = firstOutput.flatMap(DockerOutputParser.contextBytes)
+
+        if result.status != .buildFailed, let image = canonicalImage {
+            result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel))
+            events(.smokeStarted)
+            let smoke = try await runSmoke(image: image, plan: plan, runID: runLabel, index: variantID)
+            result.smoke = smoke
+            result.status = Self.status(smoke: smoke, expectBroken: plan.variant.expectBroken)
+            if result.status == .broken {
+                result.problem = "smoke test failed: " + Self.smokeFailure(smoke, spec: scenario.smoke)
+            } else if smoke.ok, let stale = plan.variant.expectBroken {
+                result.problem = "\(scenario.file):\(stale.line): expect-broken \(stale.description) is stale: \(plan.variant.name) ran fine; remove the entry"
+            }
+        }
+        try await recorder.finishVariant(id: variantID, result: result)
+        return result
+    }
+
+    /// The variant's status from its smoke test.
+    public static func status(smoke: SmokeResult, expectBroken: AxisSelector?) -> VariantStatus {
+        if smoke.ok { return .ok }
+        return expectBroken == nil ? .broken : .expectedBroken
+    }
+
+    static func smokeFailure(_ smoke: SmokeResult, spec: SmokeSpec) -> String {
+        if smoke.timedOut { return "no exit within \(spec.timeoutSeconds) s" }
+        let last = smoke.output.split(separator: "\n").last.map(String.init) ?? ""
+        if smoke.exitCode != spec.expectExit {
+            return "exit \(smoke.exitCode.map(String.init) ?? "signal"), expected \(spec.expectExit)" + (last.isEmpty ? "" : ": \(last)")
+        }
+        return "output lacks \"\(spec.expectOutput ?? "")\"" + (last.isEmpty ? "" : ": \(last)")
+    }
+
+    func runSmoke(image: String, plan: BuildPlan, runID: String, index: Int64) async throws -> SmokeResult {
+        let spec = plan.scenario.smoke
+        let name = "imagebench-r\(runID)-v\(index)-\(getpid())"
+        let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runID, spec: spec, platform: plan.platform))
+        if outcome.timedOut || outcome.exitCode == nil { _ = try? await docker.run(docker.commands.removeContainer(name)) }
+        let stdout = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        var ok = !outcome.timedOut && outcome.exitCode == spec.expectExit
+        if let expected = spec.expectOutput, !stdout.contains(expected) { ok = false }
+        let output = [stdout, stderr].filter { !$0.isEmpty }.joined(separator: "\n")
+        return SmokeResult(ok: ok, exitCode: outcome.timedOut ? nil : outcome.exitCode, seconds: outcome.seconds, output: String(output.suffix(4000)), timedOut: outcome.timedOut)
+    }
+
+    /// Copies the context to `path` and applies the variant's .dockerignore choice; the user's files stay untouched.
+    func prepareContext(_ plan: BuildPlan, at path: String) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try fm.copyItem(atPath: plan.scenario.context, toPath: path)
+        switch plan.dockerignore {
+        case .none?:
+            try? fm.removeItem(atPath: path + "/.dockerignore")
+        case .file(let file)?:
+            try? fm.removeItem(atPath: path + "/.dockerignore")
+            try fm.copyItem(atPath: file, toPath: path + "/.dockerignore")
+        case nil:
+            break
+        }
+    }
+
+    func appendEdit(_ edit: EditSpec, number: Int, context: String) throws {
+        let path = context + "/" + edit.file
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let end = try handle.seekToEnd()
+        var prefix = ""
+        if end > 0 {
+            try handle.seek(toOffset: end - 1)
+            if handle.readData(ofLength: 1) != Data([0x0A]) { prefix = "\n" }
+            try handle.seekToEnd()
+        }
+        handle.write(Data((prefix + edit.line(number: number) + "\n").utf8))
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Number formats shared by every report. Sizes use SI units: 1 kB = 1,000 B, 1 MB = 10^6 B.
+public enum Units {
+    /// `4.47 MB`, `203 MB`, `1.48 kB`, `512 B`: three significant digits.
+    public static func bytes(_ value: Int64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var v = Double(value)
+        var i = 0
+        while abs(v) >= 999.5 && i < units.count - 1 {
+            v /= 1000
+            i += 1
+        }
+        if i == 0 { return "\(value) B" }
+        let digits = abs(v) >= 99.95 ? 0 : (abs(v) >= 9.995 ? 1 : 2)
+        return String(format: "%.\(digits)f %@", v, units[i])
+    }
+
+    /// `3.71 s`, `0.412 s`, `83.2 s`.
+    public static func seconds(_ value: Double) -> String {
+        let digits = value >= 100 ? 0 : (value >= 10 ? 1 : (value >= 1 ? 2 : 3))
+        return String(format: "%.\(digits)f s", value)
+    }
+
+    /// Seconds without the unit, for ranges: `3.62`.
+    public static func plainSeconds(_ value: Double) -> String {
+        String(seconds(value).dropLast(2))
+    }
+
+    /// `1.00×`, `45.4×`.
+    public static func ratio(_ value: Double) -> String {
+        String(format: value >= 9.995 ? "%.1f×" : "%.2f×", value)
+    }
+
+    /// `2026-11-27 06:40 UTC`.
+    public static func timestamp(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: date) + " UTC"
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import ImageBenchCore
+
+/// `--format json`: runs with their environment, and one result per variant with every repetition.
+public enum JSONReport {
+    struct Document: Encodable {
+        var runs: [RunRecord]
+        var results: [Result]
+    }
+
+    struct Result: Encodable {
+        var runID: Int64
+        var scenario: String
+        var variant: String
+        var axes: [String: String]
+        var status: String
+        var image: ImageFacts?
+        var contextBytes: Int64?
+        var phases: [String: PhaseStats]
+        var smoke: SmokeResult?
+        var problem: String?
+        var builds: [BuildRecord]
+
+        enum CodingKeys: String, CodingKey {
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds
+            case runID = "run_id"
+            case contextBytes = "context_bytes"
+        }
+    }
+
+    /// A phase's statistics, or `{}` when the phase did not run.
+    struct PhaseStats: Encodable {
+        var summary: Summary?
+        func encode(to encoder: any Encoder) throws {
+            if let summary { try summary.encode(to: encoder) } else { _ = encoder.container(keyedBy: NoKeys.self) }
+        }
+    }
+
+    enum NoKeys: CodingKey {}
+
+    public static func render(_ report: RunReport) -> String {
+        let results = report.results.map { r in
+            Result(
+                runID: r.runID, scenario: r.scenario, variant: r.name,
+                axes: Dictionary(r.axes.map { ($0.axis, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes,
+                phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
+                smoke: r.smoke, problem: r.problem, builds: r.builds)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        guard let data = try? encoder.encode(Document(runs: report.runs, results: results)) else { return "{}\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,87 @@
+import ImageBenchCore
+
+/// The terminal comparison table: one section per scenario, one row per variant, sorted by size.
+public enum TableReport {
+    public static func render(_ report: RunReport) -> String {
+        guard !report.results.isEmpty || !report.runs.isEmpty else { return "No runs yet: run `imagebench run SCENARIO` first.\n" }
+        var out = ""
+        for run in report.runs { out += header(run) }
+        for scenario in report.scenarios {
+            out += "\n" + section(scenario, report: report)
+        }
+        let repeats = report.results.flatMap { r in Phase.allCases.map { r.samples($0).count } }.max() ?? 0
+        out += "\nSize: docker image inspect .Size, uncompressed bytes on disk, SI units (1 MB = 10^6 B); vs min: size ÷ smallest working variant.\n"
+        out += "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving.\n"
+        return out
+    }
+
+    static func header(_ run: RunRecord) -> String {
+        let env = run.environment
+        var line = "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt))"
+        line += " · docker \(env.dockerClient) / engine \(env.dockerServer) · \(env.defaultBuilder.rawValue) builder · \(env.storageDriver)"
+        line += " · \(env.host), \(env.cpus) CPUs\n"
+        if !run.labels.isEmpty {
+            line += "Labels: " + run.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        for scenario in run.scenarios where !scenario.images.isEmpty {
+            line += "Images used by \(scenario.name): " + imagesLine(scenario.images) + "\n"
+        }
+        return line
+    }
+
+    /// `builder = imagebench-local/go-builder:bookworm (stands in for golang:1.22-bookworm, profile offline)`.
+    public static func imagesLine(_ images: [ResolvedImage]) -> String {
+        images.map { image in
+            image.used == image.requested
+                ? "\(image.name) = \(image.used)"
+                : "\(image.name) = \(image.used) (stands in for \(image.requested), \(image.source))"
+        }.joined(separator: "; ")
+    }
+
+    static func section(_ scenario: String, report: RunReport) -> String {
+        let rows = report.rows(for: scenario)
+        let smallest = report.smallestWorkingSize(for: scenario)
+        var table = TextTable(
+            headers: ["variant", "status", "size", "vs min", "layers", "context", "cold s", "warm s", "edit s", "smoke"],
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .left])
+        for r in rows {
+            let size = r.image?.sizeBytes
+            table.append([
+                r.name, r.status.rawValue,
+                size.map(Units.bytes) ?? "—",
+                (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
+                r.image.map { String($0.layers) } ?? "—",
+                r.contextBytes.map(Units.bytes) ?? "—",
+                phaseCell(r, .cold), phaseCell(r, .warm), phaseCell(r, .edit),
+                smokeCell(r),
+            ])
+        }
+        var out = "\(scenario)\n" + table.render()
+        let notes = rows.compactMap { r -> String? in
+            if let problem = r.problem { return "  \(r.name): \(problem)" }
+            if r.status == .expectedBroken, let smoke = r.smoke {
+                return "  \(r.name): expected-broken, docker said: \(lastLine(smoke.output))"
+            }
+            return nil
+        }
+        if !notes.isEmpty { out += "Notes:\n" + notes.joined(separator: "\n") + "\n" }
+        return out
+    }
+
+    static func phaseCell(_ r: VariantResult, _ phase: Phase) -> String {
+        guard let s = Summary(r.samples(phase)) else { return "—" }
+        if s.n == 1 { return Units.plainSeconds(s.median) }
+        return "\(Units.plainSeconds(s.median)) (\(Units.plainSeconds(s.min))–\(Units.plainSeconds(s.max)))"
+    }
+
+    static func smokeCell(_ r: VariantResult) -> String {
+        guard let smoke = r.smoke else { return "—" }
+        if smoke.ok { return "pass \(Units.seconds(smoke.seconds))" }
+        if smoke.timedOut { return "fail (timeout)" }
+        return "fail (exit \(smoke.exitCode.map(String.init) ?? "?"))"
+    }
+
+    static func lastLine(_ text: String) -> String {
+        text.split(separator: "\n").last.map(String.init) ?? ""
+    }
+}

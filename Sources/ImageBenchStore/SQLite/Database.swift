@@ -1,0 +1,156 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Not thread-safe: ``ResultStore`` (an actor) owns it.
+final class Database {
+    let path: String
+    private(set) var handle: OpaquePointer?
+
+    /// Opens (creating if needed) the database with WAL and a busy timeout, so a second writer waits.
+    init(path: String, busyTimeoutMilliseconds: Int32 = 60_000) throws(StoreError) {
+        self.path = path
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(db)  // close the handle even when open fails
+            throw StoreError(.cannotOpen, path: path, code: rc, message: "cannot open the database: \(message); check the path given with --db or IMAGEBENCH_DB")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        try execute("PRAGMA foreign_keys = ON")
+        let mode = try scalarText("PRAGMA journal_mode = WAL")
+        if mode?.lowercased() != "wal" {
+            // A database on a filesystem without shared memory stays in its old mode; it still works.
+        }
+        try execute("PRAGMA synchronous = NORMAL")
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ rc: Int32, sql: String?) -> StoreError {
+        let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "unknown error"
+        let reason: StoreError.Reason = rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB ? .corrupt : .sqlite
+        var e = StoreError(reason, path: path, code: rc, message: message, sql: sql)
+        if reason == .corrupt { e.message = "not a valid imagebench database (\(message)); give another file with --db" }
+        return e
+    }
+
+    /// Runs one or more statements that return no rows.
+    func execute(_ sql: String) throws(StoreError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if let errorMessage { sqlite3_free(errorMessage) }
+        if rc != SQLITE_OK { throw error(rc, sql: sql) }
+    }
+
+    func prepare(_ sql: String) throws(StoreError) -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    func scalarText(_ sql: String) throws(StoreError) -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.text(0) : nil
+    }
+
+    func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int64? {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        return try statement.step() ? statement.int(0) : nil
+    }
+
+    var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` in a transaction that commits when it returns and rolls back when it throws.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// A value to bind to a statement parameter.
+enum SQLValue {
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case null
+
+    static func optional(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
+    static func optional(_ value: Int64?) -> SQLValue { value.map { .int($0) } ?? .null }
+}
+
+/// A prepared statement: prepared in `init`, finalized in `deinit`.
+final class Statement {
+    private let database: Database
+    private var handle: OpaquePointer?
+    let sql: String
+
+    private static let transient = unsafeBitCast(Int(-1), to: sqlite3_destructor_type.self)
+
+    init(database: Database, sql: String) throws(StoreError) {
+        self.database = database
+        self.sql = sql
+        let rc = sqlite3_prepare_v2(database.handle, sql, -1, &handle, nil)
+        if rc != SQLITE_OK {
+            sqlite3_finalize(handle)
+            throw database.error(rc, sql: sql)
+        }
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    func bind(_ values: [SQLValue]) throws(StoreError) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .int(let v): rc = sqlite3_bind_int64(handle, index, v)
+            case .double(let v): rc = sqlite3_bind_double(handle, index, v)
+            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, Statement.transient)
+            case .null: rc = sqlite3_bind_null(handle, index)
+            }
+            if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+        }
+    }
+
+    /// Advances to the next row; false when done.
+    @discardableResult
+    func step() throws(StoreError) -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw database.error(rc, sql: sql)
+        }
+    }
+
+    /// Binds, runs to completion and resets.
+    func run(_ values: [SQLValue]) throws(StoreError) {
+        try bind(values)
+        while try step() {}
+        sqlite3_reset(handle)
+    }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    func text(_ column: Int32) -> String {
+        guard let c = sqlite3_column_text(handle, column) else { return "" }
+        return String(cString: c)
+    }
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+}

@@ -1,0 +1,102 @@
+/// The database schema as numbered, append-only migrations. Never edit one that has shipped: add a new one.
+enum Migrations {
+    struct Migration {
+        let version: Int
+        let summary: String
+        let sql: String
+    }
+
+    static let all: [Migration] = [
+        Migration(
+            version: 1, summary: "runs, scenarios, variants and builds",
+            sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY,
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    status TEXT NOT NULL,
+                    profile TEXT,
+                    labels TEXT NOT NULL DEFAULT '{}',
+                    environment TEXT NOT NULL
+                );
+                CREATE TABLE run_scenarios (
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    git_commit TEXT,
+                    git_branch TEXT,
+                    images TEXT NOT NULL DEFAULT '[]',
+                    PRIMARY KEY (run_id, name)
+                );
+                CREATE TABLE variants (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    scenario TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    axes TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    image_ref TEXT,
+                    image_id TEXT,
+                    size_bytes INTEGER,
+                    layers INTEGER,
+                    context_bytes INTEGER,
+                    smoke TEXT,
+                    problem TEXT,
+                    UNIQUE (run_id, scenario, name)
+                );
+                CREATE TABLE builds (
+                    id INTEGER PRIMARY KEY,
+                    variant_id INTEGER NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+                    phase TEXT NOT NULL,
+                    repetition INTEGER NOT NULL,
+                    started_at REAL NOT NULL,
+                    seconds REAL NOT NULL,
+                    outcome TEXT NOT NULL,
+                    exit_code INTEGER,
+                    builder TEXT NOT NULL,
+                    image_id TEXT,
+                    output_tail TEXT
+                );
+                """),
+        Migration(
+            version: 2, summary: "per-layer history and lookup indexes",
+            sql: """
+                CREATE TABLE layers (
+                    variant_id INTEGER NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    size_bytes INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    layer_id TEXT,
+                    PRIMARY KEY (variant_id, position)
+                );
+                CREATE INDEX builds_by_variant ON builds(variant_id, phase, repetition);
+                CREATE INDEX variants_by_run ON variants(run_id);
+                """),
+    ]
+
+    static var latest: Int { all.last!.version }
+
+    /// The version recorded in the database (0 when new).
+    static func currentVersion(_ db: Database) throws(StoreError) -> Int {
+        try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at REAL NOT NULL)")
+        return Int(try db.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0)
+    }
+
+    /// Applies the missing migrations up to `target`, each in its own transaction; refuses a newer database.
+    static func migrate(_ db: Database, upTo target: Int = latest) throws(StoreError) {
+        let current = try currentVersion(db)
+        if current > latest {
+            throw StoreError(
+                .newerSchema, path: db.path,
+                message: "written by a newer imagebench (schema version \(current), this one knows up to \(latest)); upgrade imagebench or give another file with --db")
+        }
+        for migration in all where migration.version > current && migration.version <= target {
+            try db.transaction { () throws(StoreError) in
+                try db.execute(migration.sql)
+                try db.prepare("INSERT INTO schema_migrations (version, summary, applied_at) VALUES (?, ?, julianday('now'))")
+                    .run([.int(Int64(migration.version)), .text(migration.summary)])
+            }
+        }
+    }
+}

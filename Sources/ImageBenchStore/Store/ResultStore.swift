@@ -1,0 +1,200 @@
+import Foundation
+import ImageBenchCore
+
+/// A run as `imagebench runs` lists it.
+public struct RunSummary: Sendable, Equatable {
+    public var run: RunRecord
+    public var variantCount: Int
+}
+
+/// The one SQLite file holding every run. An actor: it alone owns the connection.
+public actor ResultStore: RunRecording {
+    public nonisolated let path: String
+    private let db: Database
+    private let encoder: JSONEncoder
+    private let decoder = JSONDecoder()
+
+    /// Opens or creates the database at `path` and brings its schema up to date.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.cannotOpen, path: path, message: "cannot create the folder \(directory): \(error.localizedDescription)")
+            }
+        }
+        db = try Database(path: path)
+        try Migrations.migrate(db)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        self.encoder = encoder
+    }
+
+    /// For tests of migrations: opens the database, migrating only up to `version`.
+    init(path: String, migratingTo version: Int) throws(StoreError) {
+        self.path = path
+        db = try Database(path: path)
+        try Migrations.migrate(db, upTo: version)
+        encoder = JSONEncoder()
+    }
+
+    public static var schemaVersion: Int { Migrations.latest }
+
+    public func schemaVersionInFile() throws(StoreError) -> Int { try Migrations.currentVersion(db) }
+
+    private func json(_ value: some Encodable) -> String {
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        guard let text, let data = text.data(using: .utf8) else { return nil }
+        return try? decoder.decode(type, from: data)
+    }
+
+    // MARK: Writing
+
+    /// Stores a new run (status `running`) and its scenarios; returns its id.
+    public func createRun(_ run: RunRecord) throws(StoreError) -> Int64 {
+        try db.transaction { () throws(StoreError) -> Int64 in
+            try db.prepare("INSERT INTO runs (started_at, status, profile, labels, environment) VALUES (?, ?, ?, ?, ?)").run([
+                .double(run.startedAt.timeIntervalSince1970), .text(run.status.rawValue), .optional(run.profile),
+                .text(json(run.labels)), .text(json(run.environment)),
+            ])
+            let id = db.lastInsertID
+            let insert = try db.prepare(
+                "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            for s in run.scenarios {
+                try insert.run([.int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch), .text(json(s.images))])
+            }
+            return id
+        }
+    }
+
+    public func finishRun(id: Int64, status: RunStatus, at date: Date = Date()) throws(StoreError) {
+        try db.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?").run([.text(status.rawValue), .double(date.timeIntervalSince1970), .int(id)])
+    }
+
+    public func beginVariant(runID: Int64, scenario: String, axes: [AxisChoice]) throws -> Int64 {
+        try db.prepare("INSERT INTO variants (run_id, scenario, name, axes, status) VALUES (?, ?, ?, ?, ?)").run([
+            .int(runID), .text(scenario), .text(Variant.name(of: axes)), .text(json(axes)), .text(VariantStatus.pending.rawValue),
+        ])
+        return db.lastInsertID
+    }
+
+    public func record(build: BuildRecord, variantID: Int64) throws {
+        try db.prepare(
+            "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).run([
+            .int(variantID), .text(build.phase.rawValue), .int(Int64(build.repetition)), .double(build.startedAt.timeIntervalSince1970),
+            .double(build.seconds), .text(build.outcome.rawValue), .optional(build.exitCode.map(Int64.init)), .text(build.builder.rawValue),
+            .optional(build.imageID), .optional(build.outputTail),
+        ])
+    }
+
+    public func finishVariant(id: Int64, result: VariantResult) throws {
+        try db.transaction { () throws(StoreError) in
+            try db.prepare(
+                "UPDATE variants SET status = ?, image_ref = ?, image_id = ?, size_bytes = ?, layers = ?, context_bytes = ?, smoke = ?, problem = ? WHERE id = ?"
+            ).run([
+                .text(result.status.rawValue), .optional(result.image?.ref), .optional(result.image?.id), .optional(result.image?.sizeBytes),
+                .optional(result.image.map { Int64($0.layers) }), .optional(result.contextBytes), .optional(result.smoke.map { json($0) }),
+                .optional(result.problem), .int(id),
+            ])
+            try db.prepare("DELETE FROM layers WHERE variant_id = ?").run([.int(id)])
+            let insert = try db.prepare("INSERT INTO layers (variant_id, position, size_bytes, created_by, layer_id) VALUES (?, ?, ?, ?, ?)")
+            for layer in result.image?.history ?? [] {
+                try insert.run([.int(id), .int(Int64(layer.position)), .int(layer.sizeBytes), .text(layer.createdBy), .optional(layer.id)])
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The newest run's id, or nil for an empty database.
+    public func latestRunID() throws(StoreError) -> Int64? {
+        try db.scalarInt("SELECT MAX(id) FROM runs")
+    }
+
+    public func run(id: Int64) throws(StoreError) -> RunRecord? {
+        try runs(where: "WHERE id = ?", [.int(id)]).first?.run
+    }
+
+    /// Every run, oldest first, with its variant count.
+    public func runSummaries() throws(StoreError) -> [RunSummary] {
+        try runs(where: "", [])
+    }
+
+    private func runs(where clause: String, _ values: [SQLValue]) throws(StoreError) -> [RunSummary] {
+        let statement = try db.prepare(
+            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id) FROM runs \(clause) ORDER BY id")
+        try statement.bind(values)
+        var result: [RunSummary] = []
+        while try statement.step() {
+            let run = RunRecord(
+                id: statement.int(0), startedAt: Date(timeIntervalSince1970: statement.double(1)),
+                finishedAt: statement.isNull(2) ? nil : Date(timeIntervalSince1970: statement.double(2)),
+                status: RunStatus(rawValue: statement.text(3)) ?? .failed, labels: decode([String: String].self, statement.text(5)) ?? [:],
+                profile: statement.optionalText(4), environment: decode(RunEnvironment.self, statement.text(6)) ?? RunEnvironment())
+            result.append(RunSummary(run: run, variantCount: Int(statement.int(7))))
+        }
+        let scenarios = try db.prepare("SELECT name, path, content_hash, git_commit, git_branch, images FROM run_scenarios WHERE run_id = ? ORDER BY rowid")
+        for i in result.indices {
+            try scenarios.bind([.int(result[i].run.id)])
+            while try scenarios.step() {
+                result[i].run.scenarios.append(
+                    RunScenario(
+                        name: scenarios.text(0), path: scenarios.text(1), contentHash: scenarios.text(2), gitCommit: scenarios.optionalText(3),
+                        gitBranch: scenarios.optionalText(4), images: decode([ResolvedImage].self, scenarios.text(5)) ?? []))
+            }
+        }
+        return result
+    }
+
+    /// Every variant of a run with its builds and layers, in the order they were built.
+    public func results(runID: Int64) throws(StoreError) -> [VariantResult] {
+        let statement = try db.prepare(
+            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem FROM variants WHERE run_id = ? ORDER BY id")
+        try statement.bind([.int(runID)])
+        var rows: [(Int64, VariantResult)] = []
+        while try statement.step() {
+            var result = VariantResult(
+                runID: runID, scenario: statement.text(1), axes: decode([AxisChoice].self, statement.text(2)) ?? [],
+                status: VariantStatus(rawValue: statement.text(3)) ?? .pending, contextBytes: statement.optionalInt(8),
+                smoke: decode(SmokeResult.self, statement.optionalText(9)), problem: statement.optionalText(10))
+            if let id = statement.optionalText(5) {
+                result.image = ImageFacts(
+                    ref: statement.optionalText(4) ?? "", id: id, sizeBytes: statement.optionalInt(6) ?? 0, layers: Int(statement.optionalInt(7) ?? 0))
+            }
+            rows.append((statement.int(0), result))
+        }
+        let builds = try db.prepare(
+            "SELECT phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail FROM builds WHERE variant_id = ? ORDER BY id")
+        let layers = try db.prepare("SELECT position, size_bytes, created_by, layer_id FROM layers WHERE variant_id = ? ORDER BY position")
+        for i in rows.indices {
+            try builds.bind([.int(rows[i].0)])
+            while try builds.step() {
+                rows[i].1.builds.append(
+                    BuildRecord(
+                        phase: Phase(rawValue: builds.text(0)) ?? .cold, repetition: Int(builds.int(1)),
+                        startedAt: Date(timeIntervalSince1970: builds.double(2)), seconds: builds.double(3),
+                        outcome: BuildOutcome(rawValue: builds.text(4)) ?? .failed, exitCode: builds.optionalInt(5).map { Int32($0) },
+                        builder: BuilderKind(rawValue: builds.text(6)) ?? .classic, imageID: builds.optionalText(7), outputTail: builds.optionalText(8)))
+            }
+            if rows[i].1.image != nil {
+                try layers.bind([.int(rows[i].0)])
+                while try layers.step() {
+                    rows[i].1.image?.history.append(
+                        LayerRecord(position: Int(layers.int(0)), sizeBytes: layers.int(1), createdBy: layers.text(2), id: layers.optionalText(3)))
+                }
+            }
+        }
+        return rows.map(\.1)
+    }
+
+    /// Runs SQLite's integrity check; "ok" when the file is sound.
+    public func integrityCheck() throws(StoreError) -> String {
+        try db.scalarText("PRAGMA integrity_check") ?? ""
+    }
+}

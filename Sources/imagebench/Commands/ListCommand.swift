@@ -1,0 +1,46 @@
+import Foundation
+import ArgumentParser
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchReport
+
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Print each variant and the exact docker commands `run` would execute for it.")
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+    @OptionGroup var dockerOptions: DockerOptions
+
+    func run() async throws {
+        let (jobs, _) = try scenarioOptions.load()
+        let docker = dockerOptions.client()
+        let builder = try await docker.defaultBuilder()
+        let commands = docker.commands
+        var out = "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the build wrote to ${CONTEXT}.iid.\n"
+        out += "# Default builder for \(docker.commands.docker): \(builder.rawValue).\n"
+        for job in jobs {
+            let s = job.scenario
+            out += "\n\(s.name): \(job.variants.count) variant\(job.variants.count == 1 ? "" : "s") (\(s.file))\n"
+            if !job.images.isEmpty { out += "images: \(TableReport.imagesLine(job.images))\n" }
+            for variant in job.variants {
+                let plan = BuildPlan(scenario: s, variant: variant, images: job.images, defaultBuilder: builder)
+                out += "\(variant.name)" + (variant.expectBroken != nil ? "  (expect-broken)" : "") + "\n"
+                for base in plan.baseImages { out += "  base: \(base) (pulled before timing if missing)\n" }
+                for phase in Phase.allCases where phase != .edit || s.edit != nil {
+                    if phase == .edit, let edit = s.edit { out += "  edit: append \"\(edit.line(number: 1))\" to ${CONTEXT}/\(edit.file), then:\n" }
+                    let command = commands.build(plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid")
+                    out += "  \(phase.rawValue): \(Self.placeholders(command.shellLine))\n"
+                }
+                let smoke = commands.smoke(image: "__IMAGE__", name: "imagebench-r__RUN__-smoke", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
+                out += "  smoke: \(Self.placeholders(smoke.shellLine))\n"
+            }
+        }
+        print(out, terminator: "")
+    }
+
+    static func placeholders(_ line: String) -> String {
+        line.replacingOccurrences(of: "__RUN__", with: "${RUN}").replacingOccurrences(of: "__CONTEXT__", with: "${CONTEXT}")
+            .replacingOccurrences(of: "__IMAGE__", with: "${IMAGE}")
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchReport
+import ImageBenchStore
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Build every variant (cold, warm, edit), measure it, smoke-test it and store the results.")
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var dockerOptions: DockerOptions
+
+    @Option(name: .customLong("repeat"), help: "Builds per phase (cold, warm and edit each).")
+    var repeatCount = 3
+
+    @Option(name: .long, help: ArgumentHelp("Phases to run, comma-separated: cold, warm, edit.", valueName: "list"))
+    var phases = "cold,warm,edit"
+
+    @Option(name: .long, help: ArgumentHelp("Stop a build after this long (e.g. 10m, 90s) and record it as timeout.", valueName: "duration"))
+    var buildTimeout: String?
+
+    @Flag(name: .long, help: "Keep the built images (they are labelled imagebench.run=ID).")
+    var keepImages = false
+
+    @Option(name: .customLong("label"), help: ArgumentHelp("Label the run, e.g. branch=main. Repeatable.", valueName: "key=value"))
+    var labels: [String] = []
+
+    func validate() throws {
+        guard (1...1000).contains(repeatCount) else { throw ValidationError("--repeat must be between 1 and 1000, e.g. --repeat 3") }
+        _ = try parsedPhases()
+        for label in labels where ScenarioOptions.split(label) == nil {
+            throw ValidationError("--label \"\(label)\" must be key=value, e.g. --label branch=main")
+        }
+        if let buildTimeout, (DurationParser.seconds(buildTimeout) ?? 0) <= 0 {
+            throw ValidationError("--build-timeout \"\(buildTimeout)\" is not a duration; write e.g. 10m or 90s")
+        }
+    }
+
+    func parsedPhases() throws -> [Phase] {
+        let names = phases.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var result: [Phase] = []
+        for name in names {
+            guard let phase = Phase(rawValue: name) else {
+                throw ValidationError("--phases: unknown phase \"\(name)\"; use cold, warm and edit, e.g. --phases cold,warm")
+            }
+            if !result.contains(phase) { result.append(phase) }
+        }
+        if result.isEmpty { throw ValidationError("--phases needs at least one of cold, warm, edit") }
+        return result.sorted()
+    }
+
+    func run() async throws {
+        let (jobs, substitutions) = try scenarioOptions.load()
+        let docker = dockerOptions.client()
+        let environment = try await docker.probeEnvironment()
+        let store = try database.open()
+
+        var scenarios: [RunScenario] = []
+        for job in jobs {
+            let git = await HostProbe.git(directory: job.scenario.directory, executor: docker.executor)
+            scenarios.append(
+                RunScenario(
+                    name: job.scenario.name, path: job.scenario.directory, contentHash: job.scenario.contentHash(),
+                    gitCommit: git.commit, gitBranch: git.branch, images: job.images))
+        }
+        let labelMap = Dictionary(labels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b })
+        let runID = try await store.createRun(
+            RunRecord(startedAt: Date(), labels: labelMap, profile: substitutions.profileName, environment: environment, scenarios: scenarios))
+        if let profile = substitutions.profileName {
+            FileHandle.standardError.write(Data("imagebench: run \(runID) uses profile \(profile): \(jobs.flatMap(\.images).filter { $0.used != $0.requested }.count) images substituted (reports name the images actually used)\n".utf8))
+        }
+
+        let printer = ProgressPrinter()
+        let runner = BenchmarkRunner(
+            docker: docker, recorder: store,
+            options: RunOptions(repeatCount: repeatCount, phases: try parsedPhases(), keepImages: keepImages, buildTimeout: buildTimeout.flatMap(DurationParser.seconds)),
+            environment: environment, events: { printer.handle($0) })
+        let task = Task { try await runner.run(runID: runID, jobs: jobs) }
+        let trap = SignalTrap { _ in task.cancel() }
+        let results: [VariantResult]
+        do {
+            results = try await task.value
+            trap.cancel()
+            printer.finish()
+        } catch {
+            trap.cancel()
+            printer.finish()
+            let interrupted = error is CancellationError || task.isCancelled
+            try await store.finishRun(id: runID, status: interrupted ? .interrupted : .failed)
+            if interrupted {
+                FileHandle.standardError.write(Data("imagebench: run \(runID) interrupted; its finished builds are in \(database.path)\n".utf8))
+                throw ExitStatus.interrupted.exitCode
+            }
+            FileHandle.standardError.write(Data("imagebench: run \(runID) failed; its finished builds are in \(database.path)\n".utf8))
+            throw error
+        }
+        try await store.finishRun(id: runID, status: .complete)
+
+        let report = RunReport(runs: [try await store.run(id: runID)].compactMap { $0 }, results: try await store.results(runID: runID))
+        print(TableReport.render(report), terminator: "")
+        if results.contains(where: { $0.status == .broken || $0.status == .buildFailed || $0.problem != nil }) {
+            throw ExitStatus.unexpectedVariant.exitCode
+        }
+    }
+}

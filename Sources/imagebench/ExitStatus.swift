@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// imagebench's exit statuses, the contract documented in the README. Raised only from commands.
+enum ExitStatus: Int32 {
+    /// Everything behaved as expected.
+    case ok = 0
+    /// An unexpected internal error.
+    case failure = 1
+    /// `compare`: a regression.
+    case regression = 2
+    /// `run`: a build failed or a smoke test failed unexpectedly, or an expect-broken entry is stale.
+    case unexpectedVariant = 3
+    /// `compare`: only improvements.
+    case onlyImprovements = 4
+    /// `compare`/`report`: the requested run does not exist.
+    case runNotFound = 5
+    /// A flag or argument is wrong (argument-parser's usage error).
+    case usage = 64
+    /// A scenario or profile file is invalid.
+    case invalidScenario = 65
+    /// No Docker engine answers, or docker cannot be started.
+    case dockerUnavailable = 69
+    /// A docker command failed outside a build (inspect, history, cleanup).
+    case dockerFailed = 70
+    /// The database cannot be opened, read or written, or is from a newer imagebench.
+    case database = 74
+    /// Interrupted by SIGINT or SIGTERM; finished builds are kept.
+    case interrupted = 130
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}

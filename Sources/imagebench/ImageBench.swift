@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct ImageBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imagebench",
+        abstract: "Build every variant of a container-image scenario, measure size and build time, check each image runs, and compare.",
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ListCommand.self, ReportCommand.self, RunsCommand.self]
+    )
+}
