@@ -46,7 +46,8 @@ let package = Package(
         .testTarget(name: "ImageBenchCoreTests", dependencies: ["ImageBenchCore", "ImageBenchTestSupport"]),
         .testTarget(
             name: "ImageBenchDockerTests",
-            dependencies: ["ImageBenchDocker", "ImageBenchStore", "ImageBenchTestSupport"]
+            dependencies: ["ImageBenchDocker", "ImageBenchStore", "ImageBenchTestSupport"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "ImageBenchStoreTests", dependencies: ["ImageBenchStore", "ImageBenchTestSupport"]),
         .testTarget(name: "ImageBenchReportTests", dependencies: ["ImageBenchReport", "ImageBenchTestSupport"]),

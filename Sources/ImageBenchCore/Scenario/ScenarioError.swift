@@ -1,3 +1,5 @@
+import Foundation
+
 /// A scenario or profile file that cannot be used, with the place and the fix.
 public struct ScenarioError: Error, CustomStringConvertible, Equatable {
     public enum Reason: String, Sendable {
@@ -15,7 +17,8 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
         self.reason = reason
         self.file = file
         self.line = line
-        self.message = message
+        // One line, always: a message that quotes YAML or docker output must not break it.
+        self.message = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
     /// `FILE:LINE: message`, the form compilers and editors understand.

@@ -73,7 +73,7 @@ public struct ScenarioLoader: Sendable {
 
         if let node = top["axes"] {
             let axisPairs = try reader.pairs(node, "axes")
-            if axisPairs.isEmpty { throw reader.error(.emptyMatrix, node, "axes is empty; remove it for a single variant or give each axis at least one value") }
+            if axisPairs.isEmpty { throw reader.error(.emptyMatrix, reader.keyLine(top, "axes"), "axes is empty; remove it for a single variant or give each axis at least one value") }
             for (axisKey, axisNode) in axisPairs {
                 let valuePairs = try reader.pairs(axisNode, "axis \(axisKey.name)")
                 if valuePairs.isEmpty { throw reader.error(.emptyMatrix, axisKey.line, "axis \(axisKey.name) has no values; give it at least one, e.g. \(axisKey.name): { a: {} }") }
@@ -92,10 +92,10 @@ public struct ScenarioLoader: Sendable {
 
         let count = scenario.variants().count
         if count == 0 {
-            throw reader.error(.emptyMatrix, top["exclude"] ?? root, "exclude removes every variant; nothing would be built")
+            throw reader.error(.emptyMatrix, reader.keyLine(top, "exclude"), "exclude removes every variant; nothing would be built")
         }
         if count > Self.variantLimit {
-            throw reader.error(.tooManyVariants, top["axes"] ?? root, "the axes make \(count) variants, more than the limit of \(Self.variantLimit); add exclude entries or split the scenario")
+            throw reader.error(.tooManyVariants, reader.keyLine(top, "axes"), "the axes make \(count) variants, more than the limit of \(Self.variantLimit); add exclude entries or split the scenario")
         }
         return scenario
     }
@@ -158,6 +158,9 @@ struct YAMLReader {
                 .composer(let context, let problem, let mark, _):
                 let where_ = context.map { " \($0.text)" } ?? ""
                 throw error(.invalidYAML, mark.line, "invalid YAML: \(problem)\(where_)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let key = duplicates.first ?? ""
+                throw error(.invalidValue, Self.secondLine(of: key, in: text, from: context.mark.line), "key \"\(key)\" appears twice in one mapping; keep one")
             case .reader(let problem, _, _, _):
                 throw error(.invalidYAML, 0, "invalid YAML: \(problem)")
             default:
@@ -166,6 +169,24 @@ struct YAMLReader {
         } catch {
             throw self.error(.invalidYAML, 0, "invalid YAML: \(error)")
         }
+    }
+
+    /// The line where `key:` appears for the second time at or after `start` (YAML reports only the mapping).
+    static func secondLine(of key: String, in text: String, from start: Int) -> Int {
+        var seen = 0
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where offset + 1 >= start {
+            let trimmed = line.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "{ -"))
+            if trimmed.hasPrefix(key + ":") || trimmed.contains(", \(key):") {
+                seen += 1
+                if seen == 2 { return offset + 1 }
+            }
+        }
+        return start
+    }
+
+    /// The line of `key:` in a mapping (where an error about the whole entry should point).
+    func keyLine(_ map: Node.Mapping, _ key: String) -> Int {
+        map.keys.first { $0.scalar?.string == key }?.mark?.line ?? map.mark?.line ?? 0
     }
 
     func mapping(_ node: Node, _ what: String) throws(ScenarioError) -> Node.Mapping {

@@ -55,9 +55,16 @@ public struct BuildPlan: Sendable, Equatable {
 public struct DockerCommands: Sendable {
     public static let runLabel = "imagebench.run"
     public var docker: String
+    /// Extra labels put on every image and container (`--image-label`), besides `imagebench.run`.
+    public var labels: [String: String]
 
-    public init(docker: String) {
+    public init(docker: String, labels: [String: String] = [:]) {
         self.docker = docker
+        self.labels = labels
+    }
+
+    func labelArguments(runID: String) -> [String] {
+        ["--label", "\(Self.runLabel)=\(runID)"] + labels.sorted { $0.key < $1.key }.flatMap { ["--label", "\($0.key)=\($0.value)"] }
     }
 
     /// `docker build` of a plan from `contextDirectory` (the scratch copy).
@@ -65,7 +72,7 @@ public struct DockerCommands: Sendable {
         var args = ["build"]
         if phase == .cold { args.append("--no-cache") }
         if plan.builder == .buildkit { args.append("--progress=plain") }
-        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID), "--label", "\(Self.runLabel)=\(runID)"]
+        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID)] + labelArguments(runID: runID)
         let dockerfile = plan.dockerfileInsideContext ? contextDirectory + "/" + plan.dockerfile : plan.dockerfile
         args += ["--file", dockerfile]
         if let target = plan.target { args += ["--target", target] }
@@ -77,7 +84,7 @@ public struct DockerCommands: Sendable {
 
     /// `docker run --rm` of a built image for its smoke test.
     public func smoke(image: String, name: String, runID: String, spec: SmokeSpec, platform: String?) -> Command {
-        var args = ["run", "--rm", "--name", name, "--label", "\(Self.runLabel)=\(runID)"]
+        var args = ["run", "--rm", "--name", name] + labelArguments(runID: runID)
         if let platform { args += ["--platform", platform] }
         args.append(image)
         args += spec.args

@@ -6,8 +6,8 @@ public struct DockerClient: Sendable {
     public let commands: DockerCommands
     public let executor: any CommandExecuting
 
-    public init(docker: String, executor: any CommandExecuting = SubprocessExecutor()) {
-        commands = DockerCommands(docker: docker)
+    public init(docker: String, labels: [String: String] = [:], executor: any CommandExecuting = SubprocessExecutor()) {
+        commands = DockerCommands(docker: docker, labels: labels)
         self.executor = executor
     }
 

@@ -7,15 +7,22 @@ public enum DockerOutputParser {
     /// (classic builder) or `transferring context: 2.05kB` (BuildKit). Docker rounds to 4 significant digits.
     public static func contextBytes(_ output: String) -> Int64? {
         var found: Int64?
+        var contextStep: Substring?  // BuildKit: the `#N` of `[internal] load build context`
         for raw in output.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            let line = String(raw)
-            for marker in ["Sending build context to Docker daemon", "transferring context:"] {
-                guard let range = line.range(of: marker, options: .backwards) else { continue }
-                let rest = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                if let token = rest.split(separator: " ").first, let bytes = humanBytes(String(token)) { found = bytes }
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            let step = line.hasPrefix("#") ? line.split(separator: " ").first : nil
+            if line.hasSuffix("[internal] load build context") { contextStep = step }
+            if let range = line.range(of: "Sending build context to Docker daemon") {
+                found = lastSize(line[range.upperBound...]) ?? found
+            } else if let range = line.range(of: "transferring context:"), step == nil || step == contextStep {
+                found = lastSize(line[range.upperBound...]) ?? found
             }
         }
         return found
+    }
+
+    private static func lastSize(_ rest: Substring) -> Int64? {
+        rest.split(separator: " ").first.flatMap { humanBytes(String($0)) }
     }
 
     /// `2.048kB` → 2048, `1.2MB` → 1200000, `512B` → 512, `1KiB` → 1024 (docker's go-units formats).

@@ -23,7 +23,7 @@ public struct BenchmarkRunner: Sendable {
     /// Runs every job; returns the variant results in order. Images are removed at the end unless
     /// `keepImages`, also when the run fails.
     public func run(runID: Int64, jobs: [ScenarioJob]) async throws -> [VariantResult] {
-        let scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-run\(runID)-\(getpid())").path
+        let scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-run\(runID)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
         let total = jobs.reduce(0) { $0 + $1.variants.count }
@@ -48,8 +48,11 @@ public struct BenchmarkRunner: Sendable {
         return results
     }
 
+    /// Removes the run's images; runs detached so it completes even when the run was cancelled.
     func cleanUp(runID: Int64) async {
-        if !options.keepImages { _ = try? await docker.removeRunImages(runID: String(runID)) }
+        guard !options.keepImages else { return }
+        let docker = self.docker
+        _ = await Task.detached { try? await docker.removeRunImages(runID: String(runID)) }.value
     }
 
     func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String) async throws -> VariantResult {
@@ -144,9 +147,14 @@ public struct BenchmarkRunner: Sendable {
 
     func runSmoke(image: String, plan: BuildPlan, runID: String, index: Int64) async throws -> SmokeResult {
         let spec = plan.scenario.smoke
-        let name = "imagebench-r\(runID)-v\(index)-\(getpid())"
+        let name = "imagebench-r\(runID)-v\(index)"
         let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runID, spec: spec, platform: plan.platform))
-        if outcome.timedOut || outcome.exitCode == nil { _ = try? await docker.run(docker.commands.removeContainer(name)) }
+        if outcome.timedOut || outcome.exitCode == nil || Task.isCancelled {
+            // The client is gone but the container may still run: remove it, even when cancelled.
+            let docker = self.docker
+            _ = await Task.detached { try? await docker.run(docker.commands.removeContainer(name)) }.value
+        }
+        try Task.checkCancellation()
         let stdout = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let stderr = outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
         var ok = !outcome.timedOut && outcome.exitCode == spec.expectExit

@@ -24,18 +24,19 @@ public enum TableReport {
             line += "Labels: " + run.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
         }
         for scenario in run.scenarios where !scenario.images.isEmpty {
-            line += "Images used by \(scenario.name): " + imagesLine(scenario.images) + "\n"
+            line += "Images used by \(scenario.name):\n" + imageLines(scenario.images)
         }
         return line
     }
 
-    /// `builder = imagebench-local/go-builder:bookworm (stands in for golang:1.22-bookworm, profile offline)`.
-    public static func imagesLine(_ images: [ResolvedImage]) -> String {
-        images.map { image in
-            image.used == image.requested
-                ? "\(image.name) = \(image.used)"
-                : "\(image.name) = \(image.used) (stands in for \(image.requested), \(image.source))"
-        }.joined(separator: "; ")
+    /// One indented line per image: `  builder  imagebench-local/go-builder:bookworm (stands in for golang:1.22-bookworm, profile offline)`.
+    public static func imageLines(_ images: [ResolvedImage]) -> String {
+        let width = images.map(\.name.count).max() ?? 0
+        return images.map { image in
+            let name = image.name + String(repeating: " ", count: width - image.name.count)
+            let note = image.used == image.requested ? "" : " (stands in for \(image.requested), \(image.source))"
+            return "  \(name)  \(image.used)\(note)\n"
+        }.joined()
     }
 
     static func section(_ scenario: String, report: RunReport) -> String {

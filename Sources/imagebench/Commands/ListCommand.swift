@@ -17,12 +17,12 @@ struct ListCommand: AsyncParsableCommand {
         let docker = dockerOptions.client()
         let builder = try await docker.defaultBuilder()
         let commands = docker.commands
-        var out = "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the build wrote to ${CONTEXT}.iid.\n"
+        var out = "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id.\n"
         out += "# Default builder for \(docker.commands.docker): \(builder.rawValue).\n"
         for job in jobs {
             let s = job.scenario
             out += "\n\(s.name): \(job.variants.count) variant\(job.variants.count == 1 ? "" : "s") (\(s.file))\n"
-            if !job.images.isEmpty { out += "images: \(TableReport.imagesLine(job.images))\n" }
+            if !job.images.isEmpty { out += "images:\n" + TableReport.imageLines(job.images) }
             for variant in job.variants {
                 let plan = BuildPlan(scenario: s, variant: variant, images: job.images, defaultBuilder: builder)
                 out += "\(variant.name)" + (variant.expectBroken != nil ? "  (expect-broken)" : "") + "\n"
@@ -32,7 +32,7 @@ struct ListCommand: AsyncParsableCommand {
                     let command = commands.build(plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid")
                     out += "  \(phase.rawValue): \(Self.placeholders(command.shellLine))\n"
                 }
-                let smoke = commands.smoke(image: "__IMAGE__", name: "imagebench-r__RUN__-smoke", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
+                let smoke = commands.smoke(image: "__IMAGE__", name: "imagebench-r__RUN__-v__VARIANT__", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
                 out += "  smoke: \(Self.placeholders(smoke.shellLine))\n"
             }
         }
@@ -41,6 +41,6 @@ struct ListCommand: AsyncParsableCommand {
 
     static func placeholders(_ line: String) -> String {
         line.replacingOccurrences(of: "__RUN__", with: "${RUN}").replacingOccurrences(of: "__CONTEXT__", with: "${CONTEXT}")
-            .replacingOccurrences(of: "__IMAGE__", with: "${IMAGE}")
+            .replacingOccurrences(of: "__IMAGE__", with: "${IMAGE}").replacingOccurrences(of: "__VARIANT__", with: "${VARIANT}")
     }
 }

@@ -29,9 +29,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("label"), help: ArgumentHelp("Label the run, e.g. branch=main. Repeatable.", valueName: "key=value"))
     var labels: [String] = []
 
+    @Option(name: .customLong("image-label"), help: ArgumentHelp("Add a docker label to every image and container the run makes. Repeatable.", valueName: "key=value"))
+    var imageLabels: [String] = []
+
     func validate() throws {
         guard (1...1000).contains(repeatCount) else { throw ValidationError("--repeat must be between 1 and 1000, e.g. --repeat 3") }
         _ = try parsedPhases()
+        for label in imageLabels where ScenarioOptions.split(label) == nil {
+            throw ValidationError("--image-label \"\(label)\" must be key=value, e.g. --image-label team=platform")
+        }
         for label in labels where ScenarioOptions.split(label) == nil {
             throw ValidationError("--label \"\(label)\" must be key=value, e.g. --label branch=main")
         }
@@ -55,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (jobs, substitutions) = try scenarioOptions.load()
-        let docker = dockerOptions.client()
+        let docker = dockerOptions.client(labels: Dictionary(imageLabels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b }))
         let environment = try await docker.probeEnvironment()
         let store = try database.open()
 

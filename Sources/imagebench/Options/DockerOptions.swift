@@ -17,5 +17,5 @@ struct DockerOptions: ParsableArguments {
         if let docker, docker.isEmpty { throw ValidationError("--docker needs the path of a docker client, e.g. --docker /usr/bin/docker") }
     }
 
-    func client() -> DockerClient { DockerClient(docker: executable) }
+    func client(labels: [String: String] = [:]) -> DockerClient { DockerClient(docker: executable, labels: labels) }
 }

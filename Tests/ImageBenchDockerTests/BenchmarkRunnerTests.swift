@@ -1,0 +1,140 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchTestSupport
+import Testing
+
+/// The runner's decisions, with a scripted docker: no engine needed.
+@Suite("Runner logic")
+struct BenchmarkRunnerTests {
+    actor Recorder: RunRecording {
+        var builds: [(Int64, BuildRecord)] = []
+        var finished: [Int64: VariantResult] = [:]
+        var next: Int64 = 0
+        func beginVariant(runID: Int64, scenario: String, axes: [AxisChoice]) -> Int64 {
+            next += 1
+            return next
+        }
+        func record(build: BuildRecord, variantID: Int64) { builds.append((variantID, build)) }
+        func finishVariant(id: Int64, result: VariantResult) { finished[id] = result }
+    }
+
+    static let inspect = #"[{"Id":"sha256:aaa","Size":4470000,"RootFS":{"Layers":["sha256:l1"]}}]"#
+
+    func scenario(in dir: String) throws -> Scenario {
+        try writeFiles(
+            [
+                "scenario.yaml": """
+                axes:
+                  runtime:
+                    good: { build-args: { R: good } }
+                    bad: { build-args: { R: bad } }
+                    broken: { build-args: { R: broken } }
+                    stale: { build-args: { R: stale } }
+                expect-broken:
+                  - { runtime: broken }
+                  - { runtime: stale }
+                smoke: { args: [selftest], expect-output: ok }
+                edit: main.go
+                """,
+                "Dockerfile": "FROM scratch\n", "main.go": "package main",
+            ], under: dir)
+        return try ScenarioLoader().load(path: dir)
+    }
+
+    func fakeDocker() async -> FakeExecutor {
+        let fake = FakeExecutor()
+        await fake.on(["build"], containing: "R=bad") { _ in CommandResult(exitCode: 1, stderr: "step 3\nCOPY failed: no such file", seconds: 0.5) }
+        await fake.on(["build"]) { c in
+            // The image id names the variant, so the smoke rule below can tell the broken one apart.
+            FakeExecutor.writeIID(c, c.arguments.contains("R=broken") ? "sha256:broken" : "sha256:aaa")
+            return CommandResult(exitCode: 0, stdout: "Sending build context to Docker daemon  1.48kB\n", seconds: c.arguments.contains("--no-cache") ? 3 : 0.2)
+        }
+        await fake.on(["image", "inspect"]) { _ in CommandResult(exitCode: 0, stdout: Self.inspect) }
+        await fake.on(["run"], containing: "broken") { _ in CommandResult(exitCode: 1, stderr: "exec /app: no such file or directory") }
+        await fake.on(["run"]) { _ in CommandResult(exitCode: 0, stdout: "ok true\n", seconds: 0.3) }
+        return fake
+    }
+
+    @Test("every build is recorded; a failed build does not stop the other variants")
+    func statuses() async throws {
+        try await withTemporaryDirectory { dir in
+            let scenario = try scenario(in: dir)
+            let fake = await fakeDocker()
+            let recorder = Recorder()
+            var environment = Sample.environment()
+            environment.dockerPath = "docker"
+            let runner = BenchmarkRunner(
+                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder,
+                options: RunOptions(repeatCount: 2), environment: environment)
+            let results = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: scenario.variants(), images: [])])
+            #expect(results.map(\.name) == ["runtime=good", "runtime=bad", "runtime=broken", "runtime=stale"])
+            #expect(results.map(\.status) == [.ok, .buildFailed, .expectedBroken, .ok])
+
+            let good = results[0]
+            #expect(good.samples(.cold) == [3, 3])
+            #expect(good.samples(.warm) == [0.2, 0.2])
+            #expect(good.samples(.edit) == [0.2, 0.2])
+            let folder = (dir as NSString).lastPathComponent.lowercased()
+            let expected = ImageFacts(ref: "imagebench/\(folder):r1-runtime-good", id: "sha256:aaa", sizeBytes: 4_470_000, layers: 1)
+            #expect(good.image == expected)
+            #expect(good.contextBytes == 1480)
+            #expect(good.smoke == SmokeResult(ok: true, exitCode: 0, seconds: 0.3, output: "ok true"))
+            #expect(good.problem == nil)
+
+            let bad = results[1]
+            #expect(bad.builds.count == 1)
+            #expect(bad.builds[0].outcome == .failed)
+            #expect(bad.builds[0].outputTail == "step 3\nCOPY failed: no such file")
+            #expect(bad.problem == "cold build 1 failed (exit 1): COPY failed: no such file")
+
+            #expect(results[2].smoke?.output == "exec /app: no such file or directory")
+            #expect(results[3].problem?.contains("scenario.yaml:9: expect-broken { runtime: stale } is stale") == true)
+
+            let recorded = await recorder.builds
+            let expectedBuilds = 19  // 3 phases x 2 repetitions for good, broken and stale; 1 failed cold build for bad
+            #expect(recorded.count == expectedBuilds)
+            #expect(await recorder.finished.count == 4)
+            // The user's files are never changed by the edit phase.
+            #expect(try String(contentsOfFile: dir + "/main.go", encoding: .utf8) == "package main")
+        }
+    }
+
+    @Test("the edit phase appends a different comment before each build, in the scratch copy")
+    func editAppends() async throws {
+        try await withTemporaryDirectory { dir in
+            let scenario = try scenario(in: dir)
+            let fake = FakeExecutor()
+            await fake.on(["build"]) { c in
+                FakeExecutor.writeIID(c, "sha256:aaa")
+                let context = c.arguments.last!
+                let text = (try? String(contentsOfFile: context + "/main.go", encoding: .utf8)) ?? ""
+                return CommandResult(exitCode: 0, stdout: text, seconds: 1)
+            }
+            await fake.on(["image", "inspect"]) { _ in CommandResult(exitCode: 0, stdout: Self.inspect) }
+            await fake.on(["run"]) { _ in CommandResult(exitCode: 0, stdout: "ok") }
+            let runner = BenchmarkRunner(
+                docker: DockerClient(docker: "docker", executor: fake), recorder: Recorder(),
+                options: RunOptions(repeatCount: 2, phases: [.edit]), environment: Sample.environment())
+            _ = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: [scenario.variants()[0]], images: [])])
+            let builds = await fake.calls.filter { $0.arguments.first == "build" }
+            #expect(builds.count == 2)
+            #expect(!builds[0].arguments.contains("--no-cache"))
+        }
+    }
+
+    @Test("a variant asking for BuildKit from a client without it fails with the fix, others go on")
+    func buildkitMissing() async throws {
+        try await withTemporaryDirectory { dir in
+            try writeFiles(["scenario.yaml": "axes:\n  b:\n    bk: { builder: buildkit }\n    classic: { builder: classic }\n", "Dockerfile": "FROM scratch\n"], under: dir)
+            let scenario = try ScenarioLoader().load(path: dir)
+            let fake = await fakeDocker()
+            let runner = BenchmarkRunner(
+                docker: DockerClient(docker: "docker", executor: fake), recorder: Recorder(),
+                options: RunOptions(repeatCount: 1, phases: [.cold]), environment: Sample.environment())
+            let results = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: scenario.variants(), images: [])])
+            #expect(results.map(\.status) == [.buildFailed, .ok])
+            #expect(results[0].problem?.contains("has no BuildKit") == true)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchTestSupport
+import Testing
+
+@Suite("docker argument lists")
+struct DockerCommandsTests {
+    static func plan(builder: BuilderKind = .classic, dockerfile: String? = nil, value: String = "0") -> BuildPlan {
+        var scenario = Scenario(name: "Go_HTTP", file: "/s/scenario.yaml", directory: "/s", context: "/s/app")
+        scenario.images = [NamedImage(name: "alpine", reference: "alpine:3.20")]
+        scenario.buildArgs = [BuildArg(key: "RUNTIME", value: "${images.alpine}")]
+        var settings = BuildSettings()
+        settings.buildArgs = [BuildArg(key: "CGO_ENABLED", value: value)]
+        settings.target = "final"
+        settings.platform = "linux/amd64"
+        settings.dockerfile = dockerfile
+        scenario.axes = [Axis(name: "linking", values: [AxisValue(name: "static", settings: settings)])]
+        let images = [ResolvedImage(name: "alpine", requested: "alpine:3.20", used: "imagebench-local/musl-busybox:1", source: "profile offline")]
+        return BuildPlan(scenario: scenario, variant: scenario.variants()[0], images: images, defaultBuilder: builder)
+    }
+
+    @Test("cold classic build: --no-cache, labels, substituted image, DOCKER_BUILDKIT=0")
+    func coldClassic() {
+        let commands = DockerCommands(docker: "/usr/bin/docker", labels: ["team": "platform"])
+        let c = commands.build(Self.plan(), phase: .cold, runID: "7", contextDirectory: "/tmp/x/context", iidfile: "/tmp/x/context.iid")
+        #expect(c.executable == "/usr/bin/docker")
+        #expect(c.arguments == [
+            "build", "--no-cache", "--iidfile", "/tmp/x/context.iid", "--tag", "imagebench/go_http:r7-linking-static",
+            "--label", "imagebench.run=7", "--label", "team=platform", "--file", "/tmp/x/context/Dockerfile",
+            "--target", "final", "--platform", "linux/amd64",
+            "--build-arg", "RUNTIME=imagebench-local/musl-busybox:1", "--build-arg", "CGO_ENABLED=0", "/tmp/x/context",
+        ])
+        #expect(c.environment == ["DOCKER_BUILDKIT": "0"])
+    }
+
+    @Test("warm BuildKit build: cache allowed, plain progress, DOCKER_BUILDKIT=1")
+    func warmBuildKit() {
+        let c = DockerCommands(docker: "docker").build(Self.plan(builder: .buildkit), phase: .warm, runID: "7", contextDirectory: "/c", iidfile: "/c.iid")
+        #expect(!c.arguments.contains("--no-cache"))
+        #expect(c.arguments[1] == "--progress=plain")
+        #expect(c.environment == ["DOCKER_BUILDKIT": "1"])
+    }
+
+    @Test("a Dockerfile outside the context is passed by its absolute path")
+    func outsideDockerfile() {
+        let plan = Self.plan(dockerfile: "../Dockerfile.alt")
+        #expect(!plan.dockerfileInsideContext)
+        #expect(plan.dockerfile == "/s/Dockerfile.alt")
+        let c = DockerCommands(docker: "docker").build(plan, phase: .warm, runID: "1", contextDirectory: "/c", iidfile: "/c.iid")
+        #expect(c.arguments.contains("/s/Dockerfile.alt"))
+    }
+
+    @Test("a value with shell metacharacters stays one argument")
+    func metacharacters() {
+        let hostile = "a; touch /tmp/pwned $(id)"
+        let c = DockerCommands(docker: "docker").build(Self.plan(value: hostile), phase: .cold, runID: "1", contextDirectory: "/c", iidfile: "/c.iid")
+        #expect(c.arguments.contains("CGO_ENABLED=\(hostile)"))
+        #expect(c.shellLine.contains("'CGO_ENABLED=a; touch /tmp/pwned $(id)'"))
+    }
+
+    @Test("smoke run: --rm, name, labels, the image, then the scenario's args")
+    func smoke() {
+        let c = DockerCommands(docker: "docker").smoke(
+            image: "sha256:abc", name: "imagebench-r1-v2", runID: "1", spec: SmokeSpec(args: ["selftest", "-v"], timeoutSeconds: 5), platform: nil)
+        #expect(c.arguments == ["run", "--rm", "--name", "imagebench-r1-v2", "--label", "imagebench.run=1", "sha256:abc", "selftest", "-v"])
+        #expect(c.timeout == 5)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchDocker
+import Testing
+
+/// Real output captured from docker 28.2 (classic) and 20.10 (BuildKit) clients on a 20.10 engine.
+@Suite("Parsing real docker output")
+struct DockerOutputParserTests {
+    static func fixture(_ name: String) throws -> String {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    @Test("classic builder: Sending build context to Docker daemon")
+    func classicContext() throws {
+        #expect(DockerOutputParser.contextBytes(try Self.fixture("classic-build.txt")) == 5632)
+    }
+
+    @Test("BuildKit: the load-build-context step, not the .dockerignore step")
+    func buildkitContext() throws {
+        #expect(DockerOutputParser.contextBytes(try Self.fixture("buildkit-build.txt")) == 3030)
+        #expect(DockerOutputParser.contextBytes("no context here") == nil)
+    }
+
+    @Test("docker's human sizes", arguments: [
+        ("512B", 512), ("2.048kB", 2048), ("1.2MB", 1_200_000), ("3GB", 3_000_000_000), ("1KiB", 1024), ("2MiB", 2_097_152),
+    ] as [(String, Int64)])
+    func humanBytes(_ text: String, _ bytes: Int64) {
+        #expect(DockerOutputParser.humanBytes(text) == bytes)
+    }
+
+    @Test("image inspect: id, .Size and .RootFS.Layers")
+    func inspect() throws {
+        let parsed = try #require(DockerOutputParser.inspect(try Self.fixture("inspect.json")))
+        #expect(parsed.id == "sha256:c19c5aba37f1a373693c8f86efb37f82b88dafef5d7db2abb98dba4380191643")
+        #expect(parsed.layers == 3)
+        #expect(parsed.size > 3000)
+        #expect(DockerOutputParser.inspect("[]") == nil)
+    }
+
+    @Test("history: bytes per instruction, oldest first, <missing> ids dropped")
+    func history() throws {
+        let layers = DockerOutputParser.history(try Self.fixture("history.jsonl"))
+        #expect(layers.count >= 3)
+        #expect(layers.map(\.position) == Array(0..<layers.count))
+        let last = try #require(layers.last)
+        #expect(last.createdBy == "/bin/sh -c echo hi > /b.txt")
+        #expect(last.sizeBytes == 3)
+        #expect(layers[layers.count - 2].sizeBytes == 3000)
+        #expect(layers.allSatisfy { $0.id != "<missing>" })
+    }
+
+    @Test("version: client and server; no server when no engine answers")
+    func versions() throws {
+        let both = try #require(DockerOutputParser.versions(try Self.fixture("version.json")))
+        #expect(both.client == "28.2.2")
+        #expect(both.server == "20.10.24+dfsg1")
+        let clientOnly = try #require(DockerOutputParser.versions(try Self.fixture("version-no-engine.json")))
+        #expect(clientOnly.client == "28.2.2")
+        #expect(clientOnly.server == nil)
+    }
+}
