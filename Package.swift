@@ -50,7 +50,11 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ImageBenchStoreTests", dependencies: ["ImageBenchStore", "ImageBenchTestSupport"]),
-        .testTarget(name: "ImageBenchReportTests", dependencies: ["ImageBenchReport", "ImageBenchTestSupport"]),
+        .testTarget(
+            name: "ImageBenchReportTests",
+            dependencies: ["ImageBenchReport", "ImageBenchTestSupport"],
+            exclude: ["__Snapshots__"]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ImageBenchTestSupport", "ImageBenchStore", "ImageBenchDocker"]

@@ -103,8 +103,10 @@ public struct DockerCommands: Sendable {
     public func pull(_ image: String) -> Command { Command(docker, ["pull", "--quiet", image], timeout: 900) }
     public func removeContainer(_ name: String) -> Command { Command(docker, ["rm", "--force", name], timeout: 60) }
 
+    /// Images carrying the run label and every extra label (so runs of two databases on one engine stay apart).
     public func imagesWithLabel(runID: String) -> Command {
-        Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.runLabel)=\(runID)"], timeout: 60)
+        let filters = labelArguments(runID: runID).enumerated().filter { $0.offset % 2 == 1 }.flatMap { ["--filter", "label=\($0.element)"] }
+        return Command(docker, ["image", "ls", "--quiet", "--no-trunc"] + filters, timeout: 60)
     }
 
     public func removeImages(_ ids: [String]) -> Command { Command(docker, ["image", "rm", "--force"] + ids, timeout: 300) }

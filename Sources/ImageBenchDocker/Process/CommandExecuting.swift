@@ -8,12 +8,17 @@ public struct Command: Sendable, Equatable {
     public var environment: [String: String]
     /// Seconds after which the process group is stopped (SIGTERM, then SIGKILL 5 s later).
     public var timeout: Double?
+    /// The folder to start in; `nil` for the current one.
+    public var workingDirectory: String?
 
-    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil) {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil, workingDirectory: String? = nil
+    ) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.timeout = timeout
+        self.workingDirectory = workingDirectory
     }
 
     /// The command as a person would type it, each argument quoted for a POSIX shell when needed.

@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+import Synchronization
 
 #if canImport(System)
     import System
@@ -27,10 +28,12 @@ public struct SubprocessExecutor: CommandExecuting {
         let limit = outputLimit
         let timeout = command.timeout
         let start = ContinuousClock.now
+        let fired = TimeoutFlag()
         let result = try await Subprocess.run(
             executable,
             arguments: Arguments(command.arguments),
             environment: .inherit.updating(updates),
+            workingDirectory: command.workingDirectory.map { FilePath($0) },
             platformOptions: options,
             input: .none,
             output: .sequence,
@@ -42,6 +45,7 @@ public struct SubprocessExecutor: CommandExecuting {
                 if let timeout {
                     group.addTask {
                         try await Task.sleep(for: .seconds(timeout))
+                        fired.set()
                         try? execution.send(signal: .terminate, toProcessGroup: true)
                         try? await Task.sleep(for: .seconds(5))
                         try? execution.send(signal: .kill, toProcessGroup: true)
@@ -50,26 +54,33 @@ public struct SubprocessExecutor: CommandExecuting {
                 }
                 var out: [UInt8] = []
                 var err: [UInt8] = []
-                var timedOut = false
                 var streamsLeft = 2
                 while streamsLeft > 0, let next = try await group.next() {
                     switch next {
                     case .stdout(let bytes): out = bytes; streamsLeft -= 1
                     case .stderr(let bytes): err = bytes; streamsLeft -= 1
-                    case .timedOut: timedOut = true
+                    case .timedOut: break
                     }
                 }
                 group.cancelAll()
-                return (out, err, timedOut)
+                return (out, err)
             }
         }
         let seconds = Self.seconds(ContinuousClock.now - start)
         var exitCode: Int32? = nil
         if case .exited(let code) = result.terminationStatus { exitCode = code }
-        let (out, err, timedOut) = result.closureResult
+        let (out, err) = result.closureResult
+        let timedOut = fired.isSet
         return CommandResult(
             exitCode: exitCode, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
             seconds: seconds, timedOut: timedOut)
+    }
+
+    /// Set by the timer before it signals, so the result says "timeout" even when the streams end first.
+    private final class TimeoutFlag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
     }
 
     private enum StreamResult: Sendable {

@@ -15,7 +15,8 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         let (jobs, _) = try scenarioOptions.load()
         let docker = dockerOptions.client()
-        let builder = try await docker.defaultBuilder()
+        // Listing needs no engine; without a usable client the default builder is assumed classic.
+        let builder = (try? await docker.defaultBuilder()) ?? .classic
         let commands = docker.commands
         var out = "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id.\n"
         out += "# Default builder for \(docker.commands.docker): \(builder.rawValue).\n"

@@ -1,0 +1,50 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchTestSupport
+import Testing
+
+@Suite("docker client on a real engine", .enabled("needs a Docker engine") { await DockerEngine.answers() })
+struct DockerClientIntegrationTests {
+    @Test("the environment names client, server, storage driver and builder")
+    func environment() async throws {
+        let env = try await DockerEngine.client().probeEnvironment()
+        #expect(!env.dockerClient.isEmpty)
+        #expect(!env.dockerServer.isEmpty)
+        #expect(env.storageDriver == "overlay2")
+        #expect(env.cpus > 0 && env.memoryBytes > 0)
+        #expect(env.defaultBuilder == (env.buildkitAvailable ? .buildkit : .classic))
+    }
+
+    @Test("an engine that does not answer is a clear error with the fix")
+    func noEngine() async throws {
+        let client = DockerClient(docker: "/usr/bin/env", executor: SubprocessExecutor())
+        do {
+            _ = try await client.probeEnvironment()
+            Issue.record("expected engineUnavailable")
+        } catch let error as DockerError {
+            #expect(error.reason == .engineUnavailable)
+            #expect(error.description.contains("start the engine"))
+        }
+    }
+
+    @Test("a missing base image that cannot be pulled names the image and the fix")
+    func missingBase() async throws {
+        do {
+            try await DockerEngine.client().ensurePresent("127.0.0.1:1/imagebench-missing:never")
+            Issue.record("expected baseImageMissing")
+        } catch let error as DockerError {
+            #expect(error.reason == .baseImageMissing)
+            #expect(error.description.contains("--profile offline"))
+        }
+    }
+
+    @Test("a timeout stops the whole process group")
+    func timeout() async throws {
+        let start = Date()
+        let result = try await SubprocessExecutor().run(Command("/bin/sh", ["-c", "sleep 30 & sleep 30; echo never"], timeout: 1))
+        #expect(result.timedOut)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(!result.stdout.contains("never"))
+    }
+}

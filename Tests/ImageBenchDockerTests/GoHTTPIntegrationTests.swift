@@ -1,0 +1,70 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchStore
+import ImageBenchTestSupport
+import Testing
+
+/// The proof that the core works: real builds on a real engine, results read back from a real SQLite file.
+/// Skipped only when no engine answers; `scripts/test` (and so CI) always provides one with the offline bases.
+@Suite("go-http on a real Docker engine", .serialized, .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
+struct GoHTTPIntegrationTests {
+    @Test("static and dynamic on scratch: sizes match docker, dynamic is expected-broken, warm beats cold")
+    func scratchVariants() async throws {
+        try await withTemporaryStore { store, path in
+            let scenario = try ScenarioLoader().load(path: PackagePaths.scenarios + "/go-http")
+            let profile = try ImageSubstitutions.loadProfile(path: PackagePaths.scenarios + "/profiles/offline.yaml", name: "offline")
+            let variants = VariantFilter(pairs: [AxisChoice(axis: "runtime", value: "scratch")]).apply(scenario.variants(), axes: scenario.axes)
+            let docker = DockerEngine.client()
+            let environment = try await docker.probeEnvironment()
+            let runID = try await store.createRun(RunRecord(startedAt: Date(), profile: "offline", environment: environment))
+            let runner = BenchmarkRunner(
+                docker: docker, recorder: store, options: RunOptions(repeatCount: 2, phases: [.cold, .warm], keepImages: true),
+                environment: environment)
+            var failure: (any Error)?
+            do {
+                _ = try await runner.run(runID: runID, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: profile.resolve(scenario))])
+                try await Self.check(path: path, runID: runID, environment: environment)
+            } catch {
+                failure = error
+            }
+            // Always remove what the test built, then report any failure.
+            let removed = try await docker.removeRunImages(runID: String(runID))
+            // Each --no-cache build makes a new image id; warm builds reuse the last one.
+            #expect(removed == 4)
+            if let failure { throw failure }
+        }
+    }
+
+    static func check(path: String, runID: Int64, environment: RunEnvironment) async throws {
+        do {
+            // Read back through a second connection to the file, as `imagebench report` would.
+            let results = try await ResultStore(path: path).results(runID: runID)
+            #expect(results.map(\.name) == ["linking=static,runtime=scratch", "linking=dynamic,runtime=scratch"])
+            #expect(results.map(\.status) == [.ok, .expectedBroken])
+
+            for result in results {
+                let image = try #require(result.image)
+                let inspect = try await DockerEngine.output(["image", "inspect", "--format", "{{.Size}} {{len .RootFS.Layers}}", image.id])
+                #expect(inspect.trimmingCharacters(in: .whitespacesAndNewlines) == "\(image.sizeBytes) \(image.layers)")
+                #expect(image.layers == 1)
+                // Every instruction is there, including the LABELs imagebench adds (classic builder records them).
+                #expect(image.history.contains { $0.createdBy.contains("ENTRYPOINT") })
+                #expect(image.history.contains { $0.createdBy.contains("COPY") && $0.sizeBytes > 1_000_000 })
+                #expect(image.history.map(\.sizeBytes).reduce(0, +) == image.sizeBytes)
+                #expect((result.contextBytes ?? 0) > 1000)
+                let cold = try #require(Summary(result.samples(.cold)))
+                let warm = try #require(Summary(result.samples(.warm)))
+                #expect(cold.n == 2 && warm.n == 2)
+                #expect(warm.median < cold.median, "warm \(warm.samples) should beat cold \(cold.samples)")
+                #expect(result.builds.allSatisfy { $0.builder == environment.defaultBuilder && $0.imageID?.hasPrefix("sha256:") == true })
+            }
+            #expect(results[0].smoke?.ok == true)
+            #expect(results[0].smoke?.output == "ok true")
+            let broken = try #require(results[1].smoke)
+            #expect(!broken.ok)
+            #expect(broken.output.contains("no such file or directory"))
+            #expect(results[1].problem == nil)
+        }
+    }
+}
