@@ -74,7 +74,8 @@ public enum Sample {
 
     public static func builds(_ phase: Phase, _ seconds: [Double]) -> [BuildRecord] {
         seconds.enumerated().map { i, s in
-            BuildRecord(phase: phase, repetition: i + 1, startedAt: date, seconds: s, outcome: .ok, exitCode: 0, builder: .classic, imageID: "sha256:abc")
+            BuildRecord(
+                phase: phase, repetition: i + 1, startedAt: date, seconds: s, outcome: .ok, exitCode: 0, builder: .classic, imageID: "sha256:abc")
         }
     }
 }

@@ -12,7 +12,8 @@ func imagebench(_ arguments: [String], in directory: String? = nil, environment:
 struct CLITests {
     @Test("list prints every variant and its exact docker commands, and needs no engine")
     func list() async throws {
-        let r = try await imagebench(["list", PackagePaths.scenarios + "/go-http", "--profile", "offline"], environment: ["DOCKER_HOST": "unix:///nonexistent.sock"])
+        let r = try await imagebench(
+            ["list", PackagePaths.scenarios + "/go-http", "--profile", "offline"], environment: ["DOCKER_HOST": "unix:///nonexistent.sock"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(r.stdout.components(separatedBy: "\n  cold: ").count - 1 == 7)
         #expect(r.stdout.contains("linking=dynamic,runtime=scratch  (expect-broken)"))
@@ -27,18 +28,23 @@ struct CLITests {
             try writeFiles(["s/scenario.yaml": "name: s\ncolour: red\n", "s/Dockerfile": "FROM scratch\n"], under: dir)
             let r = try await imagebench(["run", dir + "/s", "--db", dir + "/db.sqlite"])
             #expect(r.exitCode == 65)
-            #expect(r.stderr == "imagebench: error: \(dir)/s/scenario.yaml:2: unknown key \"colour\" in the scenario; expected one of: name, description, context, dockerfile, images, build-args, axes, exclude, expect-broken, smoke, edit, thresholds\n")
+            #expect(
+                r.stderr
+                    == "imagebench: error: \(dir)/s/scenario.yaml:2: unknown key \"colour\" in the scenario; expected one of: name, description, context, dockerfile, images, build-args, axes, exclude, expect-broken, smoke, edit, thresholds\n"
+            )
             #expect(!FileManager.default.fileExists(atPath: dir + "/db.sqlite"), "nothing is written for bad input")
         }
     }
 
-    @Test("bad flags name the flag and the fix, exit 64", arguments: [
-        (["run", "--repeat", "0"], "--repeat must be between 1 and 1000"),
-        (["run", "--phases", "cold,hot"], "unknown phase \"hot\""),
-        (["run", "--only", "linking"], "--only \"linking\" must be axis=value"),
-        (["report", "--run", "abc"], "--run must be a run id"),
-        (["run", "--label", "x"], "must be key=value"),
-    ])
+    @Test(
+        "bad flags name the flag and the fix, exit 64",
+        arguments: [
+            (["run", "--repeat", "0"], "--repeat must be between 1 and 1000"),
+            (["run", "--phases", "cold,hot"], "unknown phase \"hot\""),
+            (["run", "--only", "linking"], "--only \"linking\" must be axis=value"),
+            (["report", "--run", "abc"], "--run must be a run id"),
+            (["run", "--label", "x"], "must be key=value"),
+        ])
     func badFlags(_ arguments: [String], _ says: String) async throws {
         let r = try await imagebench(arguments)
         #expect(r.exitCode == 64)

@@ -5,7 +5,8 @@ import ImageBenchTestSupport
 import Testing
 
 /// `imagebench run` as a user runs it, on a real engine, with a small fast scenario.
-@Suite("imagebench run end to end", .serialized, .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
+@Suite(
+    "imagebench run end to end", .serialized, .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
 struct RunEndToEndTests {
     static let pwned = "/tmp/imagebench-pwned-\(UUID().uuidString)"
 
@@ -56,7 +57,8 @@ struct RunEndToEndTests {
             let testLabel = ["--image-label", "imagebench.test=1"]
 
             let ok = try await imagebench(
-                ["run", dir + "/tiny", "--db", db, "--repeat", "2", "--only", "entry=good", "--only", "entry=missing", "--label", "branch=main"] + testLabel)
+                ["run", dir + "/tiny", "--db", db, "--repeat", "2", "--only", "entry=good", "--only", "entry=missing", "--label", "branch=main"]
+                    + testLabel)
             #expect(ok.exitCode == 0, "\(ok.stderr)")
             #expect(ok.stdout.contains("pad=small,entry=good"))
             #expect(ok.stdout.contains("expected-broken"))
@@ -76,7 +78,8 @@ struct RunEndToEndTests {
             #expect(json.exitCode == 0)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let results = try #require(object["results"] as? [[String: Any]])
-            #expect(Set(results.compactMap { $0["variant"] as? String }) == ["pad=small,entry=good", "pad=big,entry=good", "pad=small,entry=missing"])
+            #expect(
+                Set(results.compactMap { $0["variant"] as? String }) == ["pad=small,entry=good", "pad=big,entry=good", "pad=small,entry=missing"])
             let big = try #require(results.first { $0["variant"] as? String == "pad=big,entry=good" })
             let small = try #require(results.first { $0["variant"] as? String == "pad=small,entry=good" })
             let bigSize = try #require((big["image"] as? [String: Any])?["size_bytes"] as? Int)
@@ -101,7 +104,10 @@ struct RunEndToEndTests {
     func defaultDatabase() async throws {
         try await withTemporaryDirectory { dir in
             try Self.writeScenario(in: dir)
-            let args = ["run", "tiny", "--repeat", "1", "--phases", "cold", "--only", "entry=good", "--only", "pad=small", "--image-label", "imagebench.test=1"]
+            let args = [
+                "run", "tiny", "--repeat", "1", "--phases", "cold", "--only", "entry=good", "--only", "pad=small", "--image-label",
+                "imagebench.test=1",
+            ]
             let r = try await imagebench(args, in: dir)
             #expect(r.exitCode == 0, "\(r.stderr)")
             #expect(FileManager.default.fileExists(atPath: dir + "/Reports/imagebench.sqlite"))

@@ -23,13 +23,17 @@ struct ScenarioLoaderTests {
         #expect(scenario.name == "go-http")
         #expect(scenario.context.hasSuffix("/Scenarios/go-http/app"))
         let variants = scenario.variants()
-        #expect(variants.map(\.name) == [
-            "linking=static,runtime=scratch", "linking=static,runtime=alpine", "linking=static,runtime=distroless",
-            "linking=static,runtime=debian", "linking=dynamic,runtime=scratch", "linking=dynamic,runtime=alpine",
-            "linking=dynamic,runtime=debian",
-        ])
+        #expect(
+            variants.map(\.name) == [
+                "linking=static,runtime=scratch", "linking=static,runtime=alpine", "linking=static,runtime=distroless",
+                "linking=static,runtime=debian", "linking=dynamic,runtime=scratch", "linking=dynamic,runtime=alpine",
+                "linking=dynamic,runtime=debian",
+            ])
         #expect(variants.filter { $0.expectBroken != nil }.map(\.name) == ["linking=dynamic,runtime=scratch", "linking=dynamic,runtime=alpine"])
-        #expect(variants[1].settings.buildArgs.map { "\($0.key)=\($0.value)" } == ["BUILDER=${images.builder}", "CGO_ENABLED=0", "RUNTIME=${images.alpine}"])
+        #expect(
+            variants[1].settings.buildArgs.map { "\($0.key)=\($0.value)" } == [
+                "BUILDER=${images.builder}", "CGO_ENABLED=0", "RUNTIME=${images.alpine}",
+            ])
         #expect(scenario.smoke == SmokeSpec(args: ["selftest"], expectExit: 0, expectOutput: "ok", timeoutSeconds: 30))
         #expect(scenario.edit == EditSpec(file: "main.go"))
     }
@@ -68,7 +72,9 @@ struct ScenarioLoaderTests {
         BadCase(yaml: axes + "expect-broken:\n  - { linking: shared }\n", line: 6, reason: .unknownSelector, says: "has only: static, dynamic"),
         BadCase(yaml: "dockerfile: Missing.Dockerfile\n", line: 1, reason: .missingFile, says: "does not exist"),
         BadCase(yaml: "build-args: { BASE: \"${images.base}\" }\n", line: 1, reason: .undefinedImage, says: "${images.base}"),
-        BadCase(yaml: "images: { a: x }\naxes:\n  os:\n    one: { build-args: { B: \"${images.b}\" } }\n", line: 4, reason: .undefinedImage, says: "not defined"),
+        BadCase(
+            yaml: "images: { a: x }\naxes:\n  os:\n    one: { build-args: { B: \"${images.b}\" } }\n", line: 4, reason: .undefinedImage,
+            says: "not defined"),
         BadCase(yaml: "axes: {}\n", line: 1, reason: .emptyMatrix, says: "axes is empty"),
         BadCase(yaml: "axes:\n  os: {}\n", line: 2, reason: .emptyMatrix, says: "has no values"),
         BadCase(yaml: "context: ../..\n", line: 1, reason: .outsideScenario, says: "outside the scenario folder"),
@@ -77,11 +83,14 @@ struct ScenarioLoaderTests {
         BadCase(yaml: "smoke: { expect-exit: lots }\n", line: 1, reason: .invalidValue, says: "expect-exit"),
         BadCase(yaml: "smoke: { args: selftest }\n", line: 1, reason: .invalidValue, says: "must be a list"),
         BadCase(yaml: axes + "  linking2:\n    a: { builder: kaniko }\n", line: 6, reason: .invalidValue, says: "use buildkit or classic"),
-        BadCase(yaml: axes.replacingOccurrences(of: "static: {}", with: "static: { tag: x }"), line: 3, reason: .unknownKey, says: "unknown key \"tag\""),
+        BadCase(
+            yaml: axes.replacingOccurrences(of: "static: {}", with: "static: { tag: x }"), line: 3, reason: .unknownKey, says: "unknown key \"tag\""),
         BadCase(yaml: "edit: nothere.go\n", line: 1, reason: .missingFile, says: "does not exist"),
         BadCase(yaml: "name: x\nname: y\n", line: 2, reason: .invalidValue, says: "key \"name\" appears twice"),
         BadCase(yaml: "name: \"a b\"\n", line: 1, reason: .invalidValue, says: "may hold only"),
-        BadCase(yaml: axes + "exclude:\n  - { linking: static }\n  - { linking: dynamic }\n", line: 5, reason: .emptyMatrix, says: "removes every variant"),
+        BadCase(
+            yaml: axes + "exclude:\n  - { linking: static }\n  - { linking: dynamic }\n", line: 5, reason: .emptyMatrix, says: "removes every variant"
+        ),
         BadCase(yaml: "build-args: { \"A B\": x }\n", line: 1, reason: .invalidValue, says: "not a valid ARG name"),
     ]
 

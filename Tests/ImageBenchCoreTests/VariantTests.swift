@@ -37,7 +37,9 @@ struct VariantTests {
         let s = Self.scenario()
         let filter = VariantFilter(pairs: [AxisChoice(axis: "builder", value: "bk")])
         #expect(filter.apply(s.variants(), axes: s.axes).map(\.name) == ["mode=fast,builder=bk", "mode=slow,builder=bk"])
-        let both = VariantFilter(pairs: [AxisChoice(axis: "mode", value: "fast"), AxisChoice(axis: "mode", value: "slow"), AxisChoice(axis: "builder", value: "classic")])
+        let both = VariantFilter(pairs: [
+            AxisChoice(axis: "mode", value: "fast"), AxisChoice(axis: "mode", value: "slow"), AxisChoice(axis: "builder", value: "classic"),
+        ])
         #expect(both.apply(s.variants(), axes: s.axes).map(\.name) == ["mode=fast,builder=classic"])
         let foreign = VariantFilter(pairs: [AxisChoice(axis: "arch", value: "arm")])
         #expect(foreign.apply(s.variants(), axes: s.axes).count == 3)
@@ -46,14 +48,18 @@ struct VariantTests {
     @Test("image substitution: --image beats the profile, which beats the scenario")
     func substitution() {
         var s = Self.scenario()
-        s.images = [NamedImage(name: "base", reference: "alpine:3.20"), NamedImage(name: "tool", reference: "golang:1.22"), NamedImage(name: "other", reference: "x:1")]
+        s.images = [
+            NamedImage(name: "base", reference: "alpine:3.20"), NamedImage(name: "tool", reference: "golang:1.22"),
+            NamedImage(name: "other", reference: "x:1"),
+        ]
         let subs = ImageSubstitutions(
             profileName: "offline", profile: ["alpine:3.20": "local/musl:1", "golang:1.22": "local/go:1"], overrides: ["tool": "mine/go:2"])
-        #expect(subs.resolve(s) == [
-            ResolvedImage(name: "base", requested: "alpine:3.20", used: "local/musl:1", source: "profile offline"),
-            ResolvedImage(name: "tool", requested: "golang:1.22", used: "mine/go:2", source: "--image"),
-            ResolvedImage(name: "other", requested: "x:1", used: "x:1", source: "scenario"),
-        ])
+        #expect(
+            subs.resolve(s) == [
+                ResolvedImage(name: "base", requested: "alpine:3.20", used: "local/musl:1", source: "profile offline"),
+                ResolvedImage(name: "tool", requested: "golang:1.22", used: "mine/go:2", source: "--image"),
+                ResolvedImage(name: "other", requested: "x:1", used: "x:1", source: "scenario"),
+            ])
         #expect(Interpolation.expand("${images.base}/x ${images.nope}", images: ["base": "b"]) == "b/x ${images.nope}")
     }
 
@@ -81,8 +87,9 @@ struct VariantTests {
               AS final
             """
         #expect(DockerfileBases.references(dockerfile: dockerfile, buildArgs: [:]) == ["golang:1.22", "debian:bookworm-slim"])
-        #expect(DockerfileBases.references(dockerfile: dockerfile, buildArgs: ["RUNTIME": "alpine:3.20", "BUILDER": "local/go:1"]) == [
-            "local/go:1", "alpine:3.20", "debian:bookworm-slim",
-        ])
+        #expect(
+            DockerfileBases.references(dockerfile: dockerfile, buildArgs: ["RUNTIME": "alpine:3.20", "BUILDER": "local/go:1"]) == [
+                "local/go:1", "alpine:3.20", "debian:bookworm-slim",
+            ])
     }
 }

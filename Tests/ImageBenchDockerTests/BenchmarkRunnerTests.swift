@@ -48,7 +48,8 @@ struct BenchmarkRunnerTests {
         await fake.on(["build"]) { c in
             // The image id names the variant, so the smoke rule below can tell the broken one apart.
             FakeExecutor.writeIID(c, c.arguments.contains("R=broken") ? "sha256:broken" : "sha256:aaa")
-            return CommandResult(exitCode: 0, stdout: "Sending build context to Docker daemon  1.48kB\n", seconds: c.arguments.contains("--no-cache") ? 3 : 0.2)
+            return CommandResult(
+                exitCode: 0, stdout: "Sending build context to Docker daemon  1.48kB\n", seconds: c.arguments.contains("--no-cache") ? 3 : 0.2)
         }
         await fake.on(["image", "inspect"]) { _ in CommandResult(exitCode: 0, stdout: Self.inspect) }
         await fake.on(["run"], containing: "broken") { _ in CommandResult(exitCode: 1, stderr: "exec /app: no such file or directory") }
@@ -126,7 +127,9 @@ struct BenchmarkRunnerTests {
     @Test("a variant asking for BuildKit from a client without it fails with the fix, others go on")
     func buildkitMissing() async throws {
         try await withTemporaryDirectory { dir in
-            try writeFiles(["scenario.yaml": "axes:\n  b:\n    bk: { builder: buildkit }\n    classic: { builder: classic }\n", "Dockerfile": "FROM scratch\n"], under: dir)
+            try writeFiles(
+                ["scenario.yaml": "axes:\n  b:\n    bk: { builder: buildkit }\n    classic: { builder: classic }\n", "Dockerfile": "FROM scratch\n"],
+                under: dir)
             let scenario = try ScenarioLoader().load(path: dir)
             let fake = await fakeDocker()
             let runner = BenchmarkRunner(

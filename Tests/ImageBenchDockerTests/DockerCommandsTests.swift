@@ -24,18 +24,20 @@ struct DockerCommandsTests {
         let commands = DockerCommands(docker: "/usr/bin/docker", labels: ["team": "platform"])
         let c = commands.build(Self.plan(), phase: .cold, runID: "7", contextDirectory: "/tmp/x/context", iidfile: "/tmp/x/context.iid")
         #expect(c.executable == "/usr/bin/docker")
-        #expect(c.arguments == [
-            "build", "--no-cache", "--iidfile", "/tmp/x/context.iid", "--tag", "imagebench/go_http:r7-linking-static",
-            "--label", "imagebench.run=7", "--label", "team=platform", "--file", "/tmp/x/context/Dockerfile",
-            "--target", "final", "--platform", "linux/amd64",
-            "--build-arg", "RUNTIME=imagebench-local/musl-busybox:1", "--build-arg", "CGO_ENABLED=0", "/tmp/x/context",
-        ])
+        #expect(
+            c.arguments == [
+                "build", "--no-cache", "--iidfile", "/tmp/x/context.iid", "--tag", "imagebench/go_http:r7-linking-static",
+                "--label", "imagebench.run=7", "--label", "team=platform", "--file", "/tmp/x/context/Dockerfile",
+                "--target", "final", "--platform", "linux/amd64",
+                "--build-arg", "RUNTIME=imagebench-local/musl-busybox:1", "--build-arg", "CGO_ENABLED=0", "/tmp/x/context",
+            ])
         #expect(c.environment == ["DOCKER_BUILDKIT": "0"])
     }
 
     @Test("warm BuildKit build: cache allowed, plain progress, DOCKER_BUILDKIT=1")
     func warmBuildKit() {
-        let c = DockerCommands(docker: "docker").build(Self.plan(builder: .buildkit), phase: .warm, runID: "7", contextDirectory: "/c", iidfile: "/c.iid")
+        let c = DockerCommands(docker: "docker").build(
+            Self.plan(builder: .buildkit), phase: .warm, runID: "7", contextDirectory: "/c", iidfile: "/c.iid")
         #expect(!c.arguments.contains("--no-cache"))
         #expect(c.arguments[1] == "--progress=plain")
         #expect(c.environment == ["DOCKER_BUILDKIT": "1"])

@@ -22,9 +22,11 @@ struct DockerOutputParserTests {
         #expect(DockerOutputParser.contextBytes("no context here") == nil)
     }
 
-    @Test("docker's human sizes", arguments: [
-        ("512B", 512), ("2.048kB", 2048), ("1.2MB", 1_200_000), ("3GB", 3_000_000_000), ("1KiB", 1024), ("2MiB", 2_097_152),
-    ] as [(String, Int64)])
+    @Test(
+        "docker's human sizes",
+        arguments: [
+            ("512B", 512), ("2.048kB", 2048), ("1.2MB", 1_200_000), ("3GB", 3_000_000_000), ("1KiB", 1024), ("2MiB", 2_097_152),
+        ] as [(String, Int64)])
     func humanBytes(_ text: String, _ bytes: Int64) {
         #expect(DockerOutputParser.humanBytes(text) == bytes)
     }

@@ -7,7 +7,9 @@ import Testing
 
 /// The proof that the core works: real builds on a real engine, results read back from a real SQLite file.
 /// Skipped only when no engine answers; `scripts/test` (and so CI) always provides one with the offline bases.
-@Suite("go-http on a real Docker engine", .serialized, .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
+@Suite(
+    "go-http on a real Docker engine", .serialized,
+    .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
 struct GoHTTPIntegrationTests {
     @Test("static and dynamic on scratch: sizes match docker, dynamic is expected-broken, warm beats cold")
     func scratchVariants() async throws {

@@ -23,7 +23,8 @@ struct ReportTests {
         let alpine = VariantResult(
             runID: 3, scenario: "go-http", axes: axes("static", "alpine"), status: .ok,
             image: ImageFacts(ref: "imagebench/go-http:r3-a", id: "sha256:a", sizeBytes: 7_160_000, layers: 2),
-            contextBytes: 1480, builds: Sample.builds(.cold, [12.1, 11.8, 12.6]) + Sample.builds(.warm, [0.41, 0.39, 0.44]) + Sample.builds(.edit, [11.2, 11.5, 11.1]),
+            contextBytes: 1480,
+            builds: Sample.builds(.cold, [12.1, 11.8, 12.6]) + Sample.builds(.warm, [0.41, 0.39, 0.44]) + Sample.builds(.edit, [11.2, 11.5, 11.1]),
             smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.52, output: "ok true"))
         let scratch = VariantResult(
             runID: 3, scenario: "go-http", axes: axes("static", "scratch"), status: .ok,
@@ -35,8 +36,14 @@ struct ReportTests {
             image: ImageFacts(ref: "imagebench/go-http:r3-d", id: "sha256:d", sizeBytes: 4_960_000, layers: 1),
             contextBytes: 1480, builds: Sample.builds(.cold, [16.5]),
             smoke: SmokeResult(ok: false, exitCode: 1, seconds: 0.3, output: "exec /app: no such file or directory"))
-        var failed = VariantResult(runID: 3, scenario: "go-http", axes: axes("dynamic", "debian"), status: .buildFailed, problem: "cold build 1 failed (exit 1): gcc: not found")
-        failed.builds = [BuildRecord(phase: .cold, repetition: 1, startedAt: Sample.date, seconds: 2, outcome: .failed, exitCode: 1, builder: .classic, imageID: nil, outputTail: "gcc: not found")]
+        var failed = VariantResult(
+            runID: 3, scenario: "go-http", axes: axes("dynamic", "debian"), status: .buildFailed,
+            problem: "cold build 1 failed (exit 1): gcc: not found")
+        failed.builds = [
+            BuildRecord(
+                phase: .cold, repetition: 1, startedAt: Sample.date, seconds: 2, outcome: .failed, exitCode: 1, builder: .classic, imageID: nil,
+                outputTail: "gcc: not found")
+        ]
         return RunReport(runs: [run], results: [alpine, scratch, dynamic, failed])
     }
 

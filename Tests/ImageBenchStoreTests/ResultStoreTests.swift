@@ -1,8 +1,9 @@
 import Foundation
 import ImageBenchCore
-@testable import ImageBenchStore
 import ImageBenchTestSupport
 import Testing
+
+@testable import ImageBenchStore
 
 @Suite("SQLite store")
 struct ResultStoreTests {
@@ -22,7 +23,9 @@ struct ResultStoreTests {
             scenarios: [
                 RunScenario(
                     name: "go-http", path: "/s", contentHash: "abc", gitCommit: "deadbeef", gitBranch: "main",
-                    images: [ResolvedImage(name: "alpine", requested: "alpine:3.20", used: "imagebench-local/musl-busybox:1", source: "profile offline")])
+                    images: [
+                        ResolvedImage(name: "alpine", requested: "alpine:3.20", used: "imagebench-local/musl-busybox:1", source: "profile offline")
+                    ])
             ])
     }
 
@@ -127,7 +130,8 @@ struct ResultStoreTests {
 
     @Test("SQL errors name the statement")
     func sqlError() async throws {
-        let e = StoreError(.sqlite, path: "x.sqlite", code: 19, message: "NOT NULL constraint failed: runs.status", sql: "INSERT INTO runs\nVALUES (?)")
+        let e = StoreError(
+            .sqlite, path: "x.sqlite", code: 19, message: "NOT NULL constraint failed: runs.status", sql: "INSERT INTO runs\nVALUES (?)")
         #expect(e.description == "x.sqlite: SQLite error 19: NOT NULL constraint failed: runs.status - while executing `INSERT INTO runs VALUES (?)`")
     }
 }

@@ -49,7 +49,9 @@ public struct ImageSubstitutions: Sendable, Equatable {
     /// Reads a profile: `images: { upstream-reference: substitute }` plus an optional `description`.
     public static func loadProfile(path: String, name: String) throws(ScenarioError) -> ImageSubstitutions {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(.missingFile, file: path, line: 0, "profile \"\(name)\" not found; give a profile name from Scenarios/profiles or a path to a profile .yaml")
+            throw ScenarioError(
+                .missingFile, file: path, line: 0,
+                "profile \"\(name)\" not found; give a profile name from Scenarios/profiles or a path to a profile .yaml")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(.unreadable, file: path, line: 0, "the profile is not UTF-8 text")

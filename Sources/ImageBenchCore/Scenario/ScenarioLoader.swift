@@ -40,8 +40,10 @@ public struct ScenarioLoader: Sendable {
         let top = try reader.mapping(root, "the scenario")
         try reader.allowOnly(
             top,
-            ["name", "description", "context", "dockerfile", "images", "build-args", "axes", "exclude",
-             "expect-broken", "smoke", "edit", "thresholds"],
+            [
+                "name", "description", "context", "dockerfile", "images", "build-args", "axes", "exclude",
+                "expect-broken", "smoke", "edit", "thresholds",
+            ],
             in: "the scenario")
 
         let directory = (file as NSString).deletingLastPathComponent
@@ -73,13 +75,20 @@ public struct ScenarioLoader: Sendable {
 
         if let node = top["axes"] {
             let axisPairs = try reader.pairs(node, "axes")
-            if axisPairs.isEmpty { throw reader.error(.emptyMatrix, reader.keyLine(top, "axes"), "axes is empty; remove it for a single variant or give each axis at least one value") }
+            if axisPairs.isEmpty {
+                throw reader.error(
+                    .emptyMatrix, reader.keyLine(top, "axes"), "axes is empty; remove it for a single variant or give each axis at least one value")
+            }
             for (axisKey, axisNode) in axisPairs {
                 let valuePairs = try reader.pairs(axisNode, "axis \(axisKey.name)")
-                if valuePairs.isEmpty { throw reader.error(.emptyMatrix, axisKey.line, "axis \(axisKey.name) has no values; give it at least one, e.g. \(axisKey.name): { a: {} }") }
+                if valuePairs.isEmpty {
+                    throw reader.error(
+                        .emptyMatrix, axisKey.line, "axis \(axisKey.name) has no values; give it at least one, e.g. \(axisKey.name): { a: {} }")
+                }
                 var values: [AxisValue] = []
                 for (valueKey, valueNode) in valuePairs {
-                    let settings = try reader.settings(valueNode, "\(axisKey.name).\(valueKey.name)", images: imageNames, context: scenario.context, paths: paths)
+                    let settings = try reader.settings(
+                        valueNode, "\(axisKey.name).\(valueKey.name)", images: imageNames, context: scenario.context, paths: paths)
                     values.append(AxisValue(name: valueKey.name, settings: settings, line: valueKey.line))
                 }
                 scenario.axes.append(Axis(name: axisKey.name, values: values, line: axisKey.line))
@@ -95,7 +104,9 @@ public struct ScenarioLoader: Sendable {
             throw reader.error(.emptyMatrix, reader.keyLine(top, "exclude"), "exclude removes every variant; nothing would be built")
         }
         if count > Self.variantLimit {
-            throw reader.error(.tooManyVariants, reader.keyLine(top, "axes"), "the axes make \(count) variants, more than the limit of \(Self.variantLimit); add exclude entries or split the scenario")
+            throw reader.error(
+                .tooManyVariants, reader.keyLine(top, "axes"),
+                "the axes make \(count) variants, more than the limit of \(Self.variantLimit); add exclude entries or split the scenario")
         }
         return scenario
     }
@@ -110,7 +121,8 @@ struct PathResolver {
     func resolve(_ relative: String, from base: String, node: Node, key: String, directory: Bool) throws(ScenarioError) -> String {
         if relative.isEmpty { throw reader.error(.invalidValue, node, "\(key) is empty; give a path") }
         if relative.hasPrefix("/") && !allowOutside {
-            throw reader.error(.outsideScenario, node, "\(key) \"\(relative)\" is an absolute path; use a path inside the scenario folder, or pass --allow-outside")
+            throw reader.error(
+                .outsideScenario, node, "\(key) \"\(relative)\" is an absolute path; use a path inside the scenario folder, or pass --allow-outside")
         }
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : URL(fileURLWithPath: base).appendingPathComponent(relative)
         let path = url.standardizedFileURL.path
@@ -125,7 +137,9 @@ struct PathResolver {
             let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
             let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
             if real != realRoot && !real.hasPrefix(realRoot + "/") {
-                throw reader.error(.outsideScenario, node, "\(key) \"\(relative)\" leads outside the scenario folder (to \(real)); keep it inside, or pass --allow-outside")
+                throw reader.error(
+                    .outsideScenario, node,
+                    "\(key) \"\(relative)\" leads outside the scenario folder (to \(real)); keep it inside, or pass --allow-outside")
             }
         }
         return path
@@ -160,7 +174,9 @@ struct YAMLReader {
                 throw error(.invalidYAML, mark.line, "invalid YAML: \(problem)\(where_)")
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let key = duplicates.first ?? ""
-                throw error(.invalidValue, Self.secondLine(of: key, in: text, from: context.mark.line), "key \"\(key)\" appears twice in one mapping; keep one")
+                throw error(
+                    .invalidValue, Self.secondLine(of: key, in: text, from: context.mark.line),
+                    "key \"\(key)\" appears twice in one mapping; keep one")
             case .reader(let problem, _, _, _):
                 throw error(.invalidYAML, 0, "invalid YAML: \(problem)")
             default:
@@ -261,7 +277,9 @@ struct YAMLReader {
         }
         if let n = map["dockerignore"] {
             let value = try string(n, "\(what).dockerignore")
-            settings.dockerignore = value == "none" ? DockerignoreChoice.none : .file(try paths.resolve(value, from: paths.root, node: n, key: "\(what).dockerignore", directory: false))
+            settings.dockerignore =
+                value == "none"
+                ? DockerignoreChoice.none : .file(try paths.resolve(value, from: paths.root, node: n, key: "\(what).dockerignore", directory: false))
         }
         if let n = map["builder"] {
             let value = try string(n, "\(what).builder")
@@ -290,7 +308,9 @@ struct YAMLReader {
                     throw error(.unknownSelector, key.line, "\(what) names axis \"\(key.name)\", which does not exist (\(known))")
                 }
                 guard axis.values.contains(where: { $0.name == value }) else {
-                    throw error(.unknownSelector, valueNode, "\(what) names \(key.name): \(value), but axis \(key.name) has only: \(axis.values.map(\.name).joined(separator: ", "))")
+                    throw error(
+                        .unknownSelector, valueNode,
+                        "\(what) names \(key.name): \(value), but axis \(key.name) has only: \(axis.values.map(\.name).joined(separator: ", "))")
                 }
                 selector.pairs.append((key.name, value))
             }
@@ -312,7 +332,9 @@ struct YAMLReader {
             }
         }
         if let n = map["expect-exit"] {
-            guard let code = n.int, (0...255).contains(code) else { throw error(.invalidValue, n, "smoke.expect-exit must be a number from 0 to 255") }
+            guard let code = n.int, (0...255).contains(code) else {
+                throw error(.invalidValue, n, "smoke.expect-exit must be a number from 0 to 255")
+            }
             spec.expectExit = Int32(code)
         }
         if let n = map["expect-output"] { spec.expectOutput = try string(n, "smoke.expect-output") }
@@ -334,7 +356,9 @@ struct YAMLReader {
         } else {
             let map = try mapping(node, "edit")
             try allowOnly(map, ["file", "append"], in: "edit")
-            guard let f = map["file"] else { throw error(.invalidValue, node, "edit needs a file: the file (relative to the context) that gets a line appended") }
+            guard let f = map["file"] else {
+                throw error(.invalidValue, node, "edit needs a file: the file (relative to the context) that gets a line appended")
+            }
             fileNode = f
             spec = EditSpec(file: try string(f, "edit.file"))
             if let a = map["append"] {

@@ -23,7 +23,8 @@ public struct BuildPlan: Sendable, Equatable {
         self.variant = variant
         buildArgs = variant.settings.buildArgs.map { BuildArg(key: $0.key, value: Interpolation.expand($0.value, images: used)) }
         let relative = variant.settings.dockerfile ?? scenario.dockerfile
-        let absolute = relative.hasPrefix("/") ? relative : URL(fileURLWithPath: scenario.context).appendingPathComponent(relative).standardizedFileURL.path
+        let absolute =
+            relative.hasPrefix("/") ? relative : URL(fileURLWithPath: scenario.context).appendingPathComponent(relative).standardizedFileURL.path
         let context = URL(fileURLWithPath: scenario.context).standardizedFileURL.path
         dockerfileInsideContext = absolute.hasPrefix(context + "/")
         dockerfile = dockerfileInsideContext ? String(absolute.dropFirst(context.count + 1)) : absolute

@@ -74,7 +74,9 @@ public struct DockerClient: Sendable {
         if !pull.succeeded {
             throw DockerError(
                 .baseImageMissing, command: "docker pull \(image)", exitCode: pull.exitCode, outputTail: pull.tail(),
-                hint: "\(image) is not present and cannot be pulled; pull or build it, substitute it with --image \(image)=OTHER, or use --profile offline after Scenarios/bases/build")
+                hint:
+                    "\(image) is not present and cannot be pulled; pull or build it, substitute it with --image \(image)=OTHER, or use --profile offline after Scenarios/bases/build"
+            )
         }
     }
 

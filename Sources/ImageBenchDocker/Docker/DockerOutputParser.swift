@@ -52,7 +52,11 @@ public enum DockerOutputParser {
         environment.storageDriver = object["Driver"] as? String ?? ""
         environment.cgroupVersion = object["CgroupVersion"] as? String ?? ""
         if let n = object["NCPU"] as? Int { environment.cpus = n }
-        if let m = object["MemTotal"] as? Int64 { environment.memoryBytes = m } else if let m = object["MemTotal"] as? Int { environment.memoryBytes = Int64(m) }
+        if let m = object["MemTotal"] as? Int64 {
+            environment.memoryBytes = m
+        } else if let m = object["MemTotal"] as? Int {
+            environment.memoryBytes = Int64(m)
+        }
         if let k = object["KernelVersion"] as? String, !k.isEmpty { environment.kernel = k }
         if let os = object["OperatingSystem"] as? String, !os.isEmpty { environment.os = os }
         if let name = object["Name"] as? String, !name.isEmpty { environment.host = name }

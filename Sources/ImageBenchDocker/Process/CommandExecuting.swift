@@ -51,7 +51,8 @@ public struct CommandResult: Sendable, Equatable {
 
     /// The last `count` lines of standard output followed by standard error.
     public func tail(_ count: Int = 40) -> String {
-        let lines = (stdout.split(separator: "\n", omittingEmptySubsequences: false) + stderr.split(separator: "\n", omittingEmptySubsequences: false))
+        let lines =
+            (stdout.split(separator: "\n", omittingEmptySubsequences: false) + stderr.split(separator: "\n", omittingEmptySubsequences: false))
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         return lines.suffix(count).joined(separator: "\n")
     }

@@ -62,7 +62,8 @@ public struct BenchmarkRunner: Sendable {
 
         if plan.builder == .buildkit && !environment.buildkitAvailable {
             result.status = .buildFailed
-            result.problem = "\(plan.variant.name) asks for builder: buildkit, but \(environment.dockerPath) \(environment.dockerClient) has no BuildKit (no buildx plugin); use a client with BuildKit (--docker /usr/bin/docker for Debian's 20.10) or builder: classic"
+            result.problem =
+                "\(plan.variant.name) asks for builder: buildkit, but \(environment.dockerPath) \(environment.dockerClient) has no BuildKit (no buildx plugin); use a client with BuildKit (--docker /usr/bin/docker for Debian's 20.10) or builder: classic"
             try await recorder.finishVariant(id: variantID, result: result)
             return result
         }
@@ -106,7 +107,11 @@ public struct BenchmarkRunner: Sendable {
                 if status != .ok {
                     result.status = .buildFailed
                     let last = outcome.tail(1)
-                    result.problem = "\(phase) build \(repetition) " + (status == .timeout ? "timed out after \(Int(options.buildTimeout ?? 0)) s" : "failed (exit \(outcome.exitCode.map(String.init) ?? "signal"))") + (last.isEmpty ? "" : ": \(last)")
+                    result.problem =
+                        "\(phase) build \(repetition) "
+                        + (status == .timeout
+                            ? "timed out after \(Int(options.buildTimeout ?? 0)) s"
+                            : "failed (exit \(outcome.exitCode.map(String.init) ?? "signal"))") + (last.isEmpty ? "" : ": \(last)")
                     break phases
                 }
                 if canonicalImage == nil || phase == .cold && repetition == 1 { canonicalImage = imageID }
@@ -123,7 +128,8 @@ public struct BenchmarkRunner: Sendable {
             if result.status == .broken {
                 result.problem = "smoke test failed: " + Self.smokeFailure(smoke, spec: scenario.smoke)
             } else if smoke.ok, let stale = plan.variant.expectBroken {
-                result.problem = "\(scenario.file):\(stale.line): expect-broken \(stale.description) is stale: \(plan.variant.name) ran fine; remove the entry"
+                result.problem =
+                    "\(scenario.file):\(stale.line): expect-broken \(stale.description) is stale: \(plan.variant.name) ran fine; remove the entry"
             }
         }
         try await recorder.finishVariant(id: variantID, result: result)
@@ -160,7 +166,9 @@ public struct BenchmarkRunner: Sendable {
         var ok = !outcome.timedOut && outcome.exitCode == spec.expectExit
         if let expected = spec.expectOutput, !stdout.contains(expected) { ok = false }
         let output = [stdout, stderr].filter { !$0.isEmpty }.joined(separator: "\n")
-        return SmokeResult(ok: ok, exitCode: outcome.timedOut ? nil : outcome.exitCode, seconds: outcome.seconds, output: String(output.suffix(4000)), timedOut: outcome.timedOut)
+        return SmokeResult(
+            ok: ok, exitCode: outcome.timedOut ? nil : outcome.exitCode, seconds: outcome.seconds, output: String(output.suffix(4000)),
+            timedOut: outcome.timedOut)
     }
 
     /// Copies the context to `path` and applies the variant's .dockerignore choice; the user's files stay untouched.

@@ -14,7 +14,8 @@ final class Database {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)  // close the handle even when open fails
-            throw StoreError(.cannotOpen, path: path, code: rc, message: "cannot open the database: \(message); check the path given with --db or IMAGEBENCH_DB")
+            throw StoreError(
+                .cannotOpen, path: path, code: rc, message: "cannot open the database: \(message); check the path given with --db or IMAGEBENCH_DB")
         }
         handle = db
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)

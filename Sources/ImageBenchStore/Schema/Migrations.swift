@@ -89,7 +89,9 @@ enum Migrations {
         if current > latest {
             throw StoreError(
                 .newerSchema, path: db.path,
-                message: "written by a newer imagebench (schema version \(current), this one knows up to \(latest)); upgrade imagebench or give another file with --db")
+                message:
+                    "written by a newer imagebench (schema version \(current), this one knows up to \(latest)); upgrade imagebench or give another file with --db"
+            )
         }
         for migration in all where migration.version > current && migration.version <= target {
             try db.transaction { () throws(StoreError) in

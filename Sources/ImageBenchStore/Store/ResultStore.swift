@@ -66,14 +66,19 @@ public actor ResultStore: RunRecording {
             let insert = try db.prepare(
                 "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for s in run.scenarios {
-                try insert.run([.int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch), .text(json(s.images))])
+                try insert.run([
+                    .int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
+                    .text(json(s.images)),
+                ])
             }
             return id
         }
     }
 
     public func finishRun(id: Int64, status: RunStatus, at date: Date = Date()) throws(StoreError) {
-        try db.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?").run([.text(status.rawValue), .double(date.timeIntervalSince1970), .int(id)])
+        try db.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?").run([
+            .text(status.rawValue), .double(date.timeIntervalSince1970), .int(id),
+        ])
     }
 
     public func beginVariant(runID: Int64, scenario: String, axes: [AxisChoice]) throws -> Int64 {
@@ -128,7 +133,8 @@ public actor ResultStore: RunRecording {
 
     private func runs(where clause: String, _ values: [SQLValue]) throws(StoreError) -> [RunSummary] {
         let statement = try db.prepare(
-            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id) FROM runs \(clause) ORDER BY id")
+            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id) FROM runs \(clause) ORDER BY id"
+        )
         try statement.bind(values)
         var result: [RunSummary] = []
         while try statement.step() {
@@ -139,7 +145,8 @@ public actor ResultStore: RunRecording {
                 profile: statement.optionalText(4), environment: decode(RunEnvironment.self, statement.text(6)) ?? RunEnvironment())
             result.append(RunSummary(run: run, variantCount: Int(statement.int(7))))
         }
-        let scenarios = try db.prepare("SELECT name, path, content_hash, git_commit, git_branch, images FROM run_scenarios WHERE run_id = ? ORDER BY rowid")
+        let scenarios = try db.prepare(
+            "SELECT name, path, content_hash, git_commit, git_branch, images FROM run_scenarios WHERE run_id = ? ORDER BY rowid")
         for i in result.indices {
             try scenarios.bind([.int(result[i].run.id)])
             while try scenarios.step() {
@@ -155,7 +162,8 @@ public actor ResultStore: RunRecording {
     /// Every variant of a run with its builds and layers, in the order they were built.
     public func results(runID: Int64) throws(StoreError) -> [VariantResult] {
         let statement = try db.prepare(
-            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem FROM variants WHERE run_id = ? ORDER BY id")
+            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem FROM variants WHERE run_id = ? ORDER BY id"
+        )
         try statement.bind([.int(runID)])
         var rows: [(Int64, VariantResult)] = []
         while try statement.step() {
@@ -165,12 +173,14 @@ public actor ResultStore: RunRecording {
                 smoke: decode(SmokeResult.self, statement.optionalText(9)), problem: statement.optionalText(10))
             if let id = statement.optionalText(5) {
                 result.image = ImageFacts(
-                    ref: statement.optionalText(4) ?? "", id: id, sizeBytes: statement.optionalInt(6) ?? 0, layers: Int(statement.optionalInt(7) ?? 0))
+                    ref: statement.optionalText(4) ?? "", id: id, sizeBytes: statement.optionalInt(6) ?? 0, layers: Int(statement.optionalInt(7) ?? 0)
+                )
             }
             rows.append((statement.int(0), result))
         }
         let builds = try db.prepare(
-            "SELECT phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail FROM builds WHERE variant_id = ? ORDER BY id")
+            "SELECT phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail FROM builds WHERE variant_id = ? ORDER BY id"
+        )
         let layers = try db.prepare("SELECT position, size_bytes, created_by, layer_id FROM layers WHERE variant_id = ? ORDER BY position")
         for i in rows.indices {
             try builds.bind([.int(rows[i].0)])
@@ -180,7 +190,8 @@ public actor ResultStore: RunRecording {
                         phase: Phase(rawValue: builds.text(0)) ?? .cold, repetition: Int(builds.int(1)),
                         startedAt: Date(timeIntervalSince1970: builds.double(2)), seconds: builds.double(3),
                         outcome: BuildOutcome(rawValue: builds.text(4)) ?? .failed, exitCode: builds.optionalInt(5).map { Int32($0) },
-                        builder: BuilderKind(rawValue: builds.text(6)) ?? .classic, imageID: builds.optionalText(7), outputTail: builds.optionalText(8)))
+                        builder: BuilderKind(rawValue: builds.text(6)) ?? .classic, imageID: builds.optionalText(7),
+                        outputTail: builds.optionalText(8)))
             }
             if rows[i].1.image != nil {
                 try layers.bind([.int(rows[i].0)])

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import ImageBenchCore
 import ImageBenchDocker
 import ImageBenchReport
@@ -18,7 +18,8 @@ struct ListCommand: AsyncParsableCommand {
         // Listing needs no engine; without a usable client the default builder is assumed classic.
         let builder = (try? await docker.defaultBuilder()) ?? .classic
         let commands = docker.commands
-        var out = "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id.\n"
+        var out =
+            "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id.\n"
         out += "# Default builder for \(docker.commands.docker): \(builder.rawValue).\n"
         for job in jobs {
             let s = job.scenario
@@ -33,7 +34,8 @@ struct ListCommand: AsyncParsableCommand {
                     let command = commands.build(plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid")
                     out += "  \(phase.rawValue): \(Self.placeholders(command.shellLine))\n"
                 }
-                let smoke = commands.smoke(image: "__IMAGE__", name: "imagebench-r__RUN__-v__VARIANT__", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
+                let smoke = commands.smoke(
+                    image: "__IMAGE__", name: "imagebench-r__RUN__-v__VARIANT__", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
                 out += "  smoke: \(Self.placeholders(smoke.shellLine))\n"
             }
         }

@@ -29,7 +29,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("label"), help: ArgumentHelp("Label the run, e.g. branch=main. Repeatable.", valueName: "key=value"))
     var labels: [String] = []
 
-    @Option(name: .customLong("image-label"), help: ArgumentHelp("Add a docker label to every image and container the run makes. Repeatable.", valueName: "key=value"))
+    @Option(
+        name: .customLong("image-label"),
+        help: ArgumentHelp("Add a docker label to every image and container the run makes. Repeatable.", valueName: "key=value"))
     var imageLabels: [String] = []
 
     func validate() throws {
@@ -79,13 +81,18 @@ struct RunCommand: AsyncParsableCommand {
         let runID = try await store.createRun(
             RunRecord(startedAt: Date(), labels: labelMap, profile: substitutions.profileName, environment: environment, scenarios: scenarios))
         if let profile = substitutions.profileName {
-            FileHandle.standardError.write(Data("imagebench: run \(runID) uses profile \(profile): \(jobs.flatMap(\.images).filter { $0.used != $0.requested }.count) images substituted (reports name the images actually used)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "imagebench: run \(runID) uses profile \(profile): \(jobs.flatMap(\.images).filter { $0.used != $0.requested }.count) images substituted (reports name the images actually used)\n"
+                        .utf8))
         }
 
         let printer = ProgressPrinter()
         let runner = BenchmarkRunner(
             docker: docker, recorder: store,
-            options: RunOptions(repeatCount: repeatCount, phases: try parsedPhases(), keepImages: keepImages, buildTimeout: buildTimeout.flatMap(DurationParser.seconds)),
+            options: RunOptions(
+                repeatCount: repeatCount, phases: try parsedPhases(), keepImages: keepImages,
+                buildTimeout: buildTimeout.flatMap(DurationParser.seconds)),
             environment: environment, events: { printer.handle($0) })
         let task = Task { try await runner.run(runID: runID, jobs: jobs) }
         let trap = SignalTrap { _ in task.cancel() }

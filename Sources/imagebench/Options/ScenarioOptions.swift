@@ -5,16 +5,22 @@ import ImageBenchDocker
 
 /// Which scenarios and variants to build, and with which images.
 struct ScenarioOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Scenario folders (or scenario.yaml files). Default: every folder under ./Scenarios with a scenario.yaml.", valueName: "scenario"))
+    @Argument(
+        help: ArgumentHelp(
+            "Scenario folders (or scenario.yaml files). Default: every folder under ./Scenarios with a scenario.yaml.", valueName: "scenario"))
     var scenarios: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Image substitutions from Scenarios/profiles/NAME.yaml (or a profile file path).", valueName: "name"))
     var profile: String?
 
-    @Option(name: .customLong("image"), help: ArgumentHelp("Substitute an image: an images name or reference, = the reference to use. Repeatable.", valueName: "ref=ref"))
+    @Option(
+        name: .customLong("image"),
+        help: ArgumentHelp("Substitute an image: an images name or reference, = the reference to use. Repeatable.", valueName: "ref=ref"))
     var images: [String] = []
 
-    @Option(name: .customLong("only"), help: ArgumentHelp("Build only variants with this axis value. Repeatable; values of one axis are alternatives.", valueName: "axis=value"))
+    @Option(
+        name: .customLong("only"),
+        help: ArgumentHelp("Build only variants with this axis value. Repeatable; values of one axis are alternatives.", valueName: "axis=value"))
     var only: [String] = []
 
     @Flag(name: .long, help: "Let context, dockerfile, dockerignore and edit paths point outside the scenario folder.")
@@ -43,7 +49,8 @@ struct ScenarioOptions: ParsableArguments {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         let found = entries.sorted().map { "\(root)/\($0)" }.filter { FileManager.default.fileExists(atPath: "\($0)/scenario.yaml") }
         if found.isEmpty {
-            throw ValidationError("no scenario given and no ./Scenarios/*/scenario.yaml found; name a scenario folder, e.g. imagebench run Scenarios/go-http")
+            throw ValidationError(
+                "no scenario given and no ./Scenarios/*/scenario.yaml found; name a scenario folder, e.g. imagebench run Scenarios/go-http")
         }
         return found
     }
@@ -61,10 +68,14 @@ struct ScenarioOptions: ParsableArguments {
         for pair in filter.pairs {
             let axes = scenarios.flatMap(\.axes).filter { $0.name == pair.axis }
             if axes.isEmpty {
-                throw ValidationError("--only \(pair.axis)=\(pair.value): no scenario has an axis \"\(pair.axis)\"; axes: \(Set(scenarios.flatMap(\.axes).map(\.name)).sorted().joined(separator: ", "))")
+                throw ValidationError(
+                    "--only \(pair.axis)=\(pair.value): no scenario has an axis \"\(pair.axis)\"; axes: \(Set(scenarios.flatMap(\.axes).map(\.name)).sorted().joined(separator: ", "))"
+                )
             }
             if !axes.contains(where: { $0.values.contains { $0.name == pair.value } }) {
-                throw ValidationError("--only \(pair.axis)=\(pair.value): axis \(pair.axis) has no value \"\(pair.value)\"; values: \(axes.flatMap { $0.values.map(\.name) }.joined(separator: ", "))")
+                throw ValidationError(
+                    "--only \(pair.axis)=\(pair.value): axis \(pair.axis) has no value \"\(pair.value)\"; values: \(axes.flatMap { $0.values.map(\.name) }.joined(separator: ", "))"
+                )
             }
         }
         let jobs = scenarios.map { scenario in
@@ -76,7 +87,9 @@ struct ScenarioOptions: ParsableArguments {
     /// A profile name is looked up in `profiles/` beside the scenario folders, then in ./Scenarios/profiles.
     func profilePath(_ name: String, scenarios: [Scenario]) throws -> String {
         if name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return name }
-        var candidates = scenarios.map { (($0.directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("profiles/\(name).yaml") }
+        var candidates = scenarios.map {
+            (($0.directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("profiles/\(name).yaml")
+        }
         candidates.append("Scenarios/profiles/\(name).yaml")
         return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates.last!
     }

@@ -15,7 +15,8 @@ final class SignalTrap: @unchecked Sendable {
             source.setEventHandler { [unowned self] in
                 self.count += 1
                 if self.count == 1 {
-                    FileHandle.standardError.write(Data("\nimagebench: stopping (finished builds are kept); press Ctrl-C again to quit at once\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("\nimagebench: stopping (finished builds are kept); press Ctrl-C again to quit at once\n".utf8))
                     onFirst(sig)
                 } else {
                     _exit(130)
