@@ -24,6 +24,7 @@ struct ListCommand: AsyncParsableCommand {
         for job in jobs {
             let s = job.scenario
             out += "\n\(s.name): \(job.variants.count) variant\(job.variants.count == 1 ? "" : "s") (\(s.file))\n"
+            out += "context: \(s.context)\n"
             if !job.images.isEmpty { out += "images:\n" + TableReport.imageLines(job.images) }
             for variant in job.variants {
                 let plan = BuildPlan(scenario: s, variant: variant, images: job.images, defaultBuilder: builder)
