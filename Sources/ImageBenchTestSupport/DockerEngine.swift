@@ -10,11 +10,8 @@ public enum DockerEngine {
     /// Labels every test image and container carries, so the suite can check none is left behind.
     public static let testLabels = ["imagebench.test": "1"]
 
-    /// A client whose images carry the test label and a label unique to this client, so parallel tests
-    /// with their own databases (and so the same run ids) never remove each other's images.
-    public static func client() -> DockerClient {
-        DockerClient(docker: executable, labels: testLabels.merging(["imagebench.db": UUID().uuidString.prefix(12).lowercased()]) { a, _ in a })
-    }
+    /// A client whose images and containers carry the test label, so the suite can check none is left behind.
+    public static func client() -> DockerClient { DockerClient(docker: executable, labels: testLabels) }
 
     /// True when an engine answers; integration tests are skipped only when this is false.
     public static func answers() async -> Bool {

@@ -67,6 +67,9 @@ struct RunEndToEndTests {
             let failing = try await imagebench(["run", dir + "/tiny", "--db", db, "--repeat", "1", "--only", "entry=fails"] + testLabel)
             #expect(failing.exitCode == 3)
             #expect(failing.stdout.contains("build-failed"))
+            // The failed RUN step's container is removed (classic builds use --force-rm).
+            let commands = try await DockerEngine.output(["ps", "--all", "--no-trunc", "--format", "{{.Command}}"])
+            #expect(!commands.contains("about to fail"), "the failed step's container was left behind")
 
             let runs = try await imagebench(["runs", "--db", db])
             #expect(runs.exitCode == 0)

@@ -26,7 +26,7 @@ struct DockerCommandsTests {
         #expect(c.executable == "/usr/bin/docker")
         #expect(
             c.arguments == [
-                "build", "--no-cache", "--iidfile", "/tmp/x/context.iid", "--tag", "imagebench/go_http:r7-linking-static",
+                "build", "--no-cache", "--force-rm", "--iidfile", "/tmp/x/context.iid", "--tag", "imagebench/go_http:r7-linking-static",
                 "--label", "imagebench.run=7", "--label", "team=platform", "--file", "/tmp/x/context/Dockerfile",
                 "--target", "final", "--platform", "linux/amd64",
                 "--build-arg", "RUNTIME=imagebench-local/musl-busybox:1", "--build-arg", "CGO_ENABLED=0", "/tmp/x/context",

@@ -24,16 +24,19 @@ struct GoHTTPIntegrationTests {
                 docker: docker, recorder: store, options: RunOptions(repeatCount: 2, phases: [.cold, .warm], keepImages: true),
                 environment: environment)
             var failure: (any Error)?
+            var built: [String] = []
             do {
-                _ = try await runner.run(runID: runID, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: profile.resolve(scenario))])
+                let results = try await runner.run(
+                    runID: runID, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: profile.resolve(scenario))])
+                built = Array(Set(results.flatMap { $0.builds.compactMap(\.imageID) }))
                 try await Self.check(path: path, runID: runID, environment: environment)
             } catch {
                 failure = error
             }
-            // Always remove what the test built, then report any failure.
-            let removed = try await docker.removeRunImages(runID: String(runID))
+            // Always remove what the test built (kept with keepImages), then report any failure.
             // Each --no-cache build makes a new image id; warm builds reuse the last one.
-            #expect(removed == 4)
+            #expect(built.count == 4)
+            #expect(try await docker.removeRunImages(runID: String(runID), built: built) == 4)
             if let failure { throw failure }
         }
     }

@@ -72,7 +72,9 @@ public struct DockerCommands: Sendable {
     public func build(_ plan: BuildPlan, phase: Phase, runID: String, contextDirectory: String, iidfile: String, timeout: Double? = nil) -> Command {
         var args = ["build"]
         if phase == .cold { args.append("--no-cache") }
-        if plan.builder == .buildkit { args.append("--progress=plain") }
+        // BuildKit: plain progress to read the context size. Classic: --force-rm, or a failed RUN step
+        // leaves its container behind on the user's engine.
+        args.append(plan.builder == .buildkit ? "--progress=plain" : "--force-rm")
         args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID)] + labelArguments(runID: runID)
         let dockerfile = plan.dockerfileInsideContext ? contextDirectory + "/" + plan.dockerfile : plan.dockerfile
         args += ["--file", dockerfile]
@@ -104,10 +106,9 @@ public struct DockerCommands: Sendable {
     public func pull(_ image: String) -> Command { Command(docker, ["pull", "--quiet", image], timeout: 900) }
     public func removeContainer(_ name: String) -> Command { Command(docker, ["rm", "--force", name], timeout: 60) }
 
-    /// Images carrying the run label and every extra label (so runs of two databases on one engine stay apart).
-    public func imagesWithLabel(runID: String) -> Command {
-        let filters = labelArguments(runID: runID).enumerated().filter { $0.offset % 2 == 1 }.flatMap { ["--filter", "label=\($0.element)"] }
-        return Command(docker, ["image", "ls", "--quiet", "--no-trunc"] + filters, timeout: 60)
+    /// Images labelled with this run id (in any database: intersect with the ids a run built).
+    public func imagesLabelled(runID: String) -> Command {
+        Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.runLabel)=\(runID)"], timeout: 60)
     }
 
     public func removeImages(_ ids: [String]) -> Command { Command(docker, ["image", "rm", "--force"] + ids, timeout: 300) }

@@ -41,7 +41,11 @@ public struct DockerClient: Sendable {
     public func probeEnvironment() async throws -> RunEnvironment {
         var environment = HostProbe.local()
         environment.dockerPath = commands.docker
-        let version = try await run(commands.version())
+        // The three probes are independent: run them at once, so a run starts sooner.
+        async let versionResult = run(commands.version())
+        async let infoResult = run(commands.info())
+        async let buildxResult = run(commands.buildxVersion())
+        let version = try await versionResult
         guard let versions = DockerOutputParser.versions(version.stdout), let server = versions.server, version.succeeded else {
             throw DockerError(
                 .engineUnavailable, command: commands.version().shellLine, exitCode: version.exitCode,
@@ -49,16 +53,25 @@ public struct DockerClient: Sendable {
         }
         environment.dockerClient = versions.client
         environment.dockerServer = server
-        let info = try await checked(commands.info(), hint: Self.engineHint)
+        let info = try await infoResult
+        guard info.succeeded else {
+            throw DockerError(
+                .commandFailed, command: commands.info().shellLine, exitCode: info.exitCode, outputTail: info.tail(), hint: Self.engineHint)
+        }
         DockerOutputParser.applyInfo(info.stdout, to: &environment)
-        environment.buildkitAvailable = try await buildkitAvailable(client: versions.client)
+        let buildx = try await buildxResult
+        environment.buildkitAvailable = Self.hasBuiltInBuildKit(client: versions.client) || buildx.succeeded
         environment.defaultBuilder = environment.buildkitAvailable ? .buildkit : .classic
         return environment
     }
 
     /// Clients before 23.0 have BuildKit built in; later ones need the buildx plugin.
+    static func hasBuiltInBuildKit(client: String) -> Bool {
+        Int(client.prefix { $0.isNumber }).map { $0 < 23 } ?? false
+    }
+
     func buildkitAvailable(client: String) async throws -> Bool {
-        if let major = Int(client.prefix { $0.isNumber }), major < 23 { return true }
+        if Self.hasBuiltInBuildKit(client: client) { return true }
         return try await run(commands.buildxVersion()).succeeded
     }
 
@@ -90,11 +103,17 @@ public struct DockerClient: Sendable {
         return ImageFacts(ref: ref, id: parsed.id, sizeBytes: parsed.size, layers: parsed.layers, history: DockerOutputParser.history(history.stdout))
     }
 
-    /// Removes every image labelled with this run; returns how many.
+    /// Removes the images a run built that still carry its label: a warm build that reused an image kept
+    /// by another run (a cache hit) returns that image's id, which must not be removed. Returns how many.
     @discardableResult
-    public func removeRunImages(runID: String) async throws -> Int {
-        let list = try await checked(commands.imagesWithLabel(runID: runID))
-        let ids = Array(Set(list.stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty })).sorted()
+    public func removeRunImages(runID: String, built: [String]) async throws -> Int {
+        let labelled = Set(try await checked(commands.imagesLabelled(runID: runID)).stdout.split(separator: "\n").map(String.init))
+        return try await removeImages(built.filter(labelled.contains))
+    }
+
+    /// Removes these images (by id); returns how many were asked for.
+    @discardableResult
+    public func removeImages(_ ids: [String]) async throws -> Int {
         if ids.isEmpty { return 0 }
         _ = try await checked(commands.removeImages(ids))
         return ids.count

@@ -43,6 +43,8 @@ public enum HostProbe {
             let value = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             return value.isEmpty ? nil : value
         }
-        return (await ask(["rev-parse", "HEAD"]), await ask(["rev-parse", "--abbrev-ref", "HEAD"]))
+        async let commit = ask(["rev-parse", "HEAD"])
+        async let branch = ask(["rev-parse", "--abbrev-ref", "HEAD"])
+        return (await commit, await branch)
     }
 }

@@ -27,6 +27,7 @@ public struct BenchmarkRunner: Sendable {
         try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
         let total = jobs.reduce(0) { $0 + $1.variants.count }
+        let built = ImageLedger(runID: String(runID))
         var results: [VariantResult] = []
         do {
             var index = 0
@@ -35,27 +36,30 @@ public struct BenchmarkRunner: Sendable {
                     index += 1
                     events(.variantStarted(scenario: job.scenario.name, variant: variant.name, index: index, total: total))
                     let plan = BuildPlan(scenario: job.scenario, variant: variant, images: job.images, defaultBuilder: environment.defaultBuilder)
-                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)")
+                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)", built: built)
                     results.append(result)
                     events(.variantFinished(result))
                 }
             }
         } catch {
-            await cleanUp(runID: runID)
+            await cleanUp(built)
             throw error
         }
-        await cleanUp(runID: runID)
+        await cleanUp(built)
         return results
     }
 
-    /// Removes the run's images; runs detached so it completes even when the run was cancelled.
-    func cleanUp(runID: Int64) async {
+    /// Removes exactly the images this run built (never another run's, even one with the same id in
+    /// another database); runs detached so it completes even when the run was cancelled.
+    func cleanUp(_ built: ImageLedger) async {
         guard !options.keepImages else { return }
         let docker = self.docker
-        _ = await Task.detached { try? await docker.removeRunImages(runID: String(runID)) }.value
+        let ids = await built.ids
+        let runID = built.runID
+        _ = await Task.detached { try? await docker.removeRunImages(runID: runID, built: ids) }.value
     }
 
-    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String) async throws -> VariantResult {
+    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String, built: ImageLedger) async throws -> VariantResult {
         let scenario = plan.scenario
         let variantID = try await recorder.beginVariant(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
         var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
@@ -95,6 +99,7 @@ public struct BenchmarkRunner: Sendable {
                 let started = Date()
                 let outcome = try await docker.run(command)
                 let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+                if let imageID { await built.add(imageID) }
                 let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && imageID != nil ? .ok : .failed)
                 let record = BuildRecord(
                     phase: phase, repetition: repetition, startedAt: started, seconds: outcome.seconds, outcome: status,
@@ -134,6 +139,14 @@ public struct BenchmarkRunner: Sendable {
         }
         try await recorder.finishVariant(id: variantID, result: result)
         return result
+    }
+
+    /// The image ids a run has built, in order, for cleanup.
+    actor ImageLedger {
+        let runID: String
+        private(set) var ids: [String] = []
+        init(runID: String) { self.runID = runID }
+        func add(_ id: String) { if !ids.contains(id) { ids.append(id) } }
     }
 
     /// The variant's status from its smoke test.

@@ -63,9 +63,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (jobs, substitutions) = try scenarioOptions.load()
-        var dockerLabels = Dictionary(imageLabels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b })
-        dockerLabels["imagebench.db"] = database.token
-        let docker = dockerOptions.client(labels: dockerLabels)
+        let docker = dockerOptions.client(labels: Dictionary(imageLabels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b }))
         let environment = try await docker.probeEnvironment()
         let store = try database.open()
 

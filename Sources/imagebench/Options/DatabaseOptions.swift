@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import ImageBenchCore
 import ImageBenchStore
 
 /// `--db FILE`, shared by every command that reads or writes results.
@@ -18,11 +17,6 @@ struct DatabaseOptions: ParsableArguments {
 
     func validate() throws {
         if let db, db.isEmpty { throw ValidationError("--db needs a file path, e.g. --db results.sqlite") }
-    }
-
-    /// Names this database on docker labels: run ids are unique only within one database.
-    var token: String {
-        String(SHA256.hex(URL(fileURLWithPath: path).standardizedFileURL.path).prefix(12))
     }
 
     func open() throws -> ResultStore { try ResultStore(path: path) }
