@@ -141,3 +141,35 @@ struct BenchmarkRunnerTests {
         }
     }
 }
+
+@Suite("Runner cancellation")
+struct BenchmarkRunnerCancellationTests {
+    @Test("a cancelled run stops at once, records no build for the one in flight, and still removes its images")
+    func cancel() async throws {
+        try await withTemporaryDirectory { dir in
+            try writeFiles(["scenario.yaml": "axes:\n  a:\n    one: {}\n    two: {}\n", "Dockerfile": "FROM scratch\n"], under: dir)
+            let scenario = try ScenarioLoader().load(path: dir)
+            let fake = FakeExecutor()
+            let recorder = BenchmarkRunnerTests.Recorder()
+            await fake.on(["build"]) { c in
+                FakeExecutor.writeIID(c, "sha256:first")
+                return CommandResult(exitCode: 0, seconds: 1)
+            }
+            await fake.on(["image", "ls"]) { _ in CommandResult(exitCode: 0, stdout: "sha256:first\n") }
+            let runner = BenchmarkRunner(
+                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder,
+                options: RunOptions(repeatCount: 3, phases: [.cold]), environment: Sample.environment(),
+                events: { event in
+                    // Cancel while the second build is "running".
+                    if case .buildStarted(_, 2, _) = event { withUnsafeCurrentTask { $0?.cancel() } }
+                })
+            await #expect(throws: CancellationError.self) {
+                _ = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: scenario.variants(), images: [])])
+            }
+            #expect(await recorder.builds.count == 1)
+            let calls = await fake.calls.map { $0.arguments.prefix(2).joined(separator: " ") }
+            #expect(calls.filter { $0 == "build --no-cache" }.count == 2)
+            #expect(calls.suffix(2) == ["image ls", "image rm"])
+        }
+    }
+}

@@ -98,6 +98,8 @@ public struct BenchmarkRunner: Sendable {
                     plan, phase: phase, runID: runLabel, contextDirectory: context, iidfile: iidfile, timeout: options.buildTimeout)
                 let started = Date()
                 let outcome = try await docker.run(command)
+                // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
+                try Task.checkCancellation()
                 let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
                 if let imageID { await built.add(imageID) }
                 let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && imageID != nil ? .ok : .failed)
