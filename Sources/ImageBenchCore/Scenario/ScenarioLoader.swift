@@ -42,7 +42,7 @@ public struct ScenarioLoader: Sendable {
             top,
             [
                 "name", "description", "context", "dockerfile", "images", "build-args", "axes", "exclude",
-                "expect-broken", "smoke", "edit", "thresholds",
+                "expect-broken", "smoke", "edit",
             ],
             in: "the scenario")
 
