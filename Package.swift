@@ -42,7 +42,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "ImageBenchTestSupport", dependencies: ["ImageBenchCore", "ImageBenchDocker", "ImageBenchStore"]),
+        // Writes large databases for benchmarks/database; not part of the product.
+        .executableTarget(name: "imagebench-benchdata", dependencies: ["ImageBenchCore", "ImageBenchStore"]),
+        .target(name: "ImageBenchTestSupport", dependencies: ["ImageBenchCore", "ImageBenchDocker", "ImageBenchStore", "ImageBenchReport"]),
         .testTarget(name: "ImageBenchCoreTests", dependencies: ["ImageBenchCore", "ImageBenchTestSupport"]),
         .testTarget(
             name: "ImageBenchDockerTests",
@@ -57,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ImageBenchTestSupport", "ImageBenchStore", "ImageBenchDocker"]
+            dependencies: ["ImageBenchTestSupport", "ImageBenchStore", "ImageBenchDocker", "ImageBenchReport"]
         ),
     ]
 )

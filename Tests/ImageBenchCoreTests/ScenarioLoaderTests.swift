@@ -92,6 +92,8 @@ struct ScenarioLoaderTests {
             yaml: axes + "exclude:\n  - { linking: static }\n  - { linking: dynamic }\n", line: 5, reason: .emptyMatrix, says: "removes every variant"
         ),
         BadCase(yaml: "build-args: { \"A B\": x }\n", line: 1, reason: .invalidValue, says: "not a valid ARG name"),
+        BadCase(yaml: "thresholds:\n  size: lots\n", line: 2, reason: .invalidValue, says: "is not a percentage"),
+        BadCase(yaml: "thresholds:\n  speed: 2%\n", line: 2, reason: .unknownKey, says: "unknown metric \"speed\""),
     ]
 
     @Test("bad scenarios give FILE:LINE: message", arguments: bad)
@@ -125,6 +127,12 @@ struct ScenarioLoaderTests {
             #expect(throws: ScenarioError.self) { try ScenarioLoader().load(path: dir + "/s") }
             #expect(try ScenarioLoader(allowOutside: true).load(path: dir + "/s").context == dir + "/s/app")
         }
+    }
+
+    @Test("thresholds: percentages per metric")
+    func thresholds() async throws {
+        let (_, result) = try await Self.folder("thresholds: { size: 2%, cold: 30 }\n")
+        #expect(try result.get().thresholds == Thresholds([.size: 2, .cold: 30]))
     }
 
     @Test("a missing folder names the path and the fix")

@@ -6,50 +6,9 @@ import Testing
 
 @Suite("Report rendering")
 struct ReportTests {
-    /// A fixed model shaped like a go-http run: two working variants, one expected-broken, one failed build.
-    static func report() -> RunReport {
-        var run = RunRecord(
-            id: 3, startedAt: Sample.date, finishedAt: Sample.date.addingTimeInterval(600), status: .complete, labels: ["branch": "main"],
-            profile: "offline", environment: Sample.environment())
-        run.scenarios = [
-            RunScenario(
-                name: "go-http", path: "/repo/Scenarios/go-http", contentHash: "abc",
-                images: [
-                    ResolvedImage(name: "alpine", requested: "alpine:3.20", used: "imagebench-local/musl-busybox:1", source: "profile offline"),
-                    ResolvedImage(name: "tool", requested: "mine:1", used: "mine:1", source: "scenario"),
-                ])
-        ]
-        func axes(_ l: String, _ r: String) -> [AxisChoice] { [AxisChoice(axis: "linking", value: l), AxisChoice(axis: "runtime", value: r)] }
-        let alpine = VariantResult(
-            runID: 3, scenario: "go-http", axes: axes("static", "alpine"), status: .ok,
-            image: ImageFacts(ref: "imagebench/go-http:r3-a", id: "sha256:a", sizeBytes: 7_160_000, layers: 2),
-            contextBytes: 1480,
-            builds: Sample.builds(.cold, [12.1, 11.8, 12.6]) + Sample.builds(.warm, [0.41, 0.39, 0.44]) + Sample.builds(.edit, [11.2, 11.5, 11.1]),
-            smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.52, output: "ok true"))
-        let scratch = VariantResult(
-            runID: 3, scenario: "go-http", axes: axes("static", "scratch"), status: .ok,
-            image: ImageFacts(ref: "imagebench/go-http:r3-s", id: "sha256:s", sizeBytes: 4_472_832, layers: 1),
-            contextBytes: 1480, builds: Sample.builds(.cold, [3.62, 3.71, 3.90]) + Sample.builds(.warm, [0.2]),
-            smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.41, output: "ok true"))
-        let dynamic = VariantResult(
-            runID: 3, scenario: "go-http", axes: axes("dynamic", "scratch"), status: .expectedBroken,
-            image: ImageFacts(ref: "imagebench/go-http:r3-d", id: "sha256:d", sizeBytes: 4_960_000, layers: 1),
-            contextBytes: 1480, builds: Sample.builds(.cold, [16.5]),
-            smoke: SmokeResult(ok: false, exitCode: 1, seconds: 0.3, output: "exec /app: no such file or directory"))
-        var failed = VariantResult(
-            runID: 3, scenario: "go-http", axes: axes("dynamic", "debian"), status: .buildFailed,
-            problem: "cold build 1 failed (exit 1): gcc: not found")
-        failed.builds = [
-            BuildRecord(
-                phase: .cold, repetition: 1, startedAt: Sample.date, seconds: 2, outcome: .failed, exitCode: 1, builder: .classic, imageID: nil,
-                outputTail: "gcc: not found")
-        ]
-        return RunReport(runs: [run], results: [alpine, scratch, dynamic, failed])
-    }
-
     @Test("table: sorted by size, SI units, median (min–max), ratio to the smallest working variant")
     func table() {
-        let text = TableReport.render(Self.report())
+        let text = TableReport.render(ReportFixture.report())
         if let mismatch = snapshotMismatch(text, named: "table.txt") { Issue.record(Comment(rawValue: mismatch)) }
         #expect(text.contains("4.47 MB"))
         #expect(text.contains("3.71 (3.62–3.90)"))
@@ -59,7 +18,7 @@ struct ReportTests {
 
     @Test("json: the documented fields, every repetition kept")
     func json() throws {
-        let text = JSONReport.render(Self.report())
+        let text = JSONReport.render(ReportFixture.report())
         if let mismatch = snapshotMismatch(text, named: "report.json") { Issue.record(Comment(rawValue: mismatch)) }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         let runs = try #require(object["runs"] as? [[String: Any]])

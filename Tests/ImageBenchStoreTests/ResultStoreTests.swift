@@ -61,23 +61,45 @@ struct ResultStoreTests {
         }
     }
 
-    @Test("an older database keeps its data when migrated")
+    @Test("a version-1 database keeps its data when migrated to the latest schema")
     func migrateOlder() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir + "/old.sqlite"
             do {
-                let old = try ResultStore(path: path, migratingTo: 1)
-                #expect(try await old.schemaVersionInFile() == 1)
-                let id = try await old.createRun(Self.run())
-                let variant = try await old.beginVariant(runID: id, scenario: "go-http", axes: [])
-                try await old.record(build: Sample.builds(.cold, [1.5])[0], variantID: variant)
+                // Written as imagebench with schema version 1 wrote it.
+                _ = try ResultStore(path: path, migratingTo: 1)
+                let db = try Database(path: path)
+                try db.execute(
+                    """
+                    INSERT INTO runs (id, started_at, finished_at, status, profile, labels, environment)
+                        VALUES (1, 1795000000, 1795000600, 'complete', 'offline', '{"branch":"main"}', '{"host":"ci-1","cpus":2}');
+                    INSERT INTO run_scenarios (run_id, name, path, content_hash, images) VALUES (1, 'go-http', '/s', 'abc', '[]');
+                    INSERT INTO variants (id, run_id, scenario, name, axes, status, image_id, size_bytes, layers)
+                        VALUES (1, 1, 'go-http', 'linking=static', '[{"axis":"linking","value":"static"}]', 'ok', 'sha256:a', 4470000, 1);
+                    INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, builder) VALUES (1, 'cold', 1, 1795000000, 1.5, 'ok', 'classic');
+                    """)
             }
             let store = try ResultStore(path: path)
-            #expect(try await store.schemaVersionInFile() == 2)
+            #expect(try await store.schemaVersionInFile() == ResultStore.schemaVersion)
             let results = try await store.results(runID: 1)
             #expect(results.count == 1)
             #expect(results[0].samples(.cold) == [1.5])
+            #expect(results[0].image?.sizeBytes == 4_470_000)
+            let snapshot = try #require(try await store.snapshot(runID: 1))
+            #expect(snapshot.run.labels == ["branch": "main"])
+            #expect(snapshot.thresholds == ["go-http": Thresholds()])
+            #expect(try await store.resolve(.label(key: "branch", value: "main")) == 1)
             #expect(try await store.integrityCheck() == "ok")
+        }
+    }
+
+    @Test("an empty database has no latest run")
+    func emptyLatest() async throws {
+        try await withTemporaryStore { store, _ in
+            let latest = try await store.latestRunID()
+            let resolved = try await store.resolve(.latest)
+            #expect(latest == nil)
+            #expect(resolved == nil)
         }
     }
 
@@ -133,5 +155,54 @@ struct ResultStoreTests {
         let e = StoreError(
             .sqlite, path: "x.sqlite", code: 19, message: "NOT NULL constraint failed: runs.status", sql: "INSERT INTO runs\nVALUES (?)")
         #expect(e.description == "x.sqlite: SQLite error 19: NOT NULL constraint failed: runs.status - while executing `INSERT INTO runs VALUES (?)`")
+    }
+}
+
+@Suite("SQLite store: selectors and history")
+struct StoreQueryTests {
+    @Test("latest, an id, and the latest run with a label")
+    func resolve() async throws {
+        try await withTemporaryStore { store, _ in
+            var run = ResultStoreTests.run()
+            for branch in ["main", "feature", "main", "other"] {
+                run.labels = ["branch": branch, "odd key": "x"]
+                _ = try await store.createRun(run)
+            }
+            #expect(try await store.resolve(.latest) == 4)
+            #expect(try await store.resolve(.id(2)) == 2)
+            #expect(try await store.resolve(.id(9)) == nil)
+            #expect(try await store.resolve(.label(key: "branch", value: "main")) == 3)
+            #expect(try await store.resolve(.label(key: "odd key", value: "x")) == 4)
+            #expect(try await store.resolve(.label(key: "branch", value: "none")) == nil)
+        }
+    }
+
+    @Test("history: values per variant over the last runs, oldest first, with medians for times")
+    func history() async throws {
+        try await withTemporaryStore { store, _ in
+            for (i, size) in [1_000_000, 1_100_000, 1_050_000].enumerated() {
+                var r = ResultStoreTests.result(runID: 0, size: Int64(size))
+                r.builds = Sample.builds(.cold, [Double(i + 1), Double(i + 3), Double(i + 2)])
+                _ = try await ResultStoreTests.store(r, in: store)
+            }
+            let sizes = try await store.history(scenario: "go-http", metric: .size, last: 2)
+            #expect(sizes.count == 1)
+            #expect(sizes[0].variant == "linking=static")
+            #expect(sizes[0].points.map(\.runID) == [2, 3])
+            #expect(sizes[0].points.map(\.value) == [1_100_000, 1_050_000])
+            let cold = try await store.history(scenario: "go-http", variant: "linking=static", metric: .cold, last: 10, upTo: 2)
+            #expect(cold[0].points.map(\.value) == [2, 3])
+            #expect(try await store.history(scenario: "nope", metric: .size, last: 5).isEmpty)
+        }
+    }
+
+    @Test("thresholds are kept with the run's scenarios")
+    func thresholds() async throws {
+        try await withTemporaryStore { store, _ in
+            var run = ResultStoreTests.run()
+            run.scenarios[0].thresholds = Thresholds([.size: 2, .cold: 30])
+            let id = try await store.createRun(run)
+            #expect(try await store.snapshot(runID: id)?.thresholds == ["go-http": Thresholds([.size: 2, .cold: 30])])
+        }
     }
 }

@@ -20,6 +20,8 @@ public struct Scenario: Sendable, Equatable {
     public var expectBroken: [AxisSelector]
     public var smoke: SmokeSpec
     public var edit: EditSpec?
+    /// Regression thresholds for `compare` (`thresholds: {size: 2%, cold: 30%}`).
+    public var thresholds: Thresholds = Thresholds()
 
     public init(
         name: String, description: String = "", file: String, directory: String, context: String,

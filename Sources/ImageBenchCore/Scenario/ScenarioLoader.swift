@@ -42,7 +42,7 @@ public struct ScenarioLoader: Sendable {
             top,
             [
                 "name", "description", "context", "dockerfile", "images", "build-args", "axes", "exclude",
-                "expect-broken", "smoke", "edit",
+                "expect-broken", "smoke", "edit", "thresholds",
             ],
             in: "the scenario")
 
@@ -98,6 +98,7 @@ public struct ScenarioLoader: Sendable {
         if let node = top["expect-broken"] { scenario.expectBroken = try reader.selectors(node, "expect-broken", axes: scenario.axes) }
         if let node = top["smoke"] { scenario.smoke = try reader.smoke(node) }
         if let node = top["edit"] { scenario.edit = try reader.edit(node, context: scenario.context, paths: paths) }
+        if let node = top["thresholds"] { scenario.thresholds = try reader.thresholds(node) }
 
         let count = scenario.variants().count
         if count == 0 {
@@ -346,6 +347,21 @@ struct YAMLReader {
             spec.timeoutSeconds = seconds
         }
         return spec
+    }
+
+    func thresholds(_ node: Node) throws(ScenarioError) -> Thresholds {
+        var result = Thresholds()
+        for (key, value) in try pairs(node, "thresholds") {
+            guard let metric = Metric(rawValue: key.name) else {
+                throw error(.unknownKey, key.line, "unknown metric \"\(key.name)\" in thresholds; use size, compressed, cold, warm or edit")
+            }
+            let text = try string(value, "thresholds.\(key.name)")
+            guard let percent = Thresholds.parsePercent(text) else {
+                throw error(.invalidValue, value, "thresholds.\(key.name) \"\(text)\" is not a percentage; write e.g. 2% or 30%")
+            }
+            result.percent[metric] = percent
+        }
+        return result
     }
 
     func edit(_ node: Node, context: String, paths: PathResolver) throws(ScenarioError) -> EditSpec {

@@ -1,4 +1,5 @@
 import Foundation
+import ImageBenchCore
 
 /// Number formats shared by every report. Sizes use SI units: 1 kB = 1,000 B, 1 MB = 10^6 B.
 public enum Units {
@@ -39,5 +40,26 @@ public enum Units {
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyy-MM-dd HH:mm"
         return f.string(from: date) + " UTC"
+    }
+}
+
+extension Units {
+    /// A metric's value as reports show it: SI bytes for sizes, seconds for times.
+    public static func metric(_ value: Double, _ metric: Metric) -> String {
+        metric.isTime ? seconds(value) : bytes(Int64(value.rounded()))
+    }
+
+    /// `+180 kB (+3.7%) ▲`, `−1.20 s (−8.1%) ▼`, `±0`; ▲ is bigger or slower (worse), ▼ smaller or faster.
+    public static func change(_ delta: Double, percent: Double?, _ metric: Metric) -> String {
+        if delta == 0 { return "±0" }
+        let sign = delta > 0 ? "+" : "−"
+        let magnitude = metric.isTime ? seconds(abs(delta)) : bytes(Int64(abs(delta).rounded()))
+        let pct = percent.map { String(format: " (%@%.1f%%)", sign, abs($0)) } ?? ""
+        return "\(sign)\(magnitude)\(pct) \(delta > 0 ? "▲" : "▼")"
+    }
+
+    /// `14.4 s ± 0.30` (median ± sample standard deviation).
+    public static func medianSpread(_ s: Summary) -> String {
+        s.n > 1 ? "\(seconds(s.median)) ± \(plainSeconds(s.stddev))" : seconds(s.median)
     }
 }

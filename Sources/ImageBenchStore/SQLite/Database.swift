@@ -59,7 +59,7 @@ final class Database {
     func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws(StoreError) -> Int64? {
         let statement = try prepare(sql)
         try statement.bind(values)
-        return try statement.step() ? statement.int(0) : nil
+        return try statement.step() && !statement.isNull(0) ? statement.int(0) : nil
     }
 
     var lastInsertID: Int64 { sqlite3_last_insert_rowid(handle) }

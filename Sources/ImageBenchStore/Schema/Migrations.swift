@@ -73,6 +73,13 @@ enum Migrations {
                 CREATE INDEX builds_by_variant ON builds(variant_id, phase, repetition);
                 CREATE INDEX variants_by_run ON variants(run_id);
                 """),
+        Migration(
+            version: 3, summary: "thresholds per run scenario; indexes for history and label lookups",
+            sql: """
+                ALTER TABLE run_scenarios ADD COLUMN thresholds TEXT NOT NULL DEFAULT '{}';
+                CREATE INDEX variants_by_scenario ON variants(scenario, name, run_id);
+                CREATE INDEX builds_by_phase ON builds(variant_id, phase, outcome, seconds);
+                """),
     ]
 
     static var latest: Int { all.last!.version }

@@ -64,11 +64,12 @@ public actor ResultStore: RunRecording {
             ])
             let id = db.lastInsertID
             let insert = try db.prepare(
-                "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images, thresholds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            )
             for s in run.scenarios {
                 try insert.run([
                     .int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
-                    .text(json(s.images)),
+                    .text(json(s.images)), .text(json(s.thresholds)),
                 ])
             }
             return id
@@ -115,6 +116,54 @@ public actor ResultStore: RunRecording {
         }
     }
 
+    /// Writes a whole finished run (its scenarios, variants, builds and layers) in one transaction;
+    /// returns its new id. For bulk loads: benchmarks, and merging databases.
+    public func importRun(_ run: RunRecord, results: [VariantResult]) throws(StoreError) -> Int64 {
+        try db.transaction { () throws(StoreError) -> Int64 in
+            try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment) VALUES (?, ?, ?, ?, ?, ?)").run([
+                .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
+                .text(run.status.rawValue), .optional(run.profile), .text(json(run.labels)), .text(json(run.environment)),
+            ])
+            let id = db.lastInsertID
+            let scenario = try db.prepare(
+                "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images, thresholds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+            for s in run.scenarios {
+                try scenario.run([
+                    .int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
+                    .text(json(s.images)), .text(json(s.thresholds)),
+                ])
+            }
+            let variant = try db.prepare(
+                "INSERT INTO variants (run_id, scenario, name, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+            let build = try db.prepare(
+                "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
+            let layer = try db.prepare("INSERT INTO layers (variant_id, position, size_bytes, created_by, layer_id) VALUES (?, ?, ?, ?, ?)")
+            for r in results {
+                try variant.run([
+                    .int(id), .text(r.scenario), .text(r.name), .text(json(r.axes)), .text(r.status.rawValue), .optional(r.image?.ref),
+                    .optional(r.image?.id), .optional(r.image?.sizeBytes), .optional(r.image.map { Int64($0.layers) }), .optional(r.contextBytes),
+                    .optional(r.smoke.map { json($0) }), .optional(r.problem),
+                ])
+                let variantID = db.lastInsertID
+                for b in r.builds {
+                    try build.run([
+                        .int(variantID), .text(b.phase.rawValue), .int(Int64(b.repetition)), .double(b.startedAt.timeIntervalSince1970),
+                        .double(b.seconds),
+                        .text(b.outcome.rawValue), .optional(b.exitCode.map(Int64.init)), .text(b.builder.rawValue), .optional(b.imageID),
+                        .optional(b.outputTail),
+                    ])
+                }
+                for l in r.image?.history ?? [] {
+                    try layer.run([.int(variantID), .int(Int64(l.position)), .int(l.sizeBytes), .text(l.createdBy), .optional(l.id)])
+                }
+            }
+            return id
+        }
+    }
+
     // MARK: Reading
 
     /// The newest run's id, or nil for an empty database.
@@ -146,14 +195,15 @@ public actor ResultStore: RunRecording {
             result.append(RunSummary(run: run, variantCount: Int(statement.int(7))))
         }
         let scenarios = try db.prepare(
-            "SELECT name, path, content_hash, git_commit, git_branch, images FROM run_scenarios WHERE run_id = ? ORDER BY rowid")
+            "SELECT name, path, content_hash, git_commit, git_branch, images, thresholds FROM run_scenarios WHERE run_id = ? ORDER BY rowid")
         for i in result.indices {
             try scenarios.bind([.int(result[i].run.id)])
             while try scenarios.step() {
                 result[i].run.scenarios.append(
                     RunScenario(
                         name: scenarios.text(0), path: scenarios.text(1), contentHash: scenarios.text(2), gitCommit: scenarios.optionalText(3),
-                        gitBranch: scenarios.optionalText(4), images: decode([ResolvedImage].self, scenarios.text(5)) ?? []))
+                        gitBranch: scenarios.optionalText(4), images: decode([ResolvedImage].self, scenarios.text(5)) ?? [],
+                        thresholds: decode(Thresholds.self, scenarios.text(6)) ?? Thresholds()))
             }
         }
         return result
@@ -202,6 +252,74 @@ public actor ResultStore: RunRecording {
             }
         }
         return rows.map(\.1)
+    }
+
+    /// The id a selector names: a run id that exists, the newest run, or the newest run with a label.
+    public func resolve(_ selector: RunSelector) throws(StoreError) -> Int64? {
+        switch selector {
+        case .id(let id): return try db.scalarInt("SELECT id FROM runs WHERE id = ?", [.int(id)])
+        case .latest: return try latestRunID()
+        case .label(let key, let value):
+            // Labels are a JSON object; the key is passed as a JSON path string, quoted.
+            let path = "$.\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            return try db.scalarInt("SELECT MAX(id) FROM runs WHERE json_extract(labels, ?) = ?", [.text(path), .text(value)])
+        }
+    }
+
+    /// A run with its results and its scenarios' thresholds, for `compare`.
+    public func snapshot(runID: Int64) throws(StoreError) -> RunSnapshot? {
+        guard let run = try run(id: runID) else { return nil }
+        let thresholds = Dictionary(run.scenarios.map { ($0.name, $0.thresholds) }, uniquingKeysWith: { a, _ in a })
+        return RunSnapshot(run: run, results: try results(runID: runID), thresholds: thresholds)
+    }
+
+    /// The metric's value per variant over the last `last` runs that include the scenario, oldest first,
+    /// in as few queries as possible (it feeds `history` and the HTML trend lines).
+    public func history(scenario: String, variant: String? = nil, metric: Metric, last: Int, upTo runID: Int64 = .max) throws(StoreError)
+        -> [HistorySeries]
+    {
+        let runs = try db.prepare(
+            "SELECT DISTINCT run_id FROM variants WHERE scenario = ? AND run_id <= ? ORDER BY run_id DESC LIMIT ?")
+        try runs.bind([.text(scenario), .int(runID), .int(Int64(last))])
+        var ids: [Int64] = []
+        while try runs.step() { ids.append(runs.int(0)) }
+        guard let oldest = ids.last, let newest = ids.first else { return [] }
+
+        var filter = "v.scenario = ? AND v.run_id BETWEEN ? AND ?"
+        var values: [SQLValue] = [.text(scenario), .int(oldest), .int(newest)]
+        if let variant {
+            filter += " AND v.name = ?"
+            values.append(.text(variant))
+        }
+        var samples: [Int64: [Double]] = [:]
+        if let phase = metric.phase {
+            let builds = try db.prepare(
+                "SELECT b.variant_id, b.seconds FROM builds b JOIN variants v ON v.id = b.variant_id WHERE \(filter) AND b.phase = ? AND b.outcome = 'ok'"
+            )
+            try builds.bind(values + [.text(phase.rawValue)])
+            while try builds.step() { samples[builds.int(0), default: []].append(builds.double(1)) }
+        }
+        let rows = try db.prepare(
+            "SELECT v.id, v.run_id, r.started_at, v.name, v.status, v.size_bytes FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
+        )
+        try rows.bind(values)
+        var order: [String] = []
+        var points: [String: [HistoryPoint]] = [:]
+        while try rows.step() {
+            let name = rows.text(3)
+            let value: Double?
+            switch metric {
+            case .size: value = rows.optionalInt(5).map(Double.init)
+            case .compressed: value = nil
+            case .cold, .warm, .edit: value = Summary(samples[rows.int(0)] ?? [])?.median
+            }
+            if points[name] == nil { order.append(name) }
+            points[name, default: []].append(
+                HistoryPoint(
+                    runID: rows.int(1), startedAt: Date(timeIntervalSince1970: rows.double(2)), value: value,
+                    status: VariantStatus(rawValue: rows.text(4)) ?? .pending))
+        }
+        return order.map { HistorySeries(scenario: scenario, variant: $0, metric: metric, points: points[$0] ?? []) }
     }
 
     /// Runs SQLite's integrity check; "ok" when the file is sound.

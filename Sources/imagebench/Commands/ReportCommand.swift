@@ -1,46 +1,100 @@
 import ArgumentParser
 import Foundation
+import ImageBenchCore
 import ImageBenchReport
 import ImageBenchStore
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Show a run's comparison table: per variant status, size, layers, build times and smoke test.")
+        abstract: "Render a run: terminal table, Markdown for a pull request, self-contained HTML with charts, JSON or CSV.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json
+        case table, markdown, html, json, csv
     }
+
+    /// Runs shown in the HTML trend lines.
+    static let trendRuns = 30
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: ArgumentHelp("Run id, or latest.", valueName: "id"))
+    @Option(name: .long, help: ArgumentHelp("The run: an id, latest, or label:key=value (the latest run with that label).", valueName: "run"))
     var run = "latest"
 
-    @Option(name: .long, help: "Output format: table or json.")
+    @Option(name: .long, help: ArgumentHelp("Compare with this run (id, latest or label:key=value) and show the changes.", valueName: "run"))
+    var baseline: String?
+
+    @Option(name: .long, help: "Output format: table, markdown, html, json or csv.")
     var format: Format = .table
 
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path"))
     var output: String?
 
     func validate() throws {
-        if run != "latest" && Int64(run) == nil { throw ValidationError("--run must be a run id (a number) or latest, e.g. --run 3") }
+        if RunSelector(run) == nil { throw ValidationError("--run must be a run id, latest or label:key=value, e.g. --run 3") }
+        if let baseline, RunSelector(baseline) == nil {
+            throw ValidationError("--baseline must be a run id, latest or label:key=value, e.g. --baseline label:branch=main")
+        }
+        if baseline != nil && [.json, .csv].contains(format) {
+            throw ValidationError("--baseline works with --format table, markdown or html; for JSON use `imagebench compare --format json`")
+        }
     }
 
     func run() async throws {
         guard let store = try database.openExisting() else { throw RunNotFound(requested: run, database: database.path) }
-        let id = run == "latest" ? try await store.latestRunID() : Int64(run)
-        guard let id, let record = try await store.run(id: id) else { throw RunNotFound(requested: run, database: database.path) }
-        let report = RunReport(runs: [record], results: try await store.results(runID: id))
-        let text = format == .json ? JSONReport.render(report) : TableReport.render(report)
-        if let output {
-            do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw ValidationError("--output \(output): cannot write the file (\(error.localizedDescription)); check the folder exists")
+        let snapshot = try await RunLookup(store: store, database: database.path).snapshot(run)
+        let report = RunReport(runs: [snapshot.run], results: snapshot.results)
+        var comparison: Comparison?
+        if let baseline {
+            let base = try await RunLookup(store: store, database: database.path).snapshot(baseline)
+            comparison = Comparison.compare(baseline: base, candidate: snapshot)
+        }
+        let text: String
+        switch format {
+        case .table:
+            text = TableReport.render(report) + (comparison.map { "\n" + ComparisonReport.table($0) } ?? "")
+        case .markdown: text = MarkdownReport.render(report, comparison: comparison)
+        case .json: text = JSONReport.render(report)
+        case .csv: text = CSVReport.render(report)
+        case .html:
+            var trends: [String: [HistorySeries]] = [:]
+            for scenario in report.scenarios {
+                trends[scenario] =
+                    try await store.history(scenario: scenario, metric: .size, last: Self.trendRuns, upTo: snapshot.run.id)
+                    + store.history(scenario: scenario, metric: .cold, last: Self.trendRuns, upTo: snapshot.run.id)
             }
-        } else {
+            text = HTMLReport.render(report, comparison: comparison, trends: trends)
+        }
+        try OutputFile.write(text, to: output)
+    }
+}
+
+/// Finds runs named by `--run`, `--baseline` and `--candidate`; a missing one is exit status 5.
+struct RunLookup {
+    let store: ResultStore
+    let database: String
+
+    func snapshot(_ text: String) async throws -> RunSnapshot {
+        guard let selector = RunSelector(text), let id = try await store.resolve(selector), let snapshot = try await store.snapshot(runID: id) else {
+            throw RunNotFound(requested: text, database: database)
+        }
+        return snapshot
+    }
+}
+
+/// Writes a command's output to a file, or to standard output when no file is given.
+enum OutputFile {
+    static func write(_ text: String, to path: String?) throws {
+        guard let path else {
             print(text, terminator: "")
+            return
+        }
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("--output \(path): cannot write the file (\(error.localizedDescription))")
         }
     }
 }

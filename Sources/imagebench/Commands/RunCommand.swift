@@ -73,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
             scenarios.append(
                 RunScenario(
                     name: job.scenario.name, path: job.scenario.directory, contentHash: job.scenario.contentHash(),
-                    gitCommit: git.commit, gitBranch: git.branch, images: job.images))
+                    gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds))
         }
         let labelMap = Dictionary(labels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b })
         let runID = try await store.createRun(

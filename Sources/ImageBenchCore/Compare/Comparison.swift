@@ -1,0 +1,158 @@
+import Foundation
+
+/// A run's results with the thresholds its scenarios set: one side of a comparison.
+public struct RunSnapshot: Sendable, Equatable {
+    public var run: RunRecord
+    public var results: [VariantResult]
+    /// Scenario name → thresholds from its `scenario.yaml` at the time of the run.
+    public var thresholds: [String: Thresholds]
+
+    public init(run: RunRecord, results: [VariantResult], thresholds: [String: Thresholds] = [:]) {
+        self.run = run
+        self.results = results
+        self.thresholds = thresholds
+    }
+}
+
+/// The verdict of comparing a candidate run with a baseline run. Data only: rendering and exit codes
+/// belong to the caller.
+public struct Comparison: Sendable, Equatable {
+    public enum Verdict: String, Sendable, Codable {
+        case noRegression = "no-regression"
+        case regression
+        case onlyImprovements = "only-improvements"
+    }
+
+    public enum Kind: String, Sendable, Codable {
+        case regression, improvement, unchanged
+        /// Beyond the threshold, but too few repetitions to say whether it is noise.
+        case insufficient = "insufficient-data"
+        /// Beyond the threshold, but not a significant difference.
+        case notSignificant = "not-significant"
+        /// One side has no value.
+        case notMeasured = "not-measured"
+    }
+
+    public struct MetricChange: Sendable, Equatable {
+        public var metric: Metric
+        public var baseline: Double?
+        public var candidate: Double?
+        /// Threshold in percent used for this metric.
+        public var limit: Double
+        public var kind: Kind
+        /// For times: the significance test of the two sets of repetitions.
+        public var test: WelchTest?
+        public var note: String?
+
+        public var delta: Double? {
+            guard let baseline, let candidate else { return nil }
+            return candidate - baseline
+        }
+
+        public var percent: Double? {
+            guard let baseline, let candidate, baseline != 0 else { return nil }
+            return (candidate - baseline) / baseline * 100
+        }
+    }
+
+    public struct VariantChange: Sendable, Equatable {
+        public var scenario: String
+        public var variant: String
+        public var baselineStatus: VariantStatus
+        public var candidateStatus: VariantStatus
+        /// `regression` when a working variant stopped working, `improvement` when a broken one works.
+        public var statusKind: Kind
+        public var metrics: [MetricChange]
+
+        public var kinds: [Kind] { [statusKind] + metrics.map(\.kind) }
+    }
+
+    public struct VariantKey: Sendable, Equatable, Hashable, Codable {
+        public var scenario: String
+        public var variant: String
+
+        public init(scenario: String, variant: String) {
+            self.scenario = scenario
+            self.variant = variant
+        }
+    }
+
+    public var baseline: RunRecord
+    public var candidate: RunRecord
+    public var changes: [VariantChange]
+    public var added: [VariantKey]
+    public var removed: [VariantKey]
+    /// `field: baseline → candidate` for every environment field that differs.
+    public var environmentDifferences: [String]
+
+    public var regressions: [VariantChange] { changes.filter { $0.kinds.contains(.regression) } }
+    public var improvements: [VariantChange] { changes.filter { $0.kinds.contains(.improvement) } }
+
+    public var verdict: Verdict {
+        if !regressions.isEmpty { return .regression }
+        return improvements.isEmpty ? .noRegression : .onlyImprovements
+    }
+
+    /// The metrics compared, in the order reports show them.
+    public static let metrics: [Metric] = [.size, .cold, .warm, .edit]
+
+    /// Compares variants matched by scenario and name. Thresholds: `overrides` (flags) beat the
+    /// candidate's scenario thresholds, which beat the defaults (size 1%, times 25%).
+    public static func compare(baseline: RunSnapshot, candidate: RunSnapshot, overrides: Thresholds = Thresholds()) -> Comparison {
+        func key(_ r: VariantResult) -> VariantKey { VariantKey(scenario: r.scenario, variant: r.name) }
+        let before = Dictionary(baseline.results.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let afterKeys = Set(candidate.results.map(key))
+        var changes: [VariantChange] = []
+        for new in candidate.results {
+            guard let old = before[key(new)] else { continue }
+            let thresholds = (candidate.thresholds[new.scenario] ?? Thresholds()).overridden(by: overrides)
+            changes.append(
+                VariantChange(
+                    scenario: new.scenario, variant: new.name, baselineStatus: old.status, candidateStatus: new.status,
+                    statusKind: statusKind(old.status, new.status),
+                    metrics: metrics.map { change($0, old, new, limit: thresholds.limit(for: $0)) }))
+        }
+        return Comparison(
+            baseline: baseline.run, candidate: candidate.run, changes: changes,
+            added: candidate.results.map(key).filter { before[$0] == nil },
+            removed: baseline.results.map(key).filter { !afterKeys.contains($0) },
+            environmentDifferences: candidate.run.environment.differences(from: baseline.run.environment))
+    }
+
+    static func statusKind(_ old: VariantStatus, _ new: VariantStatus) -> Kind {
+        let worked = old == .ok
+        let works = new == .ok
+        if worked && !works { return .regression }
+        if !worked && works { return .improvement }
+        return .unchanged
+    }
+
+    static func change(_ metric: Metric, _ old: VariantResult, _ new: VariantResult, limit: Double) -> MetricChange {
+        var change = MetricChange(metric: metric, baseline: metric.value(of: old), candidate: metric.value(of: new), limit: limit, kind: .notMeasured)
+        guard let percent = change.percent else { return change }
+        if abs(percent) <= limit {
+            change.kind = .unchanged
+            return change
+        }
+        let direction: Kind = percent > 0 ? .regression : .improvement
+        guard let phase = metric.phase else {
+            change.kind = direction
+            return change
+        }
+        let a = old.samples(phase)
+        let b = new.samples(phase)
+        guard let test = WelchTest(a, b) else {
+            change.kind = .insufficient
+            change.note = "\(a.count) vs \(b.count) repetitions: too few to tell a change from noise; run with --repeat 3 or more"
+            return change
+        }
+        change.test = test
+        if test.significant {
+            change.kind = direction
+        } else {
+            change.kind = .notSignificant
+            change.note = "not significant (p = \(String(format: "%.2f", test.p)))"
+        }
+        return change
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import ImageBenchCore
+
+/// One row per variant and phase; plain numbers in bytes and seconds; a header row (RFC 4180 quoting).
+public enum CSVReport {
+    static let header = [
+        "run_id", "scenario", "variant", "status", "size_bytes", "layers", "context_bytes", "phase", "n", "median_s", "mean_s", "stddev_s",
+        "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s",
+    ]
+
+    public static func render(_ report: RunReport) -> String {
+        var lines = [header.joined(separator: ",")]
+        for r in report.results {
+            for phase in Phase.allCases {
+                let s = Summary(r.samples(phase))
+                let cells: [String] = [
+                    String(r.runID), r.scenario, r.name, r.status.rawValue,
+                    r.image.map { String($0.sizeBytes) } ?? "", r.image.map { String($0.layers) } ?? "",
+                    r.contextBytes.map(String.init) ?? "", phase.rawValue, String(s?.n ?? 0),
+                    number(s?.median), number(s?.mean), number(s?.stddev), number(s?.min), number(s?.max),
+                    (s?.samples ?? []).map { number($0) }.joined(separator: ";"),
+                    r.smoke.map { $0.ok ? "true" : "false" } ?? "", r.smoke?.exitCode.map(String.init) ?? "", number(r.smoke?.seconds),
+                ]
+                lines.append(cells.map(quote).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "" }
+        var text = String(format: "%.6f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
+    static func quote(_ cell: String) -> String {
+        cell.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+    }
+}

@@ -1,0 +1,140 @@
+import ImageBenchCore
+
+/// One self-contained HTML file: the tables, SVG bar charts of size and build time, trend lines over
+/// earlier runs, and each image's layers. No scripts, fonts or network.
+public enum HTMLReport {
+    /// `trends`: per scenario, the size and cold-build series over earlier runs (from the store's history).
+    public static func render(_ report: RunReport, comparison: Comparison? = nil, trends: [String: [HistorySeries]] = [:]) -> String {
+        guard let run = report.runs.first else { return page(title: "imagebench", body: "<p>No runs yet.</p>") }
+        let env = run.environment
+        var body = "<header><h1>imagebench · run \(run.id)</h1>"
+        let (good, verdict) = MarkdownReport.verdictText(report, comparison)
+        body += "<p class=\"verdict \(good ? "good" : "bad")\">\(good ? "✓" : "✗") \(e(verdict))</p>"
+        body +=
+            "<p class=\"env\">\(e(run.status.rawValue)) · \(e(Units.timestamp(run.startedAt))) · docker \(e(env.dockerClient)) / engine \(e(env.dockerServer)) · \(e(env.defaultBuilder.rawValue)) builder · \(e(env.storageDriver)) · \(e(env.host)), \(env.cpus) CPUs"
+        if let comparison { body += " · baseline: run \(comparison.baseline.id)" }
+        body += "</p>"
+        if let comparison, !comparison.environmentDifferences.isEmpty {
+            body +=
+                "<p class=\"warning\">The runs come from different environments: \(e(comparison.environmentDifferences.joined(separator: "; ")))</p>"
+        }
+        body += "</header>"
+        for scenario in report.scenarios {
+            body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [])
+        }
+        body +=
+            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. Written by imagebench \(e(env.imagebenchVersion)).</footer>"
+        return page(title: "imagebench run \(run.id)", body: body)
+    }
+
+    static func section(_ scenario: String, report: RunReport, run: RunRecord, comparison: Comparison?, trends: [HistorySeries]) -> String {
+        let rows = report.rows(for: scenario)
+        var html = "<section><h2>\(e(scenario))</h2>"
+        if let images = run.scenarios.first(where: { $0.name == scenario })?.images, !images.isEmpty {
+            html +=
+                "<p class=\"images\">Images used: "
+                + images.map { i in
+                    "<code>\(e(i.name))</code> = <code>\(e(i.used))</code>"
+                        + (i.used == i.requested ? "" : " (stands in for <code>\(e(i.requested))</code>, \(e(i.source)))")
+                }.joined(separator: "; ") + "</p>"
+        }
+        let changes = (comparison?.changes ?? []).filter { $0.scenario == scenario }
+        html += table(rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes)
+        html += "<div class=\"charts\">"
+        let sized = rows.filter { $0.image != nil }
+        html += "<figure><figcaption>Image size (uncompressed, on disk)</figcaption>"
+        html +=
+            SVGChart.bars(
+                sized.map { ($0.name, Double($0.image!.sizeBytes), Units.bytes($0.image!.sizeBytes)) }, color: SVGChart.palette[0],
+                cssClass: "chart size-chart") + "</figure>"
+        html += "<figure><figcaption>Build time, median (s)</figcaption>"
+        html +=
+            SVGChart.groupedBars(
+                rows.map { r in (r.name, Phase.allCases.map { Summary(r.samples($0))?.median }) }, series: Phase.allCases.map(\.rawValue),
+                format: { Units.seconds($0) }, cssClass: "chart time-chart") + "</figure>"
+        for series in [Metric.size, .cold].map({ m in trends.filter { $0.metric == m } }) where !series.isEmpty {
+            let metric = series[0].metric
+            let runs = Set(series.flatMap { $0.points.map(\.runID) }).count
+            html +=
+                "<figure><figcaption>\(metric == .size ? "Size" : "Cold build time") over the last \(runs) run\(runs == 1 ? "" : "s")</figcaption>"
+            html +=
+                SVGChart.lines(
+                    series.map { s in (s.variant, s.points.map { ($0.runID, $0.value) }) }, format: { Units.metric($0, metric) },
+                    cssClass: "chart trend-chart") + "</figure>"
+        }
+        html += "</div>"
+        let layered = rows.filter { !($0.image?.history.isEmpty ?? true) }
+        if !layered.isEmpty {
+            html += "<details open><summary>Layers per image (docker history, uncompressed)</summary>"
+            for r in layered {
+                html +=
+                    "<h3>\(e(r.name)) · \(Units.bytes(r.image!.sizeBytes))</h3>" + SVGChart.layers(r.image!.history, cssClass: "chart layer-chart")
+                html += "<table class=\"layers\"><tr><th>#</th><th>size</th><th>instruction</th></tr>"
+                for layer in r.image!.history {
+                    html +=
+                        "<tr><td>\(layer.position)</td><td class=\"num\">\(Units.bytes(layer.sizeBytes))</td><td><code>\(e(String(MarkdownReport.instruction(layer.createdBy).prefix(160))))</code></td></tr>"
+                }
+                html += "</table>"
+            }
+            html += "</details>"
+        }
+        return html + "</section>"
+    }
+
+    /// `changes` (with a baseline) adds a change column after size and each phase.
+    static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?) -> String {
+        let delta = changes != nil
+        var html = "<table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
+        html += "<th>vs min</th><th>layers</th><th>context</th>"
+        for phase in Phase.allCases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
+        html += "<th>smoke</th></tr>"
+        let columns = delta ? 14 : 10
+        for r in rows {
+            let change = changes?.first { $0.variant == r.name }
+            let size = r.image?.sizeBytes
+            let ratio = (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—"
+            html += "<tr class=\"\(r.status.rawValue)\"><td><code>\(e(r.name))</code></td><td>\(e(r.status.rawValue))</td>"
+            html += "<td class=\"num\">\(size.map(Units.bytes) ?? "—")</td>"
+            if delta { html += "<td class=\"num\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
+            html += "<td class=\"num\">\(ratio)</td><td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
+            html += "<td class=\"num\">\(r.contextBytes.map(Units.bytes) ?? "—")</td>"
+            for phase in Phase.allCases {
+                html += "<td class=\"num\">\(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")</td>"
+                if delta {
+                    html += "<td class=\"num\">\(e(MarkdownReport.changeCell(change, Metric(rawValue: phase.rawValue)!, symbols: false)))</td>"
+                }
+            }
+            html += "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td></tr>"
+            if let problem = r.problem {
+                html += "<tr class=\"note\"><td colspan=\"\(columns)\">\(e(problem))</td></tr>"
+            } else if r.status == .expectedBroken, let smoke = r.smoke {
+                html +=
+                    "<tr class=\"note\"><td colspan=\"\(columns)\">expected-broken; docker said: <code>\(e(MarkdownReport.lastLine(smoke.output)))</code></td></tr>"
+            }
+        }
+        return html + "</table>"
+    }
+
+    static func page(title: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(e(title))</title>
+        <style>
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;background:#fff;padding:0 16px}
+        h1{font-size:1.5em;margin:0 0 4px}h2{border-bottom:2px solid #4C78A8;padding-bottom:4px;margin-top:32px}h3{font-size:1em;margin:16px 0 4px}
+        .verdict{font-size:1.15em;font-weight:600}.verdict.good{color:#1b7f3b}.verdict.bad{color:#b00020}td.smoke{white-space:nowrap}.env,.images,footer{color:#555;font-size:.9em}.warning{background:#fff3cd;padding:6px 10px;border-radius:4px}
+        table{border-collapse:collapse;margin:12px 0;font-size:.88em}th,td{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}th{background:#f3f5f8}
+        td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}tr.expected-broken td{color:#777}tr.broken td,tr.build-failed td{color:#b00020}
+        tr.note td{font-size:.85em;color:#666;border-bottom:1px solid #ddd}
+        .charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:8px 0}figcaption{font-weight:600;font-size:.9em;margin-bottom:4px}
+        svg text{font-family:inherit;font-size:12px;fill:#333}svg text.small{font-size:10px;fill:#555}svg .axis{stroke:#999}
+        code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.92em}footer{margin-top:32px;border-top:1px solid #ddd;padding-top:8px}
+        </style></head>
+        <body>\(body)</body></html>
+
+        """
+    }
+
+    static func e(_ s: String) -> String { SVGChart.escape(s) }
+}

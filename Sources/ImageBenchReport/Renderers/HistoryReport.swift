@@ -1,0 +1,34 @@
+import ImageBenchCore
+
+/// `imagebench history`: per variant, one row per run with the value and its change, and a sparkline.
+public enum HistoryReport {
+    public static func render(_ series: [HistorySeries]) -> String {
+        guard let first = series.first else { return "No runs of this scenario yet.\n" }
+        let what =
+            first.metric.isTime
+            ? "median wall time of `docker build`" : (first.metric == .size ? "uncompressed bytes on disk, SI units" : "compressed bytes, SI units")
+        var out = "\(first.scenario) · \(first.metric.rawValue) (\(what))\n"
+        for s in series {
+            out += "\n\(s.variant)  \(Sparkline.render(s.points.map(\.value)))\n"
+            var table = TextTable(
+                headers: ["run", "started", "status", s.metric.rawValue, "change"], alignments: [.right, .left, .left, .right, .right])
+            var previous: Double?
+            for point in s.points {
+                var change = ""
+                if let value = point.value, let before = previous {
+                    change = Units.change(value - before, percent: before == 0 ? nil : (value - before) / before * 100, s.metric)
+                }
+                table.append([
+                    String(point.runID), Units.timestamp(point.startedAt), point.status.rawValue,
+                    point.value.map { Units.metric($0, s.metric) } ?? "—", change,
+                ])
+                if let value = point.value { previous = value }
+            }
+            out += table.render()
+        }
+        if first.metric == .compressed && series.allSatisfy({ $0.points.allSatisfy { $0.value == nil } }) {
+            out += "\nNo compressed sizes are recorded in these runs.\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import ImageBenchCore
+
+/// GitHub-flavoured Markdown for a pull-request comment: a one-line verdict, a table per scenario,
+/// change columns against a baseline, and the layers in a collapsible block.
+public enum MarkdownReport {
+    public static func render(_ report: RunReport, comparison: Comparison? = nil) -> String {
+        guard let run = report.runs.first else { return "No runs yet.\n" }
+        var out = "### imagebench: \(verdict(report, comparison))\n\n"
+        let env = run.environment
+        out += "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt)) · docker \(env.dockerClient) / engine \(env.dockerServer)"
+        out += " · \(env.defaultBuilder.rawValue) builder · \(env.host), \(env.cpus) CPUs"
+        if let comparison { out += " · baseline: run \(comparison.baseline.id) (\(Units.timestamp(comparison.baseline.startedAt)))" }
+        out += "\n"
+        if let comparison, !comparison.environmentDifferences.isEmpty {
+            out += "\n> ⚠️ The runs come from different environments: \(comparison.environmentDifferences.joined(separator: "; ")).\n"
+        }
+        for scenario in run.scenarios where scenario.images.contains(where: { $0.used != $0.requested }) {
+            let list = scenario.images.filter { $0.used != $0.requested }.map { "`\($0.used)` for `\($0.requested)`" }
+            out +=
+                "\nImages used by \(scenario.name): " + list.joined(separator: ", ")
+                + " (\(scenario.images.first { $0.used != $0.requested }!.source)).\n"
+        }
+        for scenario in report.scenarios {
+            out += "\n" + section(scenario, report: report, comparison: comparison)
+        }
+        out +=
+            "\nSize: uncompressed bytes on disk (`docker image inspect .Size`), SI units. Times: wall time of `docker build`, median ± standard deviation"
+        if comparison != nil { out += "; a time change counts only when beyond its threshold and significant (\(WelchTest.name))" }
+        out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
+        return out
+    }
+
+    /// One line: what a reviewer needs to know first.
+    static func verdict(_ report: RunReport, _ comparison: Comparison?) -> String {
+        let (good, text) = verdictText(report, comparison)
+        return (good ? "✅ " : "❌ ") + text
+    }
+
+    /// Whether the news is good, and the verdict without a symbol.
+    static func verdictText(_ report: RunReport, _ comparison: Comparison?) -> (good: Bool, text: String) {
+        if let comparison {
+            switch comparison.verdict {
+            case .regression:
+                let names = comparison.regressions.map { "\($0.variant)" }
+                return (
+                    false,
+                    "regression in \(names.count) variant\(names.count == 1 ? "" : "s") against run \(comparison.baseline.id): \(names.joined(separator: ", "))"
+                )
+            case .onlyImprovements:
+                return (
+                    true,
+                    "only improvements against run \(comparison.baseline.id) (\(comparison.improvements.count) variant\(comparison.improvements.count == 1 ? "" : "s"))"
+                )
+            case .noRegression:
+                return (true, "no regression against run \(comparison.baseline.id)")
+            }
+        }
+        let unexpected = report.results.filter { $0.status == .broken || $0.status == .buildFailed || $0.problem != nil }
+        if unexpected.isEmpty { return (true, "all \(report.results.count) variants behaved as expected") }
+        return (
+            false,
+            "\(unexpected.count) of \(report.results.count) variants did not behave as expected: " + unexpected.map(\.name).joined(separator: ", ")
+        )
+    }
+
+    static func section(_ scenario: String, report: RunReport, comparison: Comparison?) -> String {
+        let rows = report.rows(for: scenario)
+        let changes = Dictionary(
+            (comparison?.changes ?? []).filter { $0.scenario == scenario }.map { ($0.variant, $0) }, uniquingKeysWith: { a, _ in a })
+        var headers = ["variant", "status", "size"]
+        if comparison != nil { headers.append("Δ size") }
+        headers.append("layers")
+        for phase in Phase.allCases {
+            headers.append(phase.rawValue)
+            if comparison != nil { headers.append("Δ \(phase.rawValue)") }
+        }
+        headers.append("smoke")
+        var out = "#### \(scenario)\n\n| " + headers.joined(separator: " | ") + " |\n|"
+        out += headers.map { ["variant", "status", "smoke"].contains($0) ? " --- |" : " ---: |" }.joined() + "\n"
+        for r in rows {
+            let change = changes[r.name]
+            var cells = [code(r.name), statusCell(r, change)]
+            cells.append(r.image.map { Units.bytes($0.sizeBytes) } ?? "—")
+            if comparison != nil { cells.append(changeCell(change, .size)) }
+            cells.append(r.image.map { String($0.layers) } ?? "—")
+            for phase in Phase.allCases {
+                cells.append(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")
+                if comparison != nil { cells.append(changeCell(change, Metric(rawValue: phase.rawValue)!)) }
+            }
+            cells.append(smokeCell(r))
+            out += "| " + cells.map(escape).joined(separator: " | ") + " |\n"
+        }
+        if let comparison {
+            let added = comparison.added.filter { $0.scenario == scenario }.map { code($0.variant) }
+            let removed = comparison.removed.filter { $0.scenario == scenario }.map { code($0.variant) }
+            if !added.isEmpty { out += "\nAdded since the baseline: \(added.joined(separator: ", ")).\n" }
+            if !removed.isEmpty { out += "\nRemoved since the baseline: \(removed.joined(separator: ", ")).\n" }
+        }
+        let notes = rows.compactMap { r -> String? in
+            if let problem = r.problem { return "- \(code(r.name)): \(escape(problem))" }
+            if r.status == .expectedBroken, let smoke = r.smoke {
+                return "- \(code(r.name)) is expected-broken; docker said: `\(lastLine(smoke.output))`"
+            }
+            return nil
+        }
+        if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
+        out += layers(rows)
+        return out
+    }
+
+    static func layers(_ rows: [VariantResult]) -> String {
+        let withHistory = rows.filter { !($0.image?.history.isEmpty ?? true) }
+        guard !withHistory.isEmpty else { return "" }
+        var out = "\n<details><summary>Layers per variant (docker history, uncompressed)</summary>\n\n"
+        for r in withHistory {
+            out += "**\(escape(r.name))**\n\n| # | size | instruction |\n| ---: | ---: | --- |\n"
+            for layer in r.image!.history {
+                out += "| \(layer.position) | \(Units.bytes(layer.sizeBytes)) | \(code(String(instruction(layer.createdBy).prefix(100)))) |\n"
+            }
+            out += "\n"
+        }
+        return out + "</details>\n"
+    }
+
+    /// `/bin/sh -c #(nop)  ENTRYPOINT ["/app"]` → `ENTRYPOINT ["/app"]`.
+    public static func instruction(_ createdBy: String) -> String {
+        var text = createdBy
+        for prefix in ["/bin/sh -c #(nop) ", "/bin/sh -c "] where text.hasPrefix(prefix) {
+            text = String(text.dropFirst(prefix.count))
+            if prefix == "/bin/sh -c " { text = "RUN " + text }
+            break
+        }
+        return text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func statusCell(_ r: VariantResult, _ change: Comparison.VariantChange?) -> String {
+        var text = r.status.rawValue
+        if let change, change.statusKind == .regression { text += " ❌ (was \(change.baselineStatus.rawValue))" }
+        if let change, change.statusKind == .improvement { text += " ✅ (was \(change.baselineStatus.rawValue))" }
+        return text
+    }
+
+    /// The change of a metric with its verdict: ❌/✅ in Markdown, words where emoji may not render.
+    static func changeCell(_ change: Comparison.VariantChange?, _ metric: Metric, symbols: Bool = true) -> String {
+        guard let m = change?.metrics.first(where: { $0.metric == metric }), let delta = m.delta else { return "—" }
+        var text = Units.change(delta, percent: m.percent, metric)
+        switch m.kind {
+        case .regression: text += symbols ? " ❌" : " (regression)"
+        case .improvement: text += symbols ? " ✅" : " (improvement)"
+        case .insufficient: text += " (too few runs)"
+        case .notSignificant: text += " (noise)"
+        default: break
+        }
+        return text
+    }
+
+    static func smokeCell(_ r: VariantResult) -> String {
+        guard let smoke = r.smoke else { return "—" }
+        if smoke.ok { return "✅ \(Units.seconds(smoke.seconds))" }
+        return smoke.timedOut ? "❌ timeout" : "❌ exit \(smoke.exitCode.map(String.init) ?? "?")"
+    }
+
+    static func code(_ text: String) -> String { "`" + text.replacingOccurrences(of: "`", with: "'") + "`" }
+
+    /// Keeps a cell in its column: pipes and newlines would break the table.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    static func lastLine(_ text: String) -> String {
+        (text.split(separator: "\n").last.map(String.init) ?? "").replacingOccurrences(of: "`", with: "'")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchReport
+
+/// A fixed model for report and screenshot tests: run 3 of go-http (the candidate) and its baseline run 2.
+public enum ReportFixture {
+    /// A fixed model shaped like a go-http run: two working variants, one expected-broken, one failed build.
+    public static func report() -> RunReport {
+        var run = RunRecord(
+            id: 3, startedAt: Sample.date, finishedAt: Sample.date.addingTimeInterval(600), status: .complete, labels: ["branch": "main"],
+            profile: "offline", environment: Sample.environment())
+        run.scenarios = [
+            RunScenario(
+                name: "go-http", path: "/repo/Scenarios/go-http", contentHash: "abc",
+                images: [
+                    ResolvedImage(name: "alpine", requested: "alpine:3.20", used: "imagebench-local/musl-busybox:1", source: "profile offline"),
+                    ResolvedImage(name: "tool", requested: "mine:1", used: "mine:1", source: "scenario"),
+                ])
+        ]
+        func axes(_ l: String, _ r: String) -> [AxisChoice] { [AxisChoice(axis: "linking", value: l), AxisChoice(axis: "runtime", value: r)] }
+        let alpine = VariantResult(
+            runID: 3, scenario: "go-http", axes: axes("static", "alpine"), status: .ok,
+            image: ImageFacts(ref: "imagebench/go-http:r3-a", id: "sha256:a", sizeBytes: 7_160_000, layers: 2),
+            contextBytes: 1480,
+            builds: Sample.builds(.cold, [12.1, 11.8, 12.6]) + Sample.builds(.warm, [0.41, 0.39, 0.44]) + Sample.builds(.edit, [11.2, 11.5, 11.1]),
+            smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.52, output: "ok true"))
+        let scratch = VariantResult(
+            runID: 3, scenario: "go-http", axes: axes("static", "scratch"), status: .ok,
+            image: ImageFacts(
+                ref: "imagebench/go-http:r3-s", id: "sha256:s", sizeBytes: 4_472_832, layers: 1,
+                history: [
+                    LayerRecord(position: 0, sizeBytes: 4_472_832, createdBy: "/bin/sh -c #(nop) COPY file:35421671fb9c in /app ", id: "sha256:l0"),
+                    LayerRecord(position: 1, sizeBytes: 0, createdBy: "/bin/sh -c #(nop)  ENTRYPOINT [\"/app\"]", id: "sha256:l1"),
+                ]),
+            contextBytes: 1480, builds: Sample.builds(.cold, [3.62, 3.71, 3.90]) + Sample.builds(.warm, [0.2]),
+            smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.41, output: "ok true"))
+        let dynamic = VariantResult(
+            runID: 3, scenario: "go-http", axes: axes("dynamic", "scratch"), status: .expectedBroken,
+            image: ImageFacts(ref: "imagebench/go-http:r3-d", id: "sha256:d", sizeBytes: 4_960_000, layers: 1),
+            contextBytes: 1480, builds: Sample.builds(.cold, [16.5]),
+            smoke: SmokeResult(ok: false, exitCode: 1, seconds: 0.3, output: "exec /app: no such file or directory"))
+        var failed = VariantResult(
+            runID: 3, scenario: "go-http", axes: axes("dynamic", "debian"), status: .buildFailed,
+            problem: "cold build 1 failed (exit 1): gcc: not found")
+        failed.builds = [
+            BuildRecord(
+                phase: .cold, repetition: 1, startedAt: Sample.date, seconds: 2, outcome: .failed, exitCode: 1, builder: .classic, imageID: nil,
+                outputTail: "gcc: not found")
+        ]
+        return RunReport(runs: [run], results: [alpine, scratch, dynamic, failed])
+    }
+
+    public static func baseline() -> RunSnapshot {
+        var candidate = report()
+        var run = candidate.runs[0]
+        run.id = 2
+        run.startedAt = Sample.date.addingTimeInterval(-86_400)
+        candidate.results = candidate.results.map { r in
+            var r = r
+            r.runID = 2
+            if r.name == "linking=static,runtime=alpine" {
+                r.image?.sizeBytes = 7_000_000
+                r.builds =
+                    Sample.builds(.cold, [9.1, 9.3, 9.0]) + Sample.builds(.warm, [0.40, 0.41, 0.43]) + Sample.builds(.edit, [11.0, 11.4, 11.2])
+            }
+            if r.name == "linking=dynamic,runtime=debian" {
+                r.status = .ok
+                r.problem = nil
+                r.image = ImageFacts(ref: "x", id: "sha256:dd", sizeBytes: 122_000_000, layers: 2)
+            }
+            return r
+        }
+        candidate.results.removeAll { $0.name == "linking=static,runtime=scratch" }
+        candidate.results.append(VariantResult(runID: 2, scenario: "go-http", axes: [AxisChoice(axis: "linking", value: "old")], status: .ok))
+        return RunSnapshot(run: run, results: candidate.results)
+    }
+
+    public static func comparison() -> Comparison {
+        let report = report()
+        return Comparison.compare(baseline: baseline(), candidate: RunSnapshot(run: report.runs[0], results: report.results))
+    }
+
+    public static func trends() -> [String: [HistorySeries]] {
+        func points(_ values: [Double?]) -> [HistoryPoint] {
+            values.enumerated().map { HistoryPoint(runID: Int64($0.offset + 1), startedAt: Sample.date, value: $0.element, status: .ok) }
+        }
+        return [
+            "go-http": [
+                HistorySeries(
+                    scenario: "go-http", variant: "linking=static,runtime=scratch", metric: .size, points: points([4_400_000, 4_472_832, 4_472_832])),
+                HistorySeries(
+                    scenario: "go-http", variant: "linking=static,runtime=alpine", metric: .size, points: points([7_000_000, 7_000_000, 7_160_000])),
+                HistorySeries(scenario: "go-http", variant: "linking=static,runtime=scratch", metric: .cold, points: points([3.5, nil, 3.71])),
+            ]
+        ]
+    }
+
+}

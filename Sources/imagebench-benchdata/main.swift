@@ -1,0 +1,63 @@
+// Writes a large imagebench database for benchmarks/database: RUNS runs of one scenario with VARIANTS
+// variants, 3 phases x REPEAT repetitions each, with realistic sizes, times, layers and smoke results.
+// Usage: imagebench-benchdata OUT.sqlite [RUNS] [VARIANTS] [REPEAT]
+import Foundation
+import ImageBenchCore
+import ImageBenchStore
+
+let args = CommandLine.arguments
+guard args.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: imagebench-benchdata OUT.sqlite [RUNS] [VARIANTS] [REPEAT]\n".utf8))
+    exit(64)
+}
+let runs = args.count > 2 ? Int(args[2]) ?? 1000 : 1000
+let variants = args.count > 3 ? Int(args[3]) ?? 20 : 20
+let repeats = args.count > 4 ? Int(args[4]) ?? 3 : 3
+
+func jitter(_ value: Double, _ spread: Double = 0.05) -> Double { value * (1 + Double.random(in: -spread...spread)) }
+
+var environment = RunEnvironment()
+environment.host = "bench"
+environment.cpus = 2
+environment.dockerClient = "28.2.2"
+environment.dockerServer = "20.10.24+dfsg1"
+environment.storageDriver = "overlay2"
+
+let store = try ResultStore(path: args[1])
+let start = Date(timeIntervalSince1970: 1_790_000_000)
+for run in 0..<runs {
+    let started = start.addingTimeInterval(Double(run) * 3600)
+    let record = RunRecord(
+        startedAt: started, finishedAt: started.addingTimeInterval(600), status: .complete,
+        labels: ["branch": run % 10 == 0 ? "main" : "feature-\(run % 7)", "commit": String(format: "%08x", run * 2_654_435_761 % 0xffff_ffff)],
+        profile: "offline", environment: environment,
+        scenarios: [RunScenario(name: "bench", path: "/bench", contentHash: "h\(run)", gitCommit: "c\(run)", gitBranch: "main")])
+    var results: [VariantResult] = []
+    for v in 0..<variants {
+        let base = 4_000_000 + v * 3_000_000 + run * 1_000
+        let axes = [AxisChoice(axis: "base", value: "b\(v / 4)"), AxisChoice(axis: "linking", value: "l\(v % 4)")]
+        var builds: [BuildRecord] = []
+        for phase in Phase.allCases {
+            let typical = phase == .warm ? 0.1 : 12 + Double(v % 5)
+            for r in 1...repeats {
+                builds.append(
+                    BuildRecord(
+                        phase: phase, repetition: r, startedAt: started, seconds: jitter(typical), outcome: .ok, exitCode: 0, builder: .classic,
+                        imageID: "sha256:\(run)-\(v)"))
+            }
+        }
+        let layers = (0..<5).map {
+            LayerRecord(position: $0, sizeBytes: $0 == 0 ? Int64(base) : 0, createdBy: "/bin/sh -c #(nop) STEP \($0)", id: "sha256:l\($0)")
+        }
+        results.append(
+            VariantResult(
+                runID: 0, scenario: "bench", axes: axes, status: v % 9 == 8 ? .expectedBroken : .ok,
+                image: ImageFacts(ref: "imagebench/bench:r\(run)-\(v)", id: "sha256:\(run)-\(v)", sizeBytes: Int64(base), layers: 2, history: layers),
+                contextBytes: 5120, builds: builds, smoke: SmokeResult(ok: v % 9 != 8, exitCode: v % 9 == 8 ? 1 : 0, seconds: 0.4, output: "ok true"))
+        )
+    }
+    _ = try await store.importRun(record, results: results)
+}
+print(
+    "wrote \(runs) runs x \(variants) variants x \(Phase.allCases.count) phases x \(repeats) repetitions = \(runs * variants * 3 * repeats) builds to \(args[1])"
+)

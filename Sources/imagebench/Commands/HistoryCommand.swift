@@ -1,0 +1,42 @@
+import ArgumentParser
+import ImageBenchCore
+import ImageBenchReport
+import ImageBenchStore
+
+extension Metric: ExpressibleByArgument {}
+
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show a scenario's metric over its runs: one row per run with the value and the change, and a sparkline.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("The scenario's name (as in `imagebench runs`).", valueName: "scenario"))
+    var scenario: String
+
+    @Option(name: .long, help: ArgumentHelp("Only this variant, e.g. linking=static,runtime=scratch.", valueName: "variant"))
+    var variant: String?
+
+    @Option(name: .long, help: "size, compressed, cold, warm or edit.")
+    var metric: Metric = .size
+
+    @Option(name: .long, help: ArgumentHelp("How many of the latest runs to show.", valueName: "n"))
+    var last = 20
+
+    func validate() throws {
+        guard (1...100_000).contains(last) else { throw ValidationError("--last must be between 1 and 100000, e.g. --last 30") }
+    }
+
+    func run() async throws {
+        guard let store = try database.openExisting() else { throw RunNotFound(requested: "latest", database: database.path) }
+        let series = try await store.history(scenario: scenario, variant: variant, metric: metric, last: last)
+        if series.isEmpty {
+            let known = Set(try await store.runSummaries().flatMap { $0.run.scenarios.map(\.name) }).sorted()
+            let what = variant.map { "variant \"\($0)\" of scenario \"\(scenario)\"" } ?? "scenario \"\(scenario)\""
+            throw ValidationError(
+                "\(database.path) has no runs of \(what); scenarios recorded: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+        }
+        print(HistoryReport.render(series), terminator: "")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchReport
+import ImageBenchTestSupport
+import Testing
+
+/// Every output format from one fixed model: a baseline run 2 and the candidate run 3 of ReportTests.
+@Suite("Report formats")
+struct FormatsTests {
+    static func check(_ text: String, _ name: String) {
+        if let mismatch = snapshotMismatch(text, named: name) { Issue.record(Comment(rawValue: mismatch)) }
+    }
+
+    @Test("comparison of the fixed model: alpine grew and slowed, dynamic/debian broke, scratch is new, old was removed")
+    func comparisonData() throws {
+        let c = ReportFixture.comparison()
+        #expect(c.verdict == .regression)
+        #expect(c.regressions.map(\.variant) == ["linking=static,runtime=alpine", "linking=dynamic,runtime=debian"])
+        let alpine = try #require(c.changes.first { $0.variant == "linking=static,runtime=alpine" })
+        #expect(alpine.metrics.map(\.kind) == [.regression, .regression, .unchanged, .unchanged])
+        #expect(c.added.map(\.variant) == ["linking=static,runtime=scratch"])
+        #expect(c.removed.map(\.variant) == ["linking=old"])
+    }
+
+    @Test("markdown: verdict line, a table per scenario, change columns, layers in <details>")
+    func markdown() {
+        let text = MarkdownReport.render(ReportFixture.report(), comparison: ReportFixture.comparison())
+        Self.check(text, "report.md")
+        #expect(
+            text.hasPrefix(
+                "### imagebench: ❌ regression in 2 variants against run 2: linking=static,runtime=alpine, linking=dynamic,runtime=debian\n"))
+        #expect(text.contains("| `linking=static,runtime=alpine` | ok | 7.16 MB | +160 kB (+2.3%) ▲ ❌ | 2 | 12.1 s ± 0.404 | +3.00 s (+33.0%) ▲ ❌ |"))
+        #expect(text.contains("<details><summary>Layers per variant"))
+        #expect(text.contains("Added since the baseline: `linking=static,runtime=scratch`."))
+    }
+
+    @Test("markdown without a baseline has no change columns")
+    func markdownPlain() {
+        let text = MarkdownReport.render(ReportFixture.report())
+        Self.check(text, "report-plain.md")
+        #expect(!text.contains("Δ"))
+        #expect(text.contains("| variant | status | size | layers | cold | warm | edit | smoke |"))
+    }
+
+    @Test("html: self-contained, with size, time, trend and layer charts")
+    func html() {
+        let text = HTMLReport.render(ReportFixture.report(), comparison: ReportFixture.comparison(), trends: ReportFixture.trends())
+        Self.check(text, "report.html")
+        for chart in ["size-chart", "time-chart", "trend-chart", "layer-chart"] { #expect(text.contains("class=\"chart \(chart)\"")) }
+        #expect(!text.contains("<script"))
+        #expect(!text.contains("http://") || text.contains("http://www.w3.org/2000/svg"))
+        #expect(!text.contains("https://"))
+        #expect(!text.contains("@import") && !text.contains("url("))
+    }
+
+    @Test("csv: a header and one row per variant and phase, in bytes and seconds")
+    func csv() {
+        let text = CSVReport.render(ReportFixture.report())
+        Self.check(text, "report.csv")
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 1 + 4 * 3)
+        #expect(lines[0].hasPrefix("run_id,scenario,variant,status,size_bytes"))
+        #expect(
+            lines[4]
+                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41")
+    }
+
+    @Test("compare as a table and as JSON")
+    func compareFormats() throws {
+        let c = ReportFixture.comparison()
+        Self.check(ComparisonReport.table(c), "compare.txt")
+        let json = ComparisonReport.json(c)
+        Self.check(json, "compare.json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["verdict"] as? String == "regression")
+        #expect(object["test"] as? String == "Welch's t-test, two-sided, 95%")
+    }
+
+    @Test("history: one row per run with the change, and a sparkline")
+    func history() {
+        let text = HistoryReport.render(ReportFixture.trends()["go-http"]!.filter { $0.metric == .size })
+        Self.check(text, "history.txt")
+        #expect(text.contains("linking=static,runtime=scratch  ▁██"))
+        #expect(text.contains("+72.8 kB (+1.7%) ▲"))
+    }
+}
