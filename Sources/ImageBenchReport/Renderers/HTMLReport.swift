@@ -84,7 +84,7 @@ public enum HTMLReport {
     /// `changes` (with a baseline) adds a change column after size and each phase.
     static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?) -> String {
         let delta = changes != nil
-        var html = "<table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
+        var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
         html += "<th>vs min</th><th>layers</th><th>context</th>"
         for phase in Phase.allCases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
         html += "<th>smoke</th></tr>"
@@ -95,13 +95,13 @@ public enum HTMLReport {
             let ratio = (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—"
             html += "<tr class=\"\(r.status.rawValue)\"><td><code>\(e(r.name))</code></td><td>\(e(r.status.rawValue))</td>"
             html += "<td class=\"num\">\(size.map(Units.bytes) ?? "—")</td>"
-            if delta { html += "<td class=\"num\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
+            if delta { html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
             html += "<td class=\"num\">\(ratio)</td><td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
             html += "<td class=\"num\">\(r.contextBytes.map(Units.bytes) ?? "—")</td>"
             for phase in Phase.allCases {
                 html += "<td class=\"num\">\(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")</td>"
                 if delta {
-                    html += "<td class=\"num\">\(e(MarkdownReport.changeCell(change, Metric(rawValue: phase.rawValue)!, symbols: false)))</td>"
+                    html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, Metric(rawValue: phase.rawValue)!, symbols: false)))</td>"
                 }
             }
             html += "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td></tr>"
@@ -112,7 +112,7 @@ public enum HTMLReport {
                     "<tr class=\"note\"><td colspan=\"\(columns)\">expected-broken; docker said: <code>\(e(MarkdownReport.lastLine(smoke.output)))</code></td></tr>"
             }
         }
-        return html + "</table>"
+        return html + "</table></div>"
     }
 
     static func page(title: String, body: String) -> String {
@@ -121,7 +121,8 @@ public enum HTMLReport {
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(e(title))</title>
         <style>
-        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#222;background:#fff;padding:0 16px}
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1400px;color:#222;background:#fff;padding:0 16px}
+        .table-wrap{overflow-x:auto}td.num.delta{white-space:normal;font-size:.85em;min-width:6em}
         h1{font-size:1.5em;margin:0 0 4px}h2{border-bottom:2px solid #4C78A8;padding-bottom:4px;margin-top:32px}h3{font-size:1em;margin:16px 0 4px}
         .verdict{font-size:1.15em;font-weight:600}.verdict.good{color:#1b7f3b}.verdict.bad{color:#b00020}td.smoke{white-space:nowrap}.env,.images,footer{color:#555;font-size:.9em}.warning{background:#fff3cd;padding:6px 10px;border-radius:4px}
         table{border-collapse:collapse;margin:12px 0;font-size:.88em}th,td{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}th{background:#f3f5f8}
