@@ -206,3 +206,26 @@ struct StoreQueryTests {
         }
     }
 }
+
+@Suite("SQLite store: bulk import")
+struct StoreImportTests {
+    @Test("a run imported in one transaction reads back exactly like one recorded build by build")
+    func importRoundTrip() async throws {
+        try await withTemporaryStore { store, _ in
+            var run = ResultStoreTests.run()
+            run.status = .complete
+            run.finishedAt = Sample.date.addingTimeInterval(60)
+            let result = ResultStoreTests.result(runID: 0)
+            let imported = try await store.importRun(run, results: [result])
+            let recorded = try await ResultStoreTests.store(result, in: store)
+            var expected = result
+            expected.runID = imported
+            #expect(try await store.results(runID: imported) == [expected])
+            expected.runID = recorded
+            #expect(try await store.results(runID: recorded) == [expected])
+            let a = try #require(try await store.run(id: imported))
+            let b = try #require(try await store.run(id: recorded))
+            #expect(a.scenarios == b.scenarios && a.environment == b.environment && a.finishedAt == b.finishedAt && a.status == b.status)
+        }
+    }
+}

@@ -57,23 +57,26 @@ public actor ResultStore: RunRecording {
 
     /// Stores a new run (status `running`) and its scenarios; returns its id.
     public func createRun(_ run: RunRecord) throws(StoreError) -> Int64 {
-        try db.transaction { () throws(StoreError) -> Int64 in
-            try db.prepare("INSERT INTO runs (started_at, status, profile, labels, environment) VALUES (?, ?, ?, ?, ?)").run([
-                .double(run.startedAt.timeIntervalSince1970), .text(run.status.rawValue), .optional(run.profile),
-                .text(json(run.labels)), .text(json(run.environment)),
+        try db.transaction { () throws(StoreError) -> Int64 in try insertRun(run) }
+    }
+
+    /// Inserts a run and its scenarios inside the caller's transaction; returns the run's id.
+    private func insertRun(_ run: RunRecord) throws(StoreError) -> Int64 {
+        try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment) VALUES (?, ?, ?, ?, ?, ?)").run([
+            .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
+            .text(run.status.rawValue), .optional(run.profile), .text(json(run.labels)), .text(json(run.environment)),
+        ])
+        let id = db.lastInsertID
+        let scenario = try db.prepare(
+            "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images, thresholds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        for s in run.scenarios {
+            try scenario.run([
+                .int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
+                .text(json(s.images)), .text(json(s.thresholds)),
             ])
-            let id = db.lastInsertID
-            let insert = try db.prepare(
-                "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images, thresholds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            )
-            for s in run.scenarios {
-                try insert.run([
-                    .int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
-                    .text(json(s.images)), .text(json(s.thresholds)),
-                ])
-            }
-            return id
         }
+        return id
     }
 
     public func finishRun(id: Int64, status: RunStatus, at date: Date = Date()) throws(StoreError) {
@@ -120,20 +123,7 @@ public actor ResultStore: RunRecording {
     /// returns its new id. For bulk loads: benchmarks, and merging databases.
     public func importRun(_ run: RunRecord, results: [VariantResult]) throws(StoreError) -> Int64 {
         try db.transaction { () throws(StoreError) -> Int64 in
-            try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment) VALUES (?, ?, ?, ?, ?, ?)").run([
-                .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
-                .text(run.status.rawValue), .optional(run.profile), .text(json(run.labels)), .text(json(run.environment)),
-            ])
-            let id = db.lastInsertID
-            let scenario = try db.prepare(
-                "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images, thresholds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            )
-            for s in run.scenarios {
-                try scenario.run([
-                    .int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
-                    .text(json(s.images)), .text(json(s.thresholds)),
-                ])
-            }
+            let id = try insertRun(run)
             let variant = try db.prepare(
                 "INSERT INTO variants (run_id, scenario, name, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
