@@ -38,6 +38,24 @@ struct ScenarioLoaderTests {
         #expect(scenario.edit == EditSpec(file: "main.go"))
     }
 
+    @Test("every shipped scenario loads", arguments: ["go-http", "dockerignore", "layer-order"])
+    func shipped(_ name: String) throws {
+        let scenario = try ScenarioLoader().load(path: PackagePaths.scenarios + "/" + name)
+        #expect(scenario.name == name)
+        #expect(!scenario.variants().isEmpty)
+        #expect(scenario.edit != nil)
+    }
+
+    @Test("a default Dockerfile is needed only when some variant builds with it")
+    func perVariantDockerfiles() async throws {
+        try await withTemporaryDirectory { dir in
+            try writeFiles(["scenario.yaml": "axes:\n  o:\n    a: { dockerfile: A.Dockerfile }\n", "A.Dockerfile": "FROM scratch\n"], under: dir)
+            #expect(try ScenarioLoader().load(path: dir).variants().map(\.settings.dockerfile) == ["A.Dockerfile"])
+            try writeFiles(["scenario.yaml": "axes:\n  o:\n    a: { dockerfile: A.Dockerfile }\n    b: {}\n"], under: dir)
+            #expect(throws: ScenarioError.self) { try ScenarioLoader().load(path: dir) }
+        }
+    }
+
     @Test("defaults: name from the folder, context '.', Dockerfile, one variant without axes")
     func defaults() async throws {
         let (dir, result) = try await Self.folder("description: plain\n")

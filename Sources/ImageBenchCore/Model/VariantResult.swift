@@ -139,6 +139,8 @@ public struct VariantResult: Sendable, Equatable {
     public var image: ImageFacts?
     /// Build-context bytes as docker reported them (docker rounds to 4 significant digits).
     public var contextBytes: Int64?
+    /// The context imagebench computed with docker's .dockerignore rules: files, bytes, secrets.
+    public var context: BuildContextFacts?
     public var builds: [BuildRecord]
     public var smoke: SmokeResult?
     /// Why the variant did not behave as expected (a failed build, a stale expect-broken), one line.
@@ -146,8 +148,10 @@ public struct VariantResult: Sendable, Equatable {
 
     public init(
         runID: Int64, scenario: String, axes: [AxisChoice], status: VariantStatus = .pending, image: ImageFacts? = nil,
-        contextBytes: Int64? = nil, builds: [BuildRecord] = [], smoke: SmokeResult? = nil, problem: String? = nil
+        contextBytes: Int64? = nil, context: BuildContextFacts? = nil, builds: [BuildRecord] = [], smoke: SmokeResult? = nil,
+        problem: String? = nil
     ) {
+        self.context = context
         self.runID = runID
         self.scenario = scenario
         self.axes = axes

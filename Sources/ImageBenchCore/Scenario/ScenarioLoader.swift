@@ -71,7 +71,6 @@ public struct ScenarioLoader: Sendable {
 
         let dockerfileNode = top["dockerfile"]
         if let dockerfileNode { scenario.dockerfile = try reader.string(dockerfileNode, "dockerfile") }
-        _ = try paths.resolve(scenario.dockerfile, from: scenario.context, node: dockerfileNode ?? root, key: "dockerfile", directory: false)
 
         if let node = top["axes"] {
             let axisPairs = try reader.pairs(node, "axes")
@@ -99,6 +98,11 @@ public struct ScenarioLoader: Sendable {
         if let node = top["smoke"] { scenario.smoke = try reader.smoke(node) }
         if let node = top["edit"] { scenario.edit = try reader.edit(node, context: scenario.context, paths: paths) }
         if let node = top["thresholds"] { scenario.thresholds = try reader.thresholds(node) }
+
+        // The scenario's Dockerfile must exist when some variant builds with it (not every axis value names its own).
+        if dockerfileNode != nil || scenario.variants().contains(where: { $0.settings.dockerfile == nil }) {
+            _ = try paths.resolve(scenario.dockerfile, from: scenario.context, node: dockerfileNode ?? root, key: "dockerfile", directory: false)
+        }
 
         let count = scenario.variants().count
         if count == 0 {

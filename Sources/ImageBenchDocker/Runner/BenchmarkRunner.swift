@@ -82,6 +82,7 @@ public struct BenchmarkRunner: Sendable {
 
         let context = scratch + "/context"
         try prepareContext(plan, at: context)
+        result.context = BuildContextFacts.scan(directory: context, dockerfile: plan.dockerfileInsideContext ? plan.dockerfile : "Dockerfile")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         let runLabel = String(runID)

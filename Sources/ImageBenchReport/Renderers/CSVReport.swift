@@ -5,7 +5,7 @@ import ImageBenchCore
 public enum CSVReport {
     static let header = [
         "run_id", "scenario", "variant", "status", "size_bytes", "layers", "context_bytes", "phase", "n", "median_s", "mean_s", "stddev_s",
-        "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s",
+        "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s", "context_files", "context_file_bytes", "context_secrets",
     ]
 
     public static func render(_ report: RunReport) -> String {
@@ -20,6 +20,8 @@ public enum CSVReport {
                     number(s?.median), number(s?.mean), number(s?.stddev), number(s?.min), number(s?.max),
                     (s?.samples ?? []).map { number($0) }.joined(separator: ";"),
                     r.smoke.map { $0.ok ? "true" : "false" } ?? "", r.smoke?.exitCode.map(String.init) ?? "", number(r.smoke?.seconds),
+                    r.context.map { String($0.files) } ?? "", r.context.map { String($0.bytes) } ?? "",
+                    r.context?.secrets.joined(separator: ";") ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

@@ -97,7 +97,7 @@ public enum HTMLReport {
             html += "<td class=\"num\">\(size.map(Units.bytes) ?? "—")</td>"
             if delta { html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
             html += "<td class=\"num\">\(ratio)</td><td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
-            html += "<td class=\"num\">\(r.contextBytes.map(Units.bytes) ?? "—")</td>"
+            html += "<td class=\"num\">\(e(TableReport.contextCell(r)))</td>"
             for phase in Phase.allCases {
                 html += "<td class=\"num\">\(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")</td>"
                 if delta {

@@ -16,13 +16,14 @@ public enum JSONReport {
         var status: String
         var image: ImageFacts?
         var contextBytes: Int64?
+        var context: BuildContextFacts?
         var phases: [String: PhaseStats]
         var smoke: SmokeResult?
         var problem: String?
         var builds: [BuildRecord]
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context
             case runID = "run_id"
             case contextBytes = "context_bytes"
         }
@@ -43,7 +44,7 @@ public enum JSONReport {
             Result(
                 runID: r.runID, scenario: r.scenario, variant: r.name,
                 axes: Dictionary(r.axes.map { ($0.axis, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes,
+                status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes, context: r.context,
                 phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
                 smoke: r.smoke, problem: r.problem, builds: r.builds)
         }

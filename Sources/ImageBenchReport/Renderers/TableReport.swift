@@ -12,7 +12,7 @@ public enum TableReport {
         let repeats = report.results.flatMap { r in Phase.allCases.map { r.samples($0).count } }.max() ?? 0
         out += "\nSize: docker image inspect .Size, uncompressed bytes on disk, SI units (1 MB = 10^6 B); vs min: size ÷ smallest working variant.\n"
         out +=
-            "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving.\n"
+            "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving, and the files it sent (.dockerignore applied).\n"
         return out
     }
 
@@ -53,21 +53,34 @@ public enum TableReport {
                 size.map(Units.bytes) ?? "—",
                 (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
                 r.image.map { String($0.layers) } ?? "—",
-                r.contextBytes.map(Units.bytes) ?? "—",
+                contextCell(r),
                 phaseCell(r, .cold), phaseCell(r, .warm), phaseCell(r, .edit),
                 smokeCell(r),
             ])
         }
         var out = "\(scenario)\n" + table.render()
-        let notes = rows.compactMap { r -> String? in
-            if let problem = r.problem { return "  \(r.name): \(problem)" }
-            if r.status == .expectedBroken, let smoke = r.smoke {
-                return "  \(r.name): expected-broken, docker said: \(lastLine(smoke.output))"
+        let notes = rows.flatMap { r -> [String] in
+            var lines: [String] = []
+            if let problem = r.problem {
+                lines.append("  \(r.name): \(problem)")
+            } else if r.status == .expectedBroken, let smoke = r.smoke {
+                lines.append("  \(r.name): expected-broken, docker said: \(lastLine(smoke.output))")
             }
-            return nil
+            if let secrets = r.context?.secrets, !secrets.isEmpty {
+                lines.append("  \(r.name): secret-looking files in the build context: \(secrets.joined(separator: ", "))")
+            }
+            return lines
         }
         if !notes.isEmpty { out += "Notes:\n" + notes.joined(separator: "\n") + "\n" }
         return out
+    }
+
+    /// What docker reported receiving, and the files imagebench counted with docker's .dockerignore rules.
+    static func contextCell(_ r: VariantResult) -> String {
+        let reported = r.contextBytes.map(Units.bytes)
+        guard let facts = r.context else { return reported ?? "—" }
+        let files = "\(facts.files) file\(facts.files == 1 ? "" : "s")"
+        return reported.map { "\($0), \(files)" } ?? files
     }
 
     static func phaseCell(_ r: VariantResult, _ phase: Phase) -> String {

@@ -80,6 +80,11 @@ enum Migrations {
                 CREATE INDEX variants_by_scenario ON variants(scenario, name, run_id);
                 CREATE INDEX builds_by_phase ON builds(variant_id, phase, outcome, seconds);
                 """),
+        Migration(
+            version: 4, summary: "the build context imagebench computed (files, bytes, secrets)",
+            sql: """
+                ALTER TABLE variants ADD COLUMN context_facts TEXT;
+                """),
     ]
 
     static var latest: Int { all.last!.version }

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The application: uses its dependency (jq) to answer.
+echo '{"ok": true}' | jq -r .ok

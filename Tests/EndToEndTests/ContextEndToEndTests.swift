@@ -1,0 +1,39 @@
+import Foundation
+import ImageBenchDocker
+import ImageBenchTestSupport
+import Testing
+
+/// The shipped dockerignore scenario on a real engine: what imagebench computes matches what docker sent.
+@Suite("build context end to end", .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
+struct ContextEndToEndTests {
+    @Test("with and without a .dockerignore: files, bytes and secrets in the context, next to docker's figure")
+    func dockerignoreScenario() async throws {
+        try await withTemporaryDirectory { dir in
+            let db = dir + "/r.sqlite"
+            let run = try await imagebench([
+                "run", PackagePaths.scenarios + "/dockerignore", "--profile", "offline", "--db", db, "--repeat", "1", "--phases", "cold",
+                "--image-label", "imagebench.test=1",
+            ])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("ignore=without: secret-looking files in the build context: .env, id_rsa"))
+            let json = try await imagebench(["report", "--db", db, "--format", "json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let results = try #require(object["results"] as? [[String: Any]])
+            func find(_ variant: String) throws -> [String: Any] { try #require(results.first { $0["variant"] as? String == variant }) }
+            let with = try find("ignore=with")
+            let without = try find("ignore=without")
+            let withContext = try #require(with["context"] as? [String: Any])
+            let withoutContext = try #require(without["context"] as? [String: Any])
+            #expect(withContext["files"] as? Int == 3)  // Dockerfile, .dockerignore, src/hello.sh
+            #expect(withContext["secrets"] as? [String] == [])
+            #expect(withoutContext["files"] as? Int == 9)
+            #expect(withoutContext["secrets"] as? [String] == [".env", "id_rsa"])
+            // docker's own figure (a tar stream) is at least the file bytes imagebench counted, and not far above.
+            for (result, context) in [(with, withContext), (without, withoutContext)] {
+                let reported = try #require(result["context_bytes"] as? Int)
+                let counted = try #require(context["bytes"] as? Int)
+                #expect(reported >= counted && reported < counted + 20_000, "docker \(reported) vs counted \(counted)")
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchTestSupport
+import Testing
+
+@Suite(".dockerignore rules and the build context")
+struct DockerignoreTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var patterns: String
+        var path: String
+        var excluded: Bool
+        var testDescription: String { "\(patterns.replacingOccurrences(of: "\n", with: " | ")) ⟶ \(path): \(excluded)" }
+    }
+
+    /// Expected results follow moby/patternmatcher's MatchesOrParentMatches, which the docker CLI uses.
+    static let cases: [Case] = [
+        Case(patterns: "*.o", path: "a.o", excluded: true),
+        Case(patterns: "*.o", path: "dir/a.o", excluded: false),  // * stays within one segment
+        Case(patterns: "**/*.o", path: "dir/sub/a.o", excluded: true),
+        Case(patterns: "**/*.o", path: "a.o", excluded: true),
+        Case(patterns: "build", path: "build/x/y.txt", excluded: true),  // a directory excludes its contents
+        Case(patterns: ".git", path: ".git/objects/pack/p.pack", excluded: true),
+        Case(patterns: "*.md\n!README.md", path: "README.md", excluded: false),
+        Case(patterns: "*.md\n!README.md", path: "CHANGES.md", excluded: true),
+        Case(patterns: "docs\n!docs/keep.md", path: "docs/keep.md", excluded: false),
+        Case(patterns: "docs\n!docs/keep.md", path: "docs/other.md", excluded: true),
+        Case(patterns: "!a\na", path: "a", excluded: true),  // the last match wins
+        Case(patterns: "a\n!a", path: "a", excluded: false),
+        Case(patterns: "a\n!a\na", path: "a", excluded: true),
+        Case(patterns: "/secret.txt", path: "secret.txt", excluded: true),  // leading / dropped
+        Case(patterns: "./tmp/", path: "tmp/a", excluded: true),  // ./ and trailing / cleaned
+        Case(patterns: "a/../b", path: "b", excluded: true),
+        Case(patterns: "a?c", path: "abc", excluded: true),
+        Case(patterns: "a?c", path: "a/c", excluded: false),  // ? is not /
+        Case(patterns: "**", path: "x/y", excluded: true),
+        Case(patterns: "*\n!keep", path: "keep", excluded: false),
+        Case(patterns: "*\n!keep", path: "other", excluded: true),
+        Case(patterns: "foo/**/bar", path: "foo/bar", excluded: true),
+        Case(patterns: "foo/**/bar", path: "foo/a/b/bar", excluded: true),
+        Case(patterns: "foo/**/bar", path: "foo/a/barn", excluded: false),
+        Case(patterns: "[ab].txt", path: "a.txt", excluded: true),
+        Case(patterns: "[ab].txt", path: "c.txt", excluded: false),
+        Case(patterns: "dir/*", path: "dir/sub/file", excluded: true),
+        Case(patterns: "*/temp*", path: "x/temporary", excluded: true),
+        Case(patterns: "*/temp*", path: "temp", excluded: false),
+        Case(patterns: "# a comment\n\n  spaced.txt  ", path: "spaced.txt", excluded: true),
+        Case(patterns: "# a comment", path: "# a comment", excluded: false),
+        Case(patterns: "file(1).txt", path: "file(1).txt", excluded: true),  // regex characters are literal
+        Case(patterns: "a\\*b", path: "a*b", excluded: true),  // \ escapes
+        Case(patterns: "a\\*b", path: "axb", excluded: false),
+    ]
+
+    @Test("patterns match like docker's", arguments: cases)
+    func matching(_ c: Case) {
+        #expect(DockerignoreMatcher(text: c.patterns).excludes(c.path) == c.excluded)
+    }
+
+    @Test("paths are cleaned like Go's path.Clean")
+    func clean() {
+        #expect(DockerignoreMatcher.clean("./a//b/") == "a/b")
+        #expect(DockerignoreMatcher.clean("a/./b/../c") == "a/c")
+        #expect(DockerignoreMatcher.clean("../x") == "../x")
+        #expect(DockerignoreMatcher.clean("") == ".")
+        #expect(DockerignoreMatcher.clean("/a/..") == "/")
+    }
+
+    @Test("the context: what is sent, what is left out, and the secrets among what is sent")
+    func scan() async throws {
+        try await withTemporaryDirectory { dir in
+            try writeFiles(
+                [
+                    "Dockerfile": "FROM scratch\n", "app/main.go": "package main\n", "app/README.md": "docs\n",
+                    "repo.git/objects/pack/p.pack": String(repeating: "x", count: 5000), "build/a.o": "ooo",
+                    ".env": "TOKEN=1\n", "keys/id_rsa": "key\n", "certs/server.pem": "pem\n", "notes.txt": "n\n",
+                    ".dockerignore": "*\n!app\n!certs\napp/*.md\n",
+                ], under: dir)
+            let facts = BuildContextFacts.scan(directory: dir)
+            // Sent: Dockerfile and .dockerignore (always), app/main.go, certs/server.pem.
+            #expect(facts.files == 4)
+            #expect(
+                facts.bytes
+                    == Int64(
+                        "FROM scratch\n".utf8.count + "package main\n".utf8.count + "pem\n".utf8.count + "*\n!app\n!certs\napp/*.md\n".utf8.count))
+            #expect(facts.secrets == ["certs/server.pem"])
+            #expect(facts.excludedFiles == 6)
+            #expect(facts.excludedBytes == 5000 + 3 + 8 + 4 + 2 + 5)
+
+            try FileManager.default.removeItem(atPath: dir + "/.dockerignore")
+            let everything = BuildContextFacts.scan(directory: dir)
+            #expect(everything.files == 9)
+            #expect(everything.secrets == [".env", "certs/server.pem", "keys/id_rsa"])
+        }
+    }
+
+    @Test(
+        "secret-looking names",
+        arguments: [
+            (".env", true), (".env.production", true), ("config/id_rsa.pub", true), ("id_ed25519", true), ("tls/key.pem", true),
+            ("server.key", true), ("cert.p12", true), (".git-credentials", true), ("home/.npmrc", true), (".pypirc", true),
+            (".aws/credentials", true), ("x/.docker/config.json", true), ("environment.txt", false), ("docker/config.json", false),
+            ("keys.txt", false),
+        ])
+    func secrets(_ path: String, _ secret: Bool) {
+        #expect(SecretPatterns.looksSecret(path) == secret)
+    }
+}
