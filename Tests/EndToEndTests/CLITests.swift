@@ -19,7 +19,7 @@ struct CLITests {
         #expect(r.stdout.contains("linking=dynamic,runtime=scratch  (expect-broken)"))
         #expect(r.stdout.contains("--build-arg RUNTIME=imagebench-local/musl-busybox:1"))
         #expect(r.stdout.contains("builder     imagebench-local/go-builder:bookworm (stands in for golang:1.22-bookworm, profile offline)"))
-        #expect(r.stdout.contains("docker run --rm --name imagebench-r${RUN}-v${VARIANT}"))
+        #expect(r.stdout.contains("docker run --rm --name imagebench-r${RUN}-v${VARIANT}-${TOKEN}"))
     }
 
     @Test("a broken scenario: one line naming file and line, exit 65")

@@ -32,9 +32,11 @@ struct CompareEndToEndTests {
             let db = dir + "/r.sqlite"
             let common = ["--db", db, "--repeat", "2", "--phases", "cold,warm", "--image-label", "imagebench.test=1"]
             try Self.scenario(in: dir, pad: 100)
-            #expect(try await imagebench(["run", dir + "/grow", "--label", "branch=main"] + common).exitCode == 0)
+            let first = try await imagebench(["run", dir + "/grow", "--label", "branch=main"] + common)
+            try #require(first.exitCode == 0, "\(first.stdout)\(first.stderr)")
             try Self.scenario(in: dir, pad: 1000)
-            #expect(try await imagebench(["run", dir + "/grow", "--label", "branch=pr"] + common).exitCode == 0)
+            let second = try await imagebench(["run", dir + "/grow", "--label", "branch=pr"] + common)
+            try #require(second.exitCode == 0, "\(second.stdout)\(second.stderr)")
 
             let same = try await imagebench(["compare", "--db", db, "--baseline", "1", "--candidate", "1"])
             #expect(same.exitCode == 0, "\(same.stdout)\(same.stderr)")

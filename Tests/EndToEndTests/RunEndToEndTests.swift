@@ -54,7 +54,9 @@ struct RunEndToEndTests {
         try await withTemporaryDirectory { dir in
             try Self.writeScenario(in: dir)
             let db = dir + "/results.sqlite"
-            let testLabel = ["--image-label", "imagebench.test=1"]
+            // A label of this test's own, so images of suites running in parallel do not count.
+            let mine = "imagebench.test.case=\(UUID().uuidString.prefix(8).lowercased())"
+            let testLabel = ["--image-label", "imagebench.test=1", "--image-label", mine]
 
             let ok = try await imagebench(
                 ["run", dir + "/tiny", "--db", db, "--repeat", "2", "--only", "entry=good", "--only", "entry=missing", "--label", "branch=main"]
@@ -97,7 +99,7 @@ struct RunEndToEndTests {
 
             #expect(!FileManager.default.fileExists(atPath: Self.pwned), "a build-arg value reached a shell")
             #expect(try String(contentsOfFile: dir + "/tiny/msg.txt", encoding: .utf8) == "hello\n", "the edit phase changed the user's file")
-            let left = try await DockerEngine.output(["image", "ls", "--quiet", "--filter", "label=imagebench.test=1"])
+            let left = try await DockerEngine.output(["image", "ls", "--quiet", "--filter", "label=\(mine)"])
             #expect(left.isEmpty, "images left behind: \(left)")
             #expect(try await ResultStore(path: db).integrityCheck() == "ok")
         }

@@ -8,6 +8,8 @@ public struct BenchmarkRunner: Sendable {
     public let options: RunOptions
     public let environment: RunEnvironment
     public let events: @Sendable (RunEvent) -> Void
+    /// Makes container names unique across databases sharing an engine.
+    let containerToken = String(UUID().uuidString.prefix(8)).lowercased()
 
     public init(
         docker: DockerClient, recorder: any RunRecording, options: RunOptions, environment: RunEnvironment,
@@ -169,7 +171,8 @@ public struct BenchmarkRunner: Sendable {
 
     func runSmoke(image: String, plan: BuildPlan, runID: String, index: Int64) async throws -> SmokeResult {
         let spec = plan.scenario.smoke
-        let name = "imagebench-r\(runID)-v\(index)"
+        // Run ids are unique only within one database: a random token keeps two runs 1 apart on one engine.
+        let name = "imagebench-r\(runID)-v\(index)-\(containerToken)"
         let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runID, spec: spec, platform: plan.platform))
         if outcome.timedOut || outcome.exitCode == nil || Task.isCancelled {
             // The client is gone but the container may still run: remove it, even when cancelled.

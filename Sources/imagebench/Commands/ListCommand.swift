@@ -19,7 +19,7 @@ struct ListCommand: AsyncParsableCommand {
         let builder = (try? await docker.defaultBuilder()) ?? .classic
         let commands = docker.commands
         var out =
-            "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id.\n"
+            "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id, TOKEN a random per-run token.\n"
         out += "# Default builder for \(docker.commands.docker): \(builder.rawValue).\n"
         for job in jobs {
             let s = job.scenario
@@ -36,7 +36,7 @@ struct ListCommand: AsyncParsableCommand {
                     out += "  \(phase.rawValue): \(Self.placeholders(command.shellLine))\n"
                 }
                 let smoke = commands.smoke(
-                    image: "__IMAGE__", name: "imagebench-r__RUN__-v__VARIANT__", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
+                    image: "__IMAGE__", name: "imagebench-r__RUN__-v__VARIANT__-__TOKEN__", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
                 out += "  smoke: \(Self.placeholders(smoke.shellLine))\n"
             }
         }
@@ -45,6 +45,7 @@ struct ListCommand: AsyncParsableCommand {
 
     static func placeholders(_ line: String) -> String {
         line.replacingOccurrences(of: "__RUN__", with: "${RUN}").replacingOccurrences(of: "__CONTEXT__", with: "${CONTEXT}")
-            .replacingOccurrences(of: "__IMAGE__", with: "${IMAGE}").replacingOccurrences(of: "__VARIANT__", with: "${VARIANT}")
+            .replacingOccurrences(of: "__IMAGE__", with: "${IMAGE}").replacingOccurrences(of: "__VARIANT__", with: "${VARIANT}").replacingOccurrences(
+                of: "__TOKEN__", with: "${TOKEN}")
     }
 }
