@@ -24,6 +24,15 @@ public actor FakeExecutor: CommandExecuting {
         try await answer(command)
     }
 
+    /// Answers like `run`, then hands the scripted standard output to the sink in pieces of 1000 bytes.
+    public nonisolated func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult {
+        var result = try await answer(command)
+        let bytes = Array(result.stdout.utf8)
+        for start in stride(from: 0, to: bytes.count, by: 1000) { sink.consume(bytes[start..<min(start + 1000, bytes.count)]) }
+        result.stdout = ""
+        return result
+    }
+
     private func answer(_ command: Command) throws -> CommandResult {
         calls.append(command)
         for rule in rules where command.arguments.starts(with: rule.prefix) {

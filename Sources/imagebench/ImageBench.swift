@@ -6,6 +6,8 @@ struct ImageBench: AsyncParsableCommand {
         commandName: "imagebench",
         abstract: "Build every variant of a container-image scenario, measure size and build time, check each image runs, and compare.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, ListCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self, RunsCommand.self]
+        subcommands: [
+            RunCommand.self, ListCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self, AnalyzeCommand.self, RunsCommand.self,
+        ]
     )
 }

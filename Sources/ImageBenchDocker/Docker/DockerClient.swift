@@ -129,3 +129,33 @@ extension DockerClient {
         return try await buildkitAvailable(client: client) ? .buildkit : .classic
     }
 }
+
+extension DockerClient {
+    /// The files of each layer of an image, read from a `docker save` stream (nothing unpacked to
+    /// disk), with the layer digests from `docker image inspect` (`.RootFS.Layers`, same order).
+    public func layers(of image: String) async throws -> ImageLayers {
+        let inspect = try await checked(commands.inspect(image))
+        let digests = DockerOutputParser.rootFSLayers(inspect.stdout)
+        let reader = SaveArchiveReader()
+        let save = Command(commands.docker, ["save", image], timeout: 3600)
+        let result = try await stream(save, to: reader)
+        guard result.succeeded else {
+            throw DockerError(.commandFailed, command: save.shellLine, exitCode: result.exitCode, outputTail: result.tail())
+        }
+        guard let files = reader.finish() else {
+            throw DockerError(.unexpectedOutput, command: save.shellLine, outputTail: "no manifest.json in the archive")
+        }
+        return ImageLayers(digests: digests, files: files)
+    }
+
+    func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult {
+        do {
+            return try await executor.stream(command, to: sink)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw DockerError(
+                .notStarted, command: command.shellLine, outputTail: "\(error)", hint: "install docker or give the client's path with --docker")
+        }
+    }
+}

@@ -73,6 +73,12 @@ public enum DockerOutputParser {
         return (id, size, layers)
     }
 
+    /// `docker image inspect ID` → the `.RootFS.Layers` digests, oldest first.
+    public static func rootFSLayers(_ json: String) -> [String] {
+        guard let data = json.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        return (array.first?["RootFS"] as? [String: Any])?["Layers"] as? [String] ?? []
+    }
+
     /// `docker history --no-trunc --human=false --format '{{json .}}' ID` (newest first) → layers oldest first.
     public static func history(_ output: String) -> [LayerRecord] {
         let rows = output.split(separator: "\n").compactMap { jsonObject(String($0)) }

@@ -62,6 +62,14 @@ public struct CommandResult: Sendable, Equatable {
 public protocol CommandExecuting: Sendable {
     /// Runs the command to its end. A non-zero exit is a result, not an error; failing to start throws.
     func run(_ command: Command) async throws -> CommandResult
+    /// Runs the command, handing its standard output to `sink` as it arrives instead of keeping it
+    /// (`docker save` of a large image never sits in memory). The result's `stdout` is empty.
+    func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult
+}
+
+/// Receives a process's output piece by piece, from one task at a time.
+public protocol ByteSink: AnyObject, Sendable {
+    func consume(_ bytes: ArraySlice<UInt8>)
 }
 
 /// Quoting for showing commands (`imagebench list`), never for running them.

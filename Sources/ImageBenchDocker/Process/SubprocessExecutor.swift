@@ -19,6 +19,14 @@ public struct SubprocessExecutor: CommandExecuting {
     }
 
     public func run(_ command: Command) async throws -> CommandResult {
+        try await execute(command, sink: nil)
+    }
+
+    public func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult {
+        try await execute(command, sink: sink)
+    }
+
+    private func execute(_ command: Command, sink: (any ByteSink)?) async throws -> CommandResult {
         var options = PlatformOptions()
         options.createSession = true
         options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
@@ -40,7 +48,15 @@ public struct SubprocessExecutor: CommandExecuting {
             error: .sequence
         ) { execution in
             try await withThrowingTaskGroup(of: StreamResult.self) { group in
-                group.addTask { .stdout(try await Self.collect(execution.standardOutput, limit: limit)) }
+                group.addTask {
+                    if let sink {
+                        for try await buffer in execution.standardOutput {
+                            buffer.withUnsafeBytes { sink.consume(ArraySlice($0)) }
+                        }
+                        return .stdout([])
+                    }
+                    return .stdout(try await Self.collect(execution.standardOutput, limit: limit))
+                }
                 group.addTask { .stderr(try await Self.collect(execution.standardError, limit: limit)) }
                 if let timeout {
                     group.addTask {

@@ -1,0 +1,12 @@
+/// The result of `imagebench analyze`: layers and waste.
+public struct ImageAnalysis: Sendable, Equatable {
+    public var image: String
+    public var layers: [LayerChange]
+    public var waste: WasteAnalysis
+
+    public init(image: String, layers: [LayerChange], waste: WasteAnalysis) {
+        self.image = image
+        self.layers = layers
+        self.waste = waste
+    }
+}

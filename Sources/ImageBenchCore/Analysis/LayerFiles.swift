@@ -1,0 +1,68 @@
+/// One file-system entry of an image layer, as its tar lists it.
+public struct LayerFile: Sendable, Equatable, Codable {
+    /// Cleaned path without a leading `/` (`usr/bin/env`).
+    public var path: String
+    /// The tar header's size (0 for directories and links).
+    public var size: Int64
+    public var isDirectory: Bool
+
+    public init(path: String, size: Int64, isDirectory: Bool) {
+        self.path = path
+        self.size = size
+        self.isDirectory = isDirectory
+    }
+}
+
+/// What an image is made of, layer by layer: the input to the waste analysis.
+public struct ImageLayers: Sendable, Equatable {
+    /// Layer digests (`sha256:...` of the uncompressed tar) in order, oldest first.
+    public var digests: [String]
+    /// The files of each layer, in tar order.
+    public var files: [[LayerFile]]
+
+    public init(digests: [String], files: [[LayerFile]]) {
+        self.digests = digests
+        self.files = files
+    }
+}
+
+/// What one layer does to the file system below it.
+public struct LayerChange: Sendable, Equatable, Codable {
+    public var index: Int
+    public var digest: String?
+    /// Sum of the layer's file sizes (dive's layer size).
+    public var sizeBytes: Int64
+    public var added: Int
+    public var changed: Int
+    public var deleted: Int
+
+    enum CodingKeys: String, CodingKey {
+        case index, digest, added, changed, deleted
+        case sizeBytes = "size_bytes"
+    }
+
+    /// Files (not directories) each layer adds, changes (a path a lower layer had) and deletes (whiteouts).
+    public static func changes(_ image: ImageLayers) -> [LayerChange] {
+        var present = Set<String>()
+        return image.files.enumerated().map { index, files in
+            var change = LayerChange(
+                index: index, digest: index < image.digests.count ? image.digests[index] : nil, sizeBytes: files.reduce(0) { $0 + $1.size },
+                added: 0, changed: 0, deleted: 0)
+            for file in files where !file.isDirectory {
+                let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+                if name.hasPrefix(".wh..wh..") { continue }
+                if name.hasPrefix(".wh.") {
+                    let target = String(file.path.dropLast(name.count)) + name.dropFirst(4)
+                    change.deleted += 1
+                    present = present.filter { $0 != target && !$0.hasPrefix(target + "/") }
+                } else if present.contains(file.path) {
+                    change.changed += 1
+                } else {
+                    change.added += 1
+                    present.insert(file.path)
+                }
+            }
+            return change
+        }
+    }
+}

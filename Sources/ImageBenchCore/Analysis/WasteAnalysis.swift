@@ -1,0 +1,193 @@
+/// Layer efficiency and wasted bytes, computed exactly as dive 0.13 does (`dive/filetree/efficiency.go`,
+/// `dive/image/docker/image_archive.go`): each layer's files form a tree; only leaf nodes count; the
+/// efficiency is Σ smallest size per path ÷ Σ size per path over all layers; deleting a file (a `.wh.`
+/// whiteout) counts as size 0, deleting a directory as the size of what it held; `.wh..wh..opq`
+/// markers are ignored; wasted bytes are the whole cumulative size of every path seen more than once.
+public struct WasteAnalysis: Sendable, Equatable, Codable {
+    public struct Inefficiency: Sendable, Equatable, Codable {
+        public var path: String
+        /// In how many layers the path appears (additions, changes and deletions).
+        public var count: Int
+        /// Bytes the path takes across those layers; dive counts all of them as wasted.
+        public var cumulativeBytes: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case path, count
+            case cumulativeBytes = "cumulative_bytes"
+        }
+    }
+
+    /// Σ smallest size per path ÷ Σ size per path over all layers; 1 when nothing is written twice.
+    public var efficiency: Double
+    /// Σ cumulative size of the paths written more than once (dive's `inefficientBytes`).
+    public var wastedBytes: Int64
+    /// Wasted bytes ÷ the bytes of all layers but the first.
+    public var userWastedPercent: Double
+    /// Sum of each layer's file sizes (as dive counts layer sizes).
+    public var layerBytes: [Int64]
+    /// Paths written more than once, largest waste first.
+    public var inefficiencies: [Inefficiency]
+
+    enum CodingKeys: String, CodingKey {
+        case efficiency, inefficiencies
+        case wastedBytes = "wasted_bytes"
+        case userWastedPercent = "user_wasted_percent"
+        case layerBytes = "layer_bytes"
+    }
+
+    public static func analyze(_ layers: [[LayerFile]]) -> WasteAnalysis {
+        let trees = layers.map { files -> FileTree in
+            let tree = FileTree()
+            for file in files { tree.add(path: file.path, info: FileTree.Info(size: file.size, isDirectory: file.isDirectory)) }
+            return tree
+        }
+        struct Data {
+            var count = 0
+            var cumulative: Int64 = 0
+            var minimum: Int64 = -1
+        }
+        var data: [String: Data] = [:]
+        var order: [String] = []
+        // dive stacks trees[0] (a copy) with trees[0 ..< k] before looking up whiteouts of layer k.
+        let stacked = trees.first?.copy() ?? FileTree()
+        for (index, tree) in trees.enumerated() {
+            if index >= 1 { stacked.stack(trees[index - 1]) }
+            // A whiteout whose target is missing stops dive's walk of that layer; so does it here.
+            _ = tree.root.visitLeavesChildFirst { node in
+                let path = node.path
+                var size: Int64
+                if node.isWhiteout {
+                    guard let previous = stacked.node(at: path) else { return false }
+                    size = 0
+                    if previous.info.isDirectory { previous.visitAll { size += $0.info.size } }
+                } else {
+                    size = node.info.size
+                }
+                if data[path] == nil { order.append(path) }
+                var d = data[path, default: Data()]
+                d.cumulative += size
+                if d.minimum < 0 || size < d.minimum { d.minimum = size }
+                d.count += 1
+                data[path] = d
+                return true
+            }
+        }
+        let minimum = data.values.reduce(Int64(0)) { $0 + $1.minimum }
+        let discovered = data.values.reduce(Int64(0)) { $0 + $1.cumulative }
+        let inefficient = order.compactMap { path -> Inefficiency? in
+            guard let d = data[path], d.count >= 2 else { return nil }
+            return Inefficiency(path: path, count: d.count, cumulativeBytes: d.cumulative)
+        }.sorted { ($0.cumulativeBytes, $1.path) > ($1.cumulativeBytes, $0.path) }
+        // dive's wasted bytes: the whole cumulative size of every path written more than once.
+        let wasted = inefficient.reduce(Int64(0)) { $0 + $1.cumulativeBytes }
+        let layerBytes = layers.map { $0.reduce(Int64(0)) { $0 + $1.size } }
+        let userBytes = layerBytes.dropFirst().reduce(0, +)
+        return WasteAnalysis(
+            efficiency: discovered == 0 ? 1 : Double(minimum) / Double(discovered), wastedBytes: wasted,
+            userWastedPercent: userBytes == 0 ? 0 : Double(wasted) / Double(userBytes), layerBytes: layerBytes, inefficiencies: inefficient)
+    }
+}
+
+/// dive's file tree, reduced to what the efficiency needs.
+final class FileTree {
+    struct Info {
+        var size: Int64 = 0
+        var isDirectory = false
+    }
+
+    final class Node {
+        let name: String
+        weak var parent: Node?
+        var info = Info()
+        var children: [String: Node] = [:]
+
+        init(name: String, parent: Node?) {
+            self.name = name
+            self.parent = parent
+        }
+
+        var isWhiteout: Bool { name.hasPrefix(".wh.") }
+
+        /// `/a/b`, with the whiteout prefix of this node's own name removed (as dive's `Path()`).
+        var path: String {
+            var names: [String] = []
+            var current: Node? = self
+            while let node = current, node.parent != nil {
+                names.append(node === self && node.isWhiteout ? String(node.name.dropFirst(4)) : node.name)
+                current = node.parent
+            }
+            return "/" + names.reversed().joined(separator: "/")
+        }
+
+        /// Visits leaves, children before parents, names in byte order; stops when `visit` returns false.
+        func visitLeavesChildFirst(_ visit: (Node) -> Bool) -> Bool {
+            for key in children.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
+                if !children[key]!.visitLeavesChildFirst(visit) { return false }
+            }
+            if parent == nil || !children.isEmpty { return true }
+            return visit(self)
+        }
+
+        /// Every node below and including this one (never the root).
+        func visitAll(_ visit: (Node) -> Void) {
+            for child in children.values { child.visitAll(visit) }
+            if parent != nil { visit(self) }
+        }
+
+        func copy(parent: Node?) -> Node {
+            let node = Node(name: name, parent: parent)
+            node.info = info
+            for (key, child) in children { node.children[key] = child.copy(parent: node) }
+            return node
+        }
+    }
+
+    var root = Node(name: "", parent: nil)
+
+    func copy() -> FileTree {
+        let tree = FileTree()
+        tree.root = root.copy(parent: nil)
+        return tree
+    }
+
+    /// dive's `AddPath`: creates missing parents with empty info; `.wh..wh..` names are never added.
+    func add(path: String, info: Info) {
+        let names = DockerignoreMatcher.clean(path).split(separator: "/").map(String.init)
+        guard !names.isEmpty, names != ["."] else { return }
+        var node = root
+        for (i, name) in names.enumerated() {
+            if let child = node.children[name] {
+                node = child
+            } else {
+                if name.hasPrefix(".wh..wh..") { return }
+                let child = Node(name: name, parent: node)
+                node.children[name] = child
+                node = child
+            }
+            if i == names.count - 1 { node.info = info }
+        }
+    }
+
+    func node(at path: String) -> Node? {
+        var node = root
+        for name in path.split(separator: "/") {
+            guard let child = node.children[String(name)] else { return nil }
+            node = child
+        }
+        return node
+    }
+
+    /// dive's `Stack`: whiteouts remove, everything else is added, children before parents.
+    func stack(_ upper: FileTree) {
+        func graft(_ node: Node) {
+            for key in node.children.keys.sorted() { graft(node.children[key]!) }
+            guard node.parent != nil else { return }
+            if node.isWhiteout {
+                if let target = self.node(at: node.path), let parent = target.parent { parent.children[target.name] = nil }
+            } else {
+                add(path: node.path, info: node.info)
+            }
+        }
+        graft(upper.root)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import ImageBenchCore
+
+/// Reads `docker save` output as it streams: every layer tar inside it is parsed on the fly into its
+/// file list; small JSON files (manifest.json) are kept to put the layers in order. Nothing is written
+/// to disk and no file content is kept.
+final class SaveArchiveReader: ByteSink, @unchecked Sendable {
+    // @unchecked: `consume` is called from a single task at a time (the stdout reader), and the
+    // results are read only after the process has ended.
+    private var outer = TarStream()
+    private var inner: TarStream?
+    private var innerName = ""
+    private var innerFiles: [LayerFile] = []
+    private var probe: [UInt8] = []
+    private var decided = false
+    private var small: [UInt8] = []
+    private(set) var layers: [String: [LayerFile]] = [:]
+    private(set) var jsonFiles: [String: Data] = [:]
+
+    func consume(_ bytes: ArraySlice<UInt8>) {
+        outer.feed(bytes, entry: { [unowned self] entry in self.begin(entry) }, content: { [unowned self] entry, piece in self.data(entry, piece) })
+    }
+
+    private func begin(_ entry: TarEntry) {
+        finishEntry()
+        innerName = entry.name
+        decided = false
+        probe.removeAll()
+        small.removeAll()
+    }
+
+    private func data(_ entry: TarEntry, _ piece: ArraySlice<UInt8>) {
+        if inner != nil {
+            feedInner(piece)
+            return
+        }
+        if decided {
+            if entry.size < 4 << 20 { small.append(contentsOf: piece) }
+            return
+        }
+        // Look at the first block to tell a layer tar (`<id>/layer.tar`, or an OCI blob) from JSON.
+        let take = min(512 - probe.count, piece.count)
+        probe.append(contentsOf: piece.prefix(take))
+        let rest = piece.dropFirst(take)
+        guard probe.count == 512 || Int64(probe.count) == entry.size else { return }
+        decided = true
+        if probe.count == 512 && String(decoding: probe[257..<262], as: UTF8.self) == "ustar" {
+            inner = TarStream()
+            innerFiles = []
+            feedInner(probe[...])
+            feedInner(rest)
+        } else if entry.size < 4 << 20 {
+            small.append(contentsOf: probe)
+            small.append(contentsOf: rest)
+        }
+    }
+
+    private func feedInner(_ piece: ArraySlice<UInt8>) {
+        inner?.feed(
+            piece,
+            entry: { [unowned self] file in
+                let path = DockerignoreMatcher.clean(file.name)
+                if path != "." { self.innerFiles.append(LayerFile(path: path, size: file.size, isDirectory: file.isDirectory)) }
+            }, content: { _, _ in })
+    }
+
+    private func finishEntry() {
+        if inner != nil {
+            layers[innerName] = innerFiles
+        } else if innerName.hasSuffix(".json") || innerName.hasPrefix("blobs/") || innerName == "index.json" {
+            if !small.isEmpty { jsonFiles[innerName] = Data(small) }
+        }
+        inner = nil
+        innerFiles = []
+    }
+
+    /// Call after the stream ends: the layers in manifest order.
+    func finish() -> [[LayerFile]]? {
+        finishEntry()
+        guard let manifest = jsonFiles["manifest.json"],
+            let list = (try? JSONSerialization.jsonObject(with: manifest)) as? [[String: Any]], let paths = list.first?["Layers"] as? [String]
+        else { return nil }
+        return paths.map { layers[$0] ?? [] }
+    }
+}

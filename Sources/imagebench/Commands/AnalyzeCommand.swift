@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchReport
+
+struct AnalyzeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Look inside an image: per layer its size and the files it adds, changes and deletes; efficiency and waste as dive computes them.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
+    @Argument(help: ArgumentHelp("An image reference or id.", valueName: "image"))
+    var image: String
+
+    @Option(name: .long, help: "Output format: table or json.")
+    var format: Format = .table
+
+    @Option(name: .long, help: ArgumentHelp("How many of the most wasteful files to list.", valueName: "n"))
+    var top = 10
+
+    @OptionGroup var dockerOptions: DockerOptions
+
+    func run() async throws {
+        let docker = dockerOptions.client()
+        let layers = try await docker.layers(of: image)
+        let analysis = ImageAnalysis(image: image, layers: LayerChange.changes(layers), waste: WasteAnalysis.analyze(layers.files))
+        print(format == .json ? AnalysisReport.json(analysis, top: top) : AnalysisReport.table(analysis, top: top), terminator: "")
+    }
+}
