@@ -48,7 +48,22 @@ public enum ReportFixture {
                 phase: .cold, repetition: 1, startedAt: Sample.date, seconds: 2, outcome: .failed, exitCode: 1, builder: .classic, imageID: nil,
                 outputTail: "gcc: not found")
         ]
-        return RunReport(runs: [run], results: [alpine, scratch, dynamic, failed])
+        var withInsight = scratch
+        withInsight.insight = ImageInsight(
+            layers: [LayerChange(index: 0, digest: "sha256:base", sizeBytes: 4_472_832, added: 1, changed: 0, deleted: 0)],
+            waste: WasteAnalysis(
+                efficiency: 0.9, wastedBytes: 1200, userWastedPercent: 0, layerBytes: [4_472_832],
+                inefficiencies: [WasteAnalysis.Inefficiency(path: "/etc/app.conf", count: 2, cumulativeBytes: 1200)]),
+            secrets: ["/app/.env (layer 0)"])
+        var alpineWithInsight = alpine
+        alpineWithInsight.insight = ImageInsight(
+            layers: [
+                LayerChange(index: 0, digest: "sha256:musl", sizeBytes: 2_690_000, added: 272, changed: 0, deleted: 0),
+                LayerChange(index: 1, digest: "sha256:base", sizeBytes: 4_470_000, added: 1, changed: 0, deleted: 0),
+            ],
+            waste: WasteAnalysis(efficiency: 1, wastedBytes: 0, userWastedPercent: 0, layerBytes: [2_690_000, 4_470_000], inefficiencies: []),
+            secrets: [])
+        return RunReport(runs: [run], results: [alpineWithInsight, withInsight, dynamic, failed])
     }
 
     public static func baseline() -> RunSnapshot {

@@ -14,6 +14,8 @@ enum ExitStatus: Int32 {
     case onlyImprovements = 4
     /// `compare`/`report`: the requested run does not exist.
     case runNotFound = 5
+    /// `run --fail-on-secrets`: a secret-looking file ended up inside an image.
+    case secretInImage = 6
     /// A flag or argument is wrong (argument-parser's usage error).
     case usage = 64
     /// A scenario or profile file is invalid.

@@ -12,9 +12,13 @@ struct ContextEndToEndTests {
             let db = dir + "/r.sqlite"
             let run = try await imagebench([
                 "run", PackagePaths.scenarios + "/dockerignore", "--profile", "offline", "--db", db, "--repeat", "1", "--phases", "cold",
-                "--image-label", "imagebench.test=1",
+                "--image-label", "imagebench.test=1", "--fail-on-secrets",
             ])
-            #expect(run.exitCode == 0, "\(run.stderr)")
+            // Without a .dockerignore, COPY . . puts .env and id_rsa into the image: exit 6, results kept.
+            #expect(run.exitCode == 6, "\(run.stderr)")
+            #expect(
+                run.stderr.contains("secret-looking files inside images: dockerignore ignore=without: /app/.env (layer 2), /app/id_rsa (layer 2)"))
+            #expect(run.stdout.contains("ignore=without: secret-looking files inside the image: /app/.env (layer 2), /app/id_rsa (layer 2)"))
             #expect(run.stdout.contains("ignore=without: secret-looking files in the build context: .env, id_rsa"))
             let json = try await imagebench(["report", "--db", db, "--format", "json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -28,6 +32,12 @@ struct ContextEndToEndTests {
             #expect(withContext["secrets"] as? [String] == [])
             #expect(withoutContext["files"] as? Int == 9)
             #expect(withoutContext["secrets"] as? [String] == [".env", "id_rsa"])
+            #expect((with["insight"] as? [String: Any])?["secrets"] as? [String] == [])
+            // Both variants share the base layer; only their own layers are unique.
+            let shared = try #require(with["shared_bytes"] as? Int)
+            let uniqueWith = try #require(with["unique_bytes"] as? Int)
+            let uniqueWithout = try #require(without["unique_bytes"] as? Int)
+            #expect(shared > 2_000_000 && uniqueWith < 10_000 && uniqueWithout > 3_000_000, "\(shared) \(uniqueWith) \(uniqueWithout)")
             // docker's own figure (a tar stream) is at least the file bytes imagebench counted, and not far above.
             for (result, context) in [(with, withContext), (without, withoutContext)] {
                 let reported = try #require(result["context_bytes"] as? Int)

@@ -20,6 +20,7 @@ struct BenchmarkRunnerTests {
     }
 
     static let inspect = #"[{"Id":"sha256:aaa","Size":4470000,"RootFS":{"Layers":["sha256:l1"]}}]"#
+    static let save = SaveArchive.string(layers: [[("app", "binary"), ("etc/", ""), ("etc/app.conf", "a=1")]])
 
     func scenario(in dir: String) throws -> Scenario {
         try writeFiles(
@@ -52,6 +53,7 @@ struct BenchmarkRunnerTests {
                 exitCode: 0, stdout: "Sending build context to Docker daemon  1.48kB\n", seconds: c.arguments.contains("--no-cache") ? 3 : 0.2)
         }
         await fake.on(["image", "inspect"]) { _ in CommandResult(exitCode: 0, stdout: Self.inspect) }
+        await fake.on(["save"]) { _ in CommandResult(exitCode: 0, stdout: Self.save) }
         await fake.on(["run"], containing: "broken") { _ in CommandResult(exitCode: 1, stderr: "exec /app: no such file or directory") }
         await fake.on(["run"]) { _ in CommandResult(exitCode: 0, stdout: "ok true\n", seconds: 0.3) }
         return fake
@@ -82,6 +84,9 @@ struct BenchmarkRunnerTests {
             #expect(good.contextBytes == 1480)
             #expect(good.smoke == SmokeResult(ok: true, exitCode: 0, seconds: 0.3, output: "ok true"))
             #expect(good.problem == nil)
+            #expect(good.insight?.layers.map(\.sizeBytes) == [9])
+            #expect(good.insight?.layers.first?.digest == "sha256:l1")
+            #expect(good.insight?.layers.first?.added == 2)
 
             let bad = results[1]
             #expect(bad.builds.count == 1)
@@ -113,6 +118,7 @@ struct BenchmarkRunnerTests {
                 return CommandResult(exitCode: 0, stdout: text, seconds: 1)
             }
             await fake.on(["image", "inspect"]) { _ in CommandResult(exitCode: 0, stdout: Self.inspect) }
+            await fake.on(["save"]) { _ in CommandResult(exitCode: 0, stdout: Self.save) }
             await fake.on(["run"]) { _ in CommandResult(exitCode: 0, stdout: "ok") }
             let runner = BenchmarkRunner(
                 docker: DockerClient(docker: "docker", executor: fake), recorder: Recorder(),

@@ -36,6 +36,15 @@ public struct LayerChange: Sendable, Equatable, Codable {
     public var changed: Int
     public var deleted: Int
 
+    public init(index: Int, digest: String?, sizeBytes: Int64, added: Int, changed: Int, deleted: Int) {
+        self.index = index
+        self.digest = digest
+        self.sizeBytes = sizeBytes
+        self.added = added
+        self.changed = changed
+        self.deleted = deleted
+    }
+
     enum CodingKeys: String, CodingKey {
         case index, digest, added, changed, deleted
         case sizeBytes = "size_bytes"

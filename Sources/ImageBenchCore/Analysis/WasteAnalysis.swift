@@ -11,6 +11,12 @@ public struct WasteAnalysis: Sendable, Equatable, Codable {
         /// Bytes the path takes across those layers; dive counts all of them as wasted.
         public var cumulativeBytes: Int64
 
+        public init(path: String, count: Int, cumulativeBytes: Int64) {
+            self.path = path
+            self.count = count
+            self.cumulativeBytes = cumulativeBytes
+        }
+
         enum CodingKeys: String, CodingKey {
             case path, count
             case cumulativeBytes = "cumulative_bytes"
@@ -27,6 +33,14 @@ public struct WasteAnalysis: Sendable, Equatable, Codable {
     public var layerBytes: [Int64]
     /// Paths written more than once, largest waste first.
     public var inefficiencies: [Inefficiency]
+
+    public init(efficiency: Double, wastedBytes: Int64, userWastedPercent: Double, layerBytes: [Int64], inefficiencies: [Inefficiency]) {
+        self.efficiency = efficiency
+        self.wastedBytes = wastedBytes
+        self.userWastedPercent = userWastedPercent
+        self.layerBytes = layerBytes
+        self.inefficiencies = inefficiencies
+    }
 
     enum CodingKeys: String, CodingKey {
         case efficiency, inefficiencies

@@ -141,6 +141,8 @@ public struct VariantResult: Sendable, Equatable {
     public var contextBytes: Int64?
     /// The context imagebench computed with docker's .dockerignore rules: files, bytes, secrets.
     public var context: BuildContextFacts?
+    /// The analysis of the built image: layers, waste as dive computes it, secrets in the layers.
+    public var insight: ImageInsight?
     public var builds: [BuildRecord]
     public var smoke: SmokeResult?
     /// Why the variant did not behave as expected (a failed build, a stale expect-broken), one line.

@@ -131,6 +131,11 @@ public struct BenchmarkRunner: Sendable {
 
         if result.status != .buildFailed, let image = canonicalImage {
             result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel))
+            do {
+                result.insight = ImageInsight(try await docker.layers(of: image))
+            } catch let error as DockerError {
+                result.problem = "could not analyse the image: \(error)"
+            }
             events(.smokeStarted)
             let smoke = try await runSmoke(image: image, plan: plan, runID: runLabel, index: variantID)
             result.smoke = smoke

@@ -6,9 +6,11 @@ public enum CSVReport {
     static let header = [
         "run_id", "scenario", "variant", "status", "size_bytes", "layers", "context_bytes", "phase", "n", "median_s", "mean_s", "stddev_s",
         "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s", "context_files", "context_file_bytes", "context_secrets",
+        "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets",
     ]
 
     public static func render(_ report: RunReport) -> String {
+        let sharing = SharedBytes.compute(report.results)
         var lines = [header.joined(separator: ",")]
         for r in report.results {
             for phase in Phase.allCases {
@@ -22,6 +24,9 @@ public enum CSVReport {
                     r.smoke.map { $0.ok ? "true" : "false" } ?? "", r.smoke?.exitCode.map(String.init) ?? "", number(r.smoke?.seconds),
                     r.context.map { String($0.files) } ?? "", r.context.map { String($0.bytes) } ?? "",
                     r.context?.secrets.joined(separator: ";") ?? "",
+                    sharing[r.scenario + "|" + r.name].map { String($0.shared) } ?? "",
+                    sharing[r.scenario + "|" + r.name].map { String($0.unique) } ?? "",
+                    r.insight.map { String($0.wastedBytes) } ?? "", number(r.insight?.efficiency), r.insight?.secrets.joined(separator: ";") ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

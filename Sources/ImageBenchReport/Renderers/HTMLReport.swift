@@ -40,6 +40,7 @@ public enum HTMLReport {
         }
         let changes = (comparison?.changes ?? []).filter { $0.scenario == scenario }
         html += table(rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes)
+        if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
         html += "<div class=\"charts\">"
         let sized = rows.filter { $0.image != nil }
         html += "<figure><figcaption>Image size (uncompressed, on disk)</figcaption>"

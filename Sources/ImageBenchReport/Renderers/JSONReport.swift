@@ -17,13 +17,18 @@ public enum JSONReport {
         var image: ImageFacts?
         var contextBytes: Int64?
         var context: BuildContextFacts?
+        var insight: ImageInsight?
+        var sharedBytes: Int64?
+        var uniqueBytes: Int64?
         var phases: [String: PhaseStats]
         var smoke: SmokeResult?
         var problem: String?
         var builds: [BuildRecord]
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight
+            case sharedBytes = "shared_bytes"
+            case uniqueBytes = "unique_bytes"
             case runID = "run_id"
             case contextBytes = "context_bytes"
         }
@@ -40,11 +45,13 @@ public enum JSONReport {
     enum NoKeys: CodingKey {}
 
     public static func render(_ report: RunReport) -> String {
+        let sharing = SharedBytes.compute(report.results)
         let results = report.results.map { r in
             Result(
                 runID: r.runID, scenario: r.scenario, variant: r.name,
                 axes: Dictionary(r.axes.map { ($0.axis, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes, context: r.context,
+                status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes, context: r.context, insight: r.insight,
+                sharedBytes: sharing[r.scenario + "|" + r.name]?.shared, uniqueBytes: sharing[r.scenario + "|" + r.name]?.unique,
                 phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
                 smoke: r.smoke, problem: r.problem, builds: r.builds)
         }

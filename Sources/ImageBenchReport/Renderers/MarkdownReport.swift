@@ -105,6 +105,7 @@ public enum MarkdownReport {
             return nil
         }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
+        if let total = TableReport.sharedTotalLine(report, scenario) { out += "\n" + total + "\n" }
         out += layers(rows)
         return out
     }

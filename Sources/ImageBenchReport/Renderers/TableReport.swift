@@ -11,6 +11,7 @@ public enum TableReport {
         }
         let repeats = report.results.flatMap { r in Phase.allCases.map { r.samples($0).count } }.max() ?? 0
         out += "\nSize: docker image inspect .Size, uncompressed bytes on disk, SI units (1 MB = 10^6 B); vs min: size ÷ smallest working variant.\n"
+        out += "Unique: layer bytes no other variant of the scenario shares. Wasted: bytes written more than once, as dive counts them.\n"
         out +=
             "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving, and the files it sent (.dockerignore applied).\n"
         return out
@@ -43,15 +44,18 @@ public enum TableReport {
     static func section(_ scenario: String, report: RunReport) -> String {
         let rows = report.rows(for: scenario)
         let smallest = report.smallestWorkingSize(for: scenario)
+        let sharing = SharedBytes.compute(report.results)
         var table = TextTable(
-            headers: ["variant", "status", "size", "vs min", "layers", "context", "cold s", "warm s", "edit s", "smoke"],
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .left])
+            headers: ["variant", "status", "size", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s", "smoke"],
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left])
         for r in rows {
             let size = r.image?.sizeBytes
             table.append([
                 r.name, r.status.rawValue,
                 size.map(Units.bytes) ?? "—",
                 (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
+                sharing[r.scenario + "|" + r.name].map { Units.bytes($0.unique) } ?? "—",
+                r.insight.map { Units.bytes($0.wastedBytes) } ?? "—",
                 r.image.map { String($0.layers) } ?? "—",
                 contextCell(r),
                 phaseCell(r, .cold), phaseCell(r, .warm), phaseCell(r, .edit),
@@ -59,6 +63,7 @@ public enum TableReport {
             ])
         }
         var out = "\(scenario)\n" + table.render()
+        if let total = sharedTotalLine(report, scenario) { out += total + "\n" }
         let notes = rows.flatMap { r -> [String] in
             var lines: [String] = []
             if let problem = r.problem {
@@ -69,10 +74,23 @@ public enum TableReport {
             if let secrets = r.context?.secrets, !secrets.isEmpty {
                 lines.append("  \(r.name): secret-looking files in the build context: \(secrets.joined(separator: ", "))")
             }
+            if let secrets = r.insight?.secrets, !secrets.isEmpty {
+                lines.append("  \(r.name): secret-looking files inside the image: \(secrets.joined(separator: ", "))")
+            }
             return lines
         }
         if !notes.isEmpty { out += "Notes:\n" + notes.joined(separator: "\n") + "\n" }
         return out
+    }
+
+    /// `All 7 variants: 145 MB of layers, shared layers counted once (the sizes add up to 290 MB).`
+    static func sharedTotalLine(_ report: RunReport, _ scenario: String) -> String? {
+        let analysed = report.results.filter { $0.scenario == scenario && $0.insight != nil }
+        guard analysed.count > 1 else { return nil }
+        let distinct = SharedBytes.distinctTotal(report.results, scenario: scenario)
+        let summed = analysed.reduce(Int64(0)) { $0 + ($1.insight?.layers.reduce(0) { $0 + $1.sizeBytes } ?? 0) }
+        return
+            "All \(analysed.count) images: \(Units.bytes(distinct)) of layers with shared layers counted once (adding their sizes would say \(Units.bytes(summed)))."
     }
 
     /// What docker reported receiving, and the files imagebench counted with docker's .dockerignore rules.

@@ -85,6 +85,11 @@ enum Migrations {
             sql: """
                 ALTER TABLE variants ADD COLUMN context_facts TEXT;
                 """),
+        Migration(
+            version: 5, summary: "the analysis of each built image (layers, waste, secrets)",
+            sql: """
+                ALTER TABLE variants ADD COLUMN insight TEXT;
+                """),
     ]
 
     static var latest: Int { all.last!.version }

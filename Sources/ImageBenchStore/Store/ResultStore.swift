@@ -105,11 +105,11 @@ public actor ResultStore: RunRecording {
     public func finishVariant(id: Int64, result: VariantResult) throws {
         try db.transaction { () throws(StoreError) in
             try db.prepare(
-                "UPDATE variants SET status = ?, image_ref = ?, image_id = ?, size_bytes = ?, layers = ?, context_bytes = ?, smoke = ?, problem = ?, context_facts = ? WHERE id = ?"
+                "UPDATE variants SET status = ?, image_ref = ?, image_id = ?, size_bytes = ?, layers = ?, context_bytes = ?, smoke = ?, problem = ?, context_facts = ?, insight = ? WHERE id = ?"
             ).run([
                 .text(result.status.rawValue), .optional(result.image?.ref), .optional(result.image?.id), .optional(result.image?.sizeBytes),
                 .optional(result.image.map { Int64($0.layers) }), .optional(result.contextBytes), .optional(result.smoke.map { json($0) }),
-                .optional(result.problem), .optional(result.context.map { json($0) }), .int(id),
+                .optional(result.problem), .optional(result.context.map { json($0) }), .optional(result.insight.map { json($0) }), .int(id),
             ])
             try db.prepare("DELETE FROM layers WHERE variant_id = ?").run([.int(id)])
             let insert = try db.prepare("INSERT INTO layers (variant_id, position, size_bytes, created_by, layer_id) VALUES (?, ?, ?, ?, ?)")
@@ -125,7 +125,7 @@ public actor ResultStore: RunRecording {
         try db.transaction { () throws(StoreError) -> Int64 in
             let id = try insertRun(run)
             let variant = try db.prepare(
-                "INSERT INTO variants (run_id, scenario, name, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO variants (run_id, scenario, name, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
             let build = try db.prepare(
                 "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -136,6 +136,7 @@ public actor ResultStore: RunRecording {
                     .int(id), .text(r.scenario), .text(r.name), .text(json(r.axes)), .text(r.status.rawValue), .optional(r.image?.ref),
                     .optional(r.image?.id), .optional(r.image?.sizeBytes), .optional(r.image.map { Int64($0.layers) }), .optional(r.contextBytes),
                     .optional(r.smoke.map { json($0) }), .optional(r.problem), .optional(r.context.map { json($0) }),
+                    .optional(r.insight.map { json($0) }),
                 ])
                 let variantID = db.lastInsertID
                 for b in r.builds {
@@ -202,7 +203,7 @@ public actor ResultStore: RunRecording {
     /// Every variant of a run with its builds and layers, in the order they were built.
     public func results(runID: Int64) throws(StoreError) -> [VariantResult] {
         let statement = try db.prepare(
-            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts FROM variants WHERE run_id = ? ORDER BY id"
+            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight FROM variants WHERE run_id = ? ORDER BY id"
         )
         try statement.bind([.int(runID)])
         var rows: [(Int64, VariantResult)] = []
@@ -212,6 +213,7 @@ public actor ResultStore: RunRecording {
                 status: VariantStatus(rawValue: statement.text(3)) ?? .pending, contextBytes: statement.optionalInt(8),
                 smoke: decode(SmokeResult.self, statement.optionalText(9)), problem: statement.optionalText(10))
             result.context = decode(BuildContextFacts.self, statement.optionalText(11))
+            result.insight = decode(ImageInsight.self, statement.optionalText(12))
             if let id = statement.optionalText(5) {
                 result.image = ImageFacts(
                     ref: statement.optionalText(4) ?? "", id: id, sizeBytes: statement.optionalInt(6) ?? 0, layers: Int(statement.optionalInt(7) ?? 0)

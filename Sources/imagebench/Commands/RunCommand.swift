@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
         help: ArgumentHelp("Add a docker label to every image and container the run makes. Repeatable.", valueName: "key=value"))
     var imageLabels: [String] = []
 
+    @Flag(name: .long, help: "Exit with status 6 when a secret-looking file (.env, id_rsa, *.pem, ...) ends up inside a built image.")
+    var failOnSecrets = false
+
     func validate() throws {
         guard (1...1000).contains(repeatCount) else { throw ValidationError("--repeat must be between 1 and 1000, e.g. --repeat 3") }
         _ = try parsedPhases()
@@ -115,6 +118,13 @@ struct RunCommand: AsyncParsableCommand {
 
         let report = RunReport(runs: [try await store.run(id: runID)].compactMap { $0 }, results: try await store.results(runID: runID))
         print(TableReport.render(report), terminator: "")
+        let leaked = results.filter { !($0.insight?.secrets.isEmpty ?? true) }
+        if failOnSecrets && !leaked.isEmpty {
+            let list = leaked.map { "\($0.scenario) \($0.name): \($0.insight!.secrets.joined(separator: ", "))" }.joined(separator: "; ")
+            FileHandle.standardError.write(
+                Data("imagebench: error: secret-looking files inside images: \(list); keep them out with a .dockerignore\n".utf8))
+            throw ExitStatus.secretInImage.exitCode
+        }
         if results.contains(where: { $0.status == .broken || $0.status == .buildFailed || $0.problem != nil }) {
             throw ExitStatus.unexpectedVariant.exitCode
         }
