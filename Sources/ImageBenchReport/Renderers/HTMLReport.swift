@@ -1,3 +1,4 @@
+import Foundation
 import ImageBenchCore
 
 /// One self-contained HTML file: the tables, SVG bar charts of size and build time, trend lines over
@@ -39,7 +40,9 @@ public enum HTMLReport {
                 }.joined(separator: "; ") + "</p>"
         }
         let changes = (comparison?.changes ?? []).filter { $0.scenario == scenario }
-        html += table(rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes)
+        html += table(
+            rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes,
+            sharing: SharedBytes.compute(report.results))
         if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
         html += "<div class=\"charts\">"
         let sized = rows.filter { $0.image != nil }
@@ -83,13 +86,13 @@ public enum HTMLReport {
     }
 
     /// `changes` (with a baseline) adds a change column after size and each phase.
-    static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?) -> String {
+    static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: [String: SharedBytes]) -> String {
         let delta = changes != nil
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
-        html += "<th>vs min</th><th>layers</th><th>context</th>"
+        html += "<th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
         for phase in Phase.allCases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
         html += "<th>smoke</th></tr>"
-        let columns = delta ? 14 : 10
+        let columns = delta ? 16 : 12
         for r in rows {
             let change = changes?.first { $0.variant == r.name }
             let size = r.image?.sizeBytes
@@ -97,7 +100,10 @@ public enum HTMLReport {
             html += "<tr class=\"\(r.status.rawValue)\"><td><code>\(e(r.name))</code></td><td>\(e(r.status.rawValue))</td>"
             html += "<td class=\"num\">\(size.map(Units.bytes) ?? "—")</td>"
             if delta { html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
-            html += "<td class=\"num\">\(ratio)</td><td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
+            html += "<td class=\"num\">\(ratio)</td>"
+            html += "<td class=\"num\">\(sharing[r.scenario + "|" + r.name].map { Units.bytes($0.unique) } ?? "—")</td>"
+            html += "<td class=\"num\">\(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")</td>"
+            html += "<td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
             html += "<td class=\"num\">\(e(TableReport.contextCell(r)))</td>"
             for phase in Phase.allCases {
                 html += "<td class=\"num\">\(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")</td>"
@@ -106,11 +112,22 @@ public enum HTMLReport {
                 }
             }
             html += "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td></tr>"
-            if let problem = r.problem {
-                html += "<tr class=\"note\"><td colspan=\"\(columns)\">\(e(problem))</td></tr>"
-            } else if r.status == .expectedBroken, let smoke = r.smoke {
-                html +=
-                    "<tr class=\"note\"><td colspan=\"\(columns)\">expected-broken; docker said: <code>\(e(MarkdownReport.lastLine(smoke.output)))</code></td></tr>"
+            for note in VariantNote.notes(for: r) {
+                let cssClass: String
+                let body: String
+                switch note {
+                case .problem(let text): (cssClass, body) = ("note", e(text))
+                case .expectedBroken(let said): (cssClass, body) = ("note", "expected-broken; docker said: <code>\(e(said))</code>")
+                case .waste(let bytes, let efficiency, let largest):
+                    cssClass = "note"
+                    body =
+                        "wastes \(Units.bytes(bytes)) (efficiency \(String(format: "%.1f", efficiency * 100))%, as dive counts it); largest: <code>\(e(largest))</code>"
+                case .secretsInImage(let paths):
+                    (cssClass, body) = ("note secret", "secret-looking files inside the image: <code>\(e(paths.joined(separator: ", ")))</code>")
+                case .secretsInContext(let paths):
+                    (cssClass, body) = ("note secret", "secret-looking files in the build context: <code>\(e(paths.joined(separator: ", ")))</code>")
+                }
+                html += "<tr class=\"\(cssClass)\"><td colspan=\"\(columns)\">\(body)</td></tr>"
             }
         }
         return html + "</table></div>"

@@ -68,9 +68,10 @@ public enum MarkdownReport {
         let rows = report.rows(for: scenario)
         let changes = Dictionary(
             (comparison?.changes ?? []).filter { $0.scenario == scenario }.map { ($0.variant, $0) }, uniquingKeysWith: { a, _ in a })
+        let sharing = SharedBytes.compute(report.results)
         var headers = ["variant", "status", "size"]
         if comparison != nil { headers.append("Δ size") }
-        headers.append("layers")
+        headers += ["unique", "wasted", "layers"]
         for phase in Phase.allCases {
             headers.append(phase.rawValue)
             if comparison != nil { headers.append("Δ \(phase.rawValue)") }
@@ -83,6 +84,8 @@ public enum MarkdownReport {
             var cells = [code(r.name), statusCell(r, change)]
             cells.append(r.image.map { Units.bytes($0.sizeBytes) } ?? "—")
             if comparison != nil { cells.append(changeCell(change, .size)) }
+            cells.append(sharing[r.scenario + "|" + r.name].map { Units.bytes($0.unique) } ?? "—")
+            cells.append(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")
             cells.append(r.image.map { String($0.layers) } ?? "—")
             for phase in Phase.allCases {
                 cells.append(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")
@@ -97,12 +100,20 @@ public enum MarkdownReport {
             if !added.isEmpty { out += "\nAdded since the baseline: \(added.joined(separator: ", ")).\n" }
             if !removed.isEmpty { out += "\nRemoved since the baseline: \(removed.joined(separator: ", ")).\n" }
         }
-        let notes = rows.compactMap { r -> String? in
-            if let problem = r.problem { return "- \(code(r.name)): \(escape(problem))" }
-            if r.status == .expectedBroken, let smoke = r.smoke {
-                return "- \(code(r.name)) is expected-broken; docker said: `\(lastLine(smoke.output))`"
+        let notes = rows.flatMap { r in
+            VariantNote.notes(for: r).map { note -> String in
+                switch note {
+                case .problem(let text): "- \(code(r.name)): \(escape(text))"
+                case .expectedBroken(let said):
+                    "- \(code(r.name)) is expected-broken; docker said: `\(said.replacingOccurrences(of: "`", with: "'"))`"
+                case .secretsInContext(let paths):
+                    "- ⚠️ \(code(r.name)): secret-looking files in the build context: " + paths.map(code).joined(separator: ", ")
+                case .secretsInImage(let paths):
+                    "- 🚨 \(code(r.name)): secret-looking files inside the image: " + paths.map(code).joined(separator: ", ")
+                case .waste(let bytes, let efficiency, let largest):
+                    "- \(code(r.name)) wastes \(Units.bytes(bytes)) (efficiency \(String(format: "%.1f", efficiency * 100))%), largest: \(code(largest))"
+                }
             }
-            return nil
         }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
         if let total = TableReport.sharedTotalLine(report, scenario) { out += "\n" + total + "\n" }

@@ -64,20 +64,16 @@ public enum TableReport {
         }
         var out = "\(scenario)\n" + table.render()
         if let total = sharedTotalLine(report, scenario) { out += total + "\n" }
-        let notes = rows.flatMap { r -> [String] in
-            var lines: [String] = []
-            if let problem = r.problem {
-                lines.append("  \(r.name): \(problem)")
-            } else if r.status == .expectedBroken, let smoke = r.smoke {
-                lines.append("  \(r.name): expected-broken, docker said: \(lastLine(smoke.output))")
+        let notes = rows.flatMap { r in
+            VariantNote.notes(for: r).compactMap { note -> String? in
+                switch note {
+                case .problem(let text): "  \(r.name): \(text)"
+                case .expectedBroken(let said): "  \(r.name): expected-broken, docker said: \(said)"
+                case .secretsInContext(let paths): "  \(r.name): secret-looking files in the build context: \(paths.joined(separator: ", "))"
+                case .secretsInImage(let paths): "  \(r.name): secret-looking files inside the image: \(paths.joined(separator: ", "))"
+                case .waste: nil  // the table has a wasted column
+                }
             }
-            if let secrets = r.context?.secrets, !secrets.isEmpty {
-                lines.append("  \(r.name): secret-looking files in the build context: \(secrets.joined(separator: ", "))")
-            }
-            if let secrets = r.insight?.secrets, !secrets.isEmpty {
-                lines.append("  \(r.name): secret-looking files inside the image: \(secrets.joined(separator: ", "))")
-            }
-            return lines
         }
         if !notes.isEmpty { out += "Notes:\n" + notes.joined(separator: "\n") + "\n" }
         return out

@@ -1,0 +1,28 @@
+import ImageBenchCore
+
+/// What a report says under its table about one variant; every format words these its own way.
+public enum VariantNote: Sendable, Equatable {
+    /// Why the variant did not behave as expected.
+    case problem(String)
+    /// The expected failure, in docker's words (last line of the smoke output).
+    case expectedBroken(dockerSaid: String)
+    case secretsInContext([String])
+    case secretsInImage([String])
+    case waste(bytes: Int64, efficiency: Double, largest: String)
+
+    /// The notes for a variant, in the order every format shows them.
+    public static func notes(for r: VariantResult) -> [VariantNote] {
+        var notes: [VariantNote] = []
+        if let problem = r.problem {
+            notes.append(.problem(problem))
+        } else if r.status == .expectedBroken, let smoke = r.smoke {
+            notes.append(.expectedBroken(dockerSaid: smoke.output.split(separator: "\n").last.map(String.init) ?? ""))
+        }
+        if let secrets = r.context?.secrets, !secrets.isEmpty { notes.append(.secretsInContext(secrets)) }
+        if let secrets = r.insight?.secrets, !secrets.isEmpty { notes.append(.secretsInImage(secrets)) }
+        if let insight = r.insight, insight.wastedBytes > 0 {
+            notes.append(.waste(bytes: insight.wastedBytes, efficiency: insight.efficiency, largest: insight.wastedFiles.first?.path ?? ""))
+        }
+        return notes
+    }
+}
