@@ -29,7 +29,10 @@ struct FormatsTests {
         #expect(
             text.hasPrefix(
                 "### imagebench: ❌ regression in 2 variants against run 2: linking=static,runtime=alpine, linking=dynamic,runtime=debian\n"))
-        #expect(text.contains("| `linking=static,runtime=alpine` | ok | 7.16 MB | +160 kB (+2.3%) ▲ ❌ | 2.69 MB | 0 B | 2 | 12.1 s ± 0.404 | +3.00 s (+33.0%) ▲ ❌ |"))
+        #expect(
+            text.contains(
+                "| `linking=static,runtime=alpine` | ok | 7.16 MB | +160 kB (+2.3%) ▲ ❌ | 2.69 MB | 0 B | 2 | 12.1 s ± 0.404 | +3.00 s (+33.0%) ▲ ❌ |"
+            ))
         #expect(text.contains("<details><summary>Layers per variant"))
         #expect(text.contains("- 🚨 `linking=static,runtime=scratch`: secret-looking files inside the image: `/app/.env (layer 0)`"))
         #expect(text.contains("Added since the baseline: `linking=static,runtime=scratch`."))
