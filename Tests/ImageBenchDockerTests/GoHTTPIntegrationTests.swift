@@ -70,6 +70,11 @@ struct GoHTTPIntegrationTests {
             #expect(!broken.ok)
             #expect(broken.output.contains("no such file or directory"))
             #expect(results[1].problem == nil)
+            // The linkage explains the failure before anyone runs the image.
+            #expect(results[0].insight?.linkage?.kind == .static)
+            let linkage = try #require(results[1].insight?.linkage)
+            #expect(linkage.kind == .dynamic && linkage.interpreterPresent == false)
+            #expect(linkage.entrypoint == "/app")
         }
     }
 }

@@ -10,8 +10,11 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     /// Secret-looking files found in the layer tars, as `path (layer N)`; a file deleted in a later
     /// layer is still in the image's earlier layer, so it counts.
     public var secrets: [String]
+    /// How the entrypoint runs, and whether its interpreter is in the image.
+    public var linkage: Linkage?
 
-    public init(layers: [LayerChange], waste: WasteAnalysis, secrets: [String]) {
+    public init(layers: [LayerChange], waste: WasteAnalysis, secrets: [String], linkage: Linkage? = nil) {
+        self.linkage = linkage
         self.layers = layers
         efficiency = waste.efficiency
         wastedBytes = waste.wastedBytes
@@ -28,11 +31,20 @@ public struct ImageInsight: Sendable, Equatable, Codable {
                 secrets.append("/\(file.path) (layer \(index))")
             }
         }
-        self.init(layers: LayerChange.changes(image), waste: WasteAnalysis.analyze(image.files), secrets: secrets)
+        var linkage: Linkage?
+        if let entrypoint = image.entrypoint {
+            if let head = image.entrypointHead {
+                linkage = Linkage.classify(entrypoint: entrypoint, head: head)
+                if let interpreter = linkage?.interpreter, interpreter.hasPrefix("/") { linkage?.interpreterPresent = image.contains(interpreter) }
+            } else {
+                linkage = Linkage(entrypoint: entrypoint, kind: .unknown, note: "not a regular file in the image (missing, or a symlink)")
+            }
+        }
+        self.init(layers: LayerChange.changes(image), waste: WasteAnalysis.analyze(image.files), secrets: secrets, linkage: linkage)
     }
 
     enum CodingKeys: String, CodingKey {
-        case layers, efficiency, secrets
+        case layers, efficiency, secrets, linkage
         case wastedBytes = "wasted_bytes"
         case userWastedPercent = "user_wasted_percent"
         case wastedFiles = "wasted_files"

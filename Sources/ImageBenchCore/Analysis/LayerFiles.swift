@@ -5,11 +5,14 @@ public struct LayerFile: Sendable, Equatable, Codable {
     /// The tar header's size (0 for directories and links).
     public var size: Int64
     public var isDirectory: Bool
+    /// For a symbolic link, where it points.
+    public var linkTarget: String?
 
-    public init(path: String, size: Int64, isDirectory: Bool) {
+    public init(path: String, size: Int64, isDirectory: Bool, linkTarget: String? = nil) {
         self.path = path
         self.size = size
         self.isDirectory = isDirectory
+        self.linkTarget = linkTarget
     }
 }
 
@@ -19,10 +22,26 @@ public struct ImageLayers: Sendable, Equatable {
     public var digests: [String]
     /// The files of each layer, in tar order.
     public var files: [[LayerFile]]
+    /// The entrypoint's path and the first bytes of its newest copy, when it was asked for and found.
+    public var entrypoint: String?
+    public var entrypointHead: [UInt8]?
 
-    public init(digests: [String], files: [[LayerFile]]) {
+    public init(digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil) {
         self.digests = digests
         self.files = files
+        self.entrypoint = entrypoint
+        self.entrypointHead = entrypointHead
+    }
+
+    /// Whether `path` exists in the image (all layers stacked, whiteouts applied), following symlinks.
+    public func contains(_ path: String) -> Bool {
+        let tree = FileTree()
+        for layer in files {
+            let upper = FileTree()
+            for f in layer { upper.add(path: f.path, info: FileTree.Info(size: f.size, isDirectory: f.isDirectory, linkTarget: f.linkTarget)) }
+            tree.stack(upper)
+        }
+        return tree.resolve(path) != nil
     }
 }
 

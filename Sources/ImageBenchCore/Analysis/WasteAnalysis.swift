@@ -107,6 +107,7 @@ final class FileTree {
     struct Info {
         var size: Int64 = 0
         var isDirectory = false
+        var linkTarget: String?
     }
 
     final class Node {
@@ -189,6 +190,32 @@ final class FileTree {
             node = child
         }
         return node
+    }
+
+    /// Looks a path up following symbolic links (at most 40), as the kernel would when exec'ing.
+    func resolve(_ path: String) -> Node? {
+        var pending = path.split(separator: "/").map(String.init)
+        var done: [String] = []
+        var hops = 0
+        while !pending.isEmpty {
+            let name = pending.removeFirst()
+            if name == "." || name.isEmpty { continue }
+            if name == ".." {
+                _ = done.popLast()
+                continue
+            }
+            guard let node = node(at: (done + [name]).joined(separator: "/")) else { return nil }
+            if let target = node.info.linkTarget {
+                hops += 1
+                if hops > 40 { return nil }
+                let parts = target.split(separator: "/").map(String.init)
+                if target.hasPrefix("/") { done = [] }
+                pending = parts + pending
+                continue
+            }
+            done.append(name)
+        }
+        return node(at: done.joined(separator: "/"))
     }
 
     /// dive's `Stack`: whiteouts remove, everything else is added, children before parents.

@@ -15,6 +15,15 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     private var decided = false
     private var small: [UInt8] = []
     private(set) var layers: [String: [LayerFile]] = [:]
+    /// The file whose first bytes are kept (the entrypoint), relative, and what was kept per layer.
+    let capturePath: String?
+    private var capturing = false
+    private var heads: [String: [UInt8]] = [:]
+    static let headLimit = 64 << 10
+
+    init(capture path: String? = nil) {
+        capturePath = path.map { DockerignoreMatcher.clean($0).trimmingPrefix("/") }.map(String.init)
+    }
     private(set) var jsonFiles: [String: Data] = [:]
 
     func consume(_ bytes: ArraySlice<UInt8>) {
@@ -60,8 +69,15 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
             piece,
             entry: { [unowned self] file in
                 let path = DockerignoreMatcher.clean(file.name)
-                if path != "." { self.innerFiles.append(LayerFile(path: path, size: file.size, isDirectory: file.isDirectory)) }
-            }, content: { _, _ in })
+                let link = file.typeflag == UInt8(ascii: "2") ? file.linkname : nil
+                if path != "." { self.innerFiles.append(LayerFile(path: path, size: file.size, isDirectory: file.isDirectory, linkTarget: link)) }
+                self.capturing = path == self.capturePath && file.isRegular
+                if self.capturing { self.heads[self.innerName] = [] }
+            },
+            content: { [unowned self] _, piece in
+                guard self.capturing, let count = self.heads[self.innerName]?.count, count < Self.headLimit else { return }
+                self.heads[self.innerName]?.append(contentsOf: piece.prefix(Self.headLimit - count))
+            })
     }
 
     private func finishEntry() {
@@ -74,12 +90,12 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         innerFiles = []
     }
 
-    /// Call after the stream ends: the layers in manifest order.
-    func finish() -> [[LayerFile]]? {
+    /// Call after the stream ends: the layers in manifest order, and the newest kept head.
+    func finish() -> (files: [[LayerFile]], head: [UInt8]?)? {
         finishEntry()
         guard let manifest = jsonFiles["manifest.json"],
             let list = (try? JSONSerialization.jsonObject(with: manifest)) as? [[String: Any]], let paths = list.first?["Layers"] as? [String]
         else { return nil }
-        return paths.map { layers[$0] ?? [] }
+        return (paths.map { layers[$0] ?? [] }, paths.reversed().lazy.compactMap { self.heads[$0] }.first)
     }
 }

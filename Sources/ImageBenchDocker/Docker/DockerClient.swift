@@ -136,16 +136,17 @@ extension DockerClient {
     public func layers(of image: String) async throws -> ImageLayers {
         let inspect = try await checked(commands.inspect(image))
         let digests = DockerOutputParser.rootFSLayers(inspect.stdout)
-        let reader = SaveArchiveReader()
+        let entrypoint = DockerOutputParser.entrypoint(inspect.stdout)
+        let reader = SaveArchiveReader(capture: entrypoint)
         let save = Command(commands.docker, ["save", image], timeout: 3600)
         let result = try await stream(save, to: reader)
         guard result.succeeded else {
             throw DockerError(.commandFailed, command: save.shellLine, exitCode: result.exitCode, outputTail: result.tail())
         }
-        guard let files = reader.finish() else {
+        guard let read = reader.finish() else {
             throw DockerError(.unexpectedOutput, command: save.shellLine, outputTail: "no manifest.json in the archive")
         }
-        return ImageLayers(digests: digests, files: files)
+        return ImageLayers(digests: digests, files: read.files, entrypoint: entrypoint, entrypointHead: read.head)
     }
 
     func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult {

@@ -79,6 +79,15 @@ public enum DockerOutputParser {
         return (array.first?["RootFS"] as? [String: Any])?["Layers"] as? [String] ?? []
     }
 
+    /// The program an image runs: `.Config.Entrypoint[0]`, else `.Config.Cmd[0]`, when it is an absolute path.
+    public static func entrypoint(_ json: String) -> String? {
+        guard let data = json.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+            let config = array.first?["Config"] as? [String: Any]
+        else { return nil }
+        let first = (config["Entrypoint"] as? [String])?.first ?? (config["Cmd"] as? [String])?.first
+        return first.flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
     /// `docker history --no-trunc --human=false --format '{{json .}}' ID` (newest first) → layers oldest first.
     public static func history(_ output: String) -> [LayerRecord] {
         let rows = output.split(separator: "\n").compactMap { jsonObject(String($0)) }

@@ -9,6 +9,8 @@ public enum VariantNote: Sendable, Equatable {
     case secretsInContext([String])
     case secretsInImage([String])
     case waste(bytes: Int64, efficiency: Double, largest: String)
+    /// The entrypoint's interpreter is not in the image.
+    case missingInterpreter(Linkage)
 
     /// The notes for a variant, in the order every format shows them.
     public static func notes(for r: VariantResult) -> [VariantNote] {
@@ -18,6 +20,7 @@ public enum VariantNote: Sendable, Equatable {
         } else if r.status == .expectedBroken, let smoke = r.smoke {
             notes.append(.expectedBroken(dockerSaid: smoke.output.split(separator: "\n").last.map(String.init) ?? ""))
         }
+        if let linkage = r.insight?.linkage, linkage.interpreterPresent == false { notes.append(.missingInterpreter(linkage)) }
         if let secrets = r.context?.secrets, !secrets.isEmpty { notes.append(.secretsInContext(secrets)) }
         if let secrets = r.insight?.secrets, !secrets.isEmpty { notes.append(.secretsInImage(secrets)) }
         if let insight = r.insight, insight.wastedBytes > 0 {

@@ -19,6 +19,7 @@ public enum AnalysisReport {
             format: "efficiency %.4f · wasted %@ · user wasted %.2f%% (as dive 0.13 computes them)\n", a.waste.efficiency,
             Units.bytes(a.waste.wastedBytes),
             a.waste.userWastedPercent * 100)
+        if let linkage = a.linkage { out += "entrypoint \(linkage.summary)\n" }
         if !a.waste.inefficiencies.isEmpty {
             var files = TextTable(headers: ["total", "count", "path"], alignments: [.right, .right, .left])
             for item in a.waste.inefficiencies.prefix(top) { files.append([Units.bytes(item.cumulativeBytes), String(item.count), item.path]) }
@@ -34,8 +35,9 @@ public enum AnalysisReport {
         var wastedBytes: Int64
         var userWastedPercent: Double
         var inefficientFiles: [WasteAnalysis.Inefficiency]
+        var linkage: Linkage?
         enum CodingKeys: String, CodingKey {
-            case image, layers, efficiency
+            case image, layers, efficiency, linkage
             case wastedBytes = "wasted_bytes"
             case userWastedPercent = "user_wasted_percent"
             case inefficientFiles = "inefficient_files"
@@ -45,7 +47,7 @@ public enum AnalysisReport {
     public static func json(_ a: ImageAnalysis, top: Int) -> String {
         let doc = Document(
             image: a.image, layers: a.layers, efficiency: a.waste.efficiency, wastedBytes: a.waste.wastedBytes,
-            userWastedPercent: a.waste.userWastedPercent, inefficientFiles: Array(a.waste.inefficiencies.prefix(top)))
+            userWastedPercent: a.waste.userWastedPercent, inefficientFiles: Array(a.waste.inefficiencies.prefix(top)), linkage: a.linkage)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(doc)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"

@@ -118,6 +118,7 @@ public enum HTMLReport {
                 switch note {
                 case .problem(let text): (cssClass, body) = ("note", e(text))
                 case .expectedBroken(let said): (cssClass, body) = ("note", "expected-broken; docker said: <code>\(e(said))</code>")
+                case .missingInterpreter(let linkage): (cssClass, body) = ("note", "entrypoint " + e(linkage.summary))
                 case .waste(let bytes, let efficiency, let largest):
                     cssClass = "note"
                     body =

@@ -110,6 +110,7 @@ public enum MarkdownReport {
                     "- ⚠️ \(code(r.name)): secret-looking files in the build context: " + paths.map(code).joined(separator: ", ")
                 case .secretsInImage(let paths):
                     "- 🚨 \(code(r.name)): secret-looking files inside the image: " + paths.map(code).joined(separator: ", ")
+                case .missingInterpreter(let linkage): "- \(code(r.name)): entrypoint \(escape(linkage.summary))"
                 case .waste(let bytes, let efficiency, let largest):
                     "- \(code(r.name)) wastes \(Units.bytes(bytes)) (efficiency \(String(format: "%.1f", efficiency * 100))%), largest: \(code(largest))"
                 }

@@ -71,6 +71,7 @@ public enum TableReport {
                 case .expectedBroken(let said): "  \(r.name): expected-broken, docker said: \(said)"
                 case .secretsInContext(let paths): "  \(r.name): secret-looking files in the build context: \(paths.joined(separator: ", "))"
                 case .secretsInImage(let paths): "  \(r.name): secret-looking files inside the image: \(paths.joined(separator: ", "))"
+                case .missingInterpreter(let linkage): "  \(r.name): entrypoint \(linkage.summary)"
                 case .waste: nil  // the table has a wasted column
                 }
             }

@@ -27,7 +27,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         let docker = dockerOptions.client()
         let layers = try await docker.layers(of: image)
-        let analysis = ImageAnalysis(image: image, layers: LayerChange.changes(layers), waste: WasteAnalysis.analyze(layers.files))
+        let insight = ImageInsight(layers)
+        let analysis = ImageAnalysis(image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage)
         print(format == .json ? AnalysisReport.json(analysis, top: top) : AnalysisReport.table(analysis, top: top), terminator: "")
     }
 }
