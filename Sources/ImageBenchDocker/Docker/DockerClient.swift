@@ -93,11 +93,17 @@ public struct DockerClient: Sendable {
         }
     }
 
-    /// Size, layer count and per-layer history of a built image.
-    public func imageFacts(_ image: String, ref: String) async throws -> ImageFacts {
-        let inspect = try await checked(commands.inspect(image))
-        guard let parsed = DockerOutputParser.inspect(inspect.stdout) else {
-            throw DockerError(.unexpectedOutput, command: commands.inspect(image).shellLine, outputTail: String(inspect.stdout.prefix(200)))
+    /// `docker image inspect` output for one image.
+    public func inspectJSON(_ image: String) async throws -> String {
+        try await checked(commands.inspect(image)).stdout
+    }
+
+    /// Size, layer count and per-layer history of a built image; pass `inspect` when already fetched.
+    public func imageFacts(_ image: String, ref: String, inspect: String? = nil) async throws -> ImageFacts {
+        let json: String
+        if let inspect { json = inspect } else { json = try await inspectJSON(image) }
+        guard let parsed = DockerOutputParser.inspect(json) else {
+            throw DockerError(.unexpectedOutput, command: commands.inspect(image).shellLine, outputTail: String(json.prefix(200)))
         }
         let history = try await checked(commands.history(image))
         return ImageFacts(ref: ref, id: parsed.id, sizeBytes: parsed.size, layers: parsed.layers, history: DockerOutputParser.history(history.stdout))
@@ -133,10 +139,11 @@ extension DockerClient {
 extension DockerClient {
     /// The files of each layer of an image, read from a `docker save` stream (nothing unpacked to
     /// disk), with the layer digests from `docker image inspect` (`.RootFS.Layers`, same order).
-    public func layers(of image: String) async throws -> ImageLayers {
-        let inspect = try await checked(commands.inspect(image))
-        let digests = DockerOutputParser.rootFSLayers(inspect.stdout)
-        let entrypoint = DockerOutputParser.entrypoint(inspect.stdout)
+    public func layers(of image: String, inspect: String? = nil) async throws -> ImageLayers {
+        let json: String
+        if let inspect { json = inspect } else { json = try await inspectJSON(image) }
+        let digests = DockerOutputParser.rootFSLayers(json)
+        let entrypoint = DockerOutputParser.entrypoint(json)
         let reader = SaveArchiveReader(capture: entrypoint)
         let save = Command(commands.docker, ["save", image], timeout: 3600)
         let result = try await stream(save, to: reader)

@@ -130,9 +130,10 @@ public struct BenchmarkRunner: Sendable {
         result.contextBytes = firstOutput.flatMap(DockerOutputParser.contextBytes)
 
         if result.status != .buildFailed, let image = canonicalImage {
-            result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel))
+            let inspect = try await docker.inspectJSON(image)
+            result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel), inspect: inspect)
             do {
-                result.insight = ImageInsight(try await docker.layers(of: image))
+                result.insight = ImageInsight(try await docker.layers(of: image, inspect: inspect))
             } catch let error as DockerError {
                 result.problem = "could not analyse the image: \(error)"
             }
