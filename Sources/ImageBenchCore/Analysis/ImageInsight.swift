@@ -58,7 +58,7 @@ public struct SharedBytes: Sendable, Equatable, Codable {
 
     /// For each result with an analysis: layers whose digest appears in another variant of the same
     /// scenario count as shared. Totals per scenario count each distinct layer once.
-    public static func compute(_ results: [VariantResult]) -> [String: SharedBytes] {
+    public static func compute(_ results: [VariantResult]) -> Index {
         var owners: [String: Set<String>] = [:]  // scenario|digest → variants
         for r in results {
             for layer in r.insight?.layers ?? [] {
@@ -74,9 +74,18 @@ public struct SharedBytes: Sendable, Equatable, Codable {
                 let key = r.scenario + "|" + (layer.digest ?? "")
                 if (owners[key]?.count ?? 0) > 1 { s.shared += layer.sizeBytes } else { s.unique += layer.sizeBytes }
             }
-            out[r.scenario + "|" + r.name] = s
+            out[Index.key(r)] = s
         }
-        return out
+        return Index(values: out)
+    }
+
+    /// Shared and unique bytes per variant, looked up by the variant's result.
+    public struct Index: Sendable {
+        let values: [String: SharedBytes]
+
+        static func key(_ r: VariantResult) -> String { r.scenario + "|" + r.name }
+
+        public subscript(_ r: VariantResult) -> SharedBytes? { values[Self.key(r)] }
     }
 
     /// The bytes of a scenario's variants with every distinct layer counted once.

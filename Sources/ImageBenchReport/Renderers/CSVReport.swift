@@ -24,8 +24,8 @@ public enum CSVReport {
                     r.smoke.map { $0.ok ? "true" : "false" } ?? "", r.smoke?.exitCode.map(String.init) ?? "", number(r.smoke?.seconds),
                     r.context.map { String($0.files) } ?? "", r.context.map { String($0.bytes) } ?? "",
                     r.context?.secrets.joined(separator: ";") ?? "",
-                    sharing[r.scenario + "|" + r.name].map { String($0.shared) } ?? "",
-                    sharing[r.scenario + "|" + r.name].map { String($0.unique) } ?? "",
+                    sharing[r].map { String($0.shared) } ?? "",
+                    sharing[r].map { String($0.unique) } ?? "",
                     r.insight.map { String($0.wastedBytes) } ?? "", number(r.insight?.efficiency), r.insight?.secrets.joined(separator: ";") ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))

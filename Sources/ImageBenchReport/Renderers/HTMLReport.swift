@@ -86,7 +86,7 @@ public enum HTMLReport {
     }
 
     /// `changes` (with a baseline) adds a change column after size and each phase.
-    static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: [String: SharedBytes]) -> String {
+    static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: SharedBytes.Index) -> String {
         let delta = changes != nil
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
         html += "<th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
@@ -101,7 +101,7 @@ public enum HTMLReport {
             html += "<td class=\"num\">\(size.map(Units.bytes) ?? "—")</td>"
             if delta { html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
             html += "<td class=\"num\">\(ratio)</td>"
-            html += "<td class=\"num\">\(sharing[r.scenario + "|" + r.name].map { Units.bytes($0.unique) } ?? "—")</td>"
+            html += "<td class=\"num\">\(sharing[r].map { Units.bytes($0.unique) } ?? "—")</td>"
             html += "<td class=\"num\">\(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")</td>"
             html += "<td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
             html += "<td class=\"num\">\(e(TableReport.contextCell(r)))</td>"

@@ -51,7 +51,7 @@ public enum JSONReport {
                 runID: r.runID, scenario: r.scenario, variant: r.name,
                 axes: Dictionary(r.axes.map { ($0.axis, $0.value) }, uniquingKeysWith: { a, _ in a }),
                 status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes, context: r.context, insight: r.insight,
-                sharedBytes: sharing[r.scenario + "|" + r.name]?.shared, uniqueBytes: sharing[r.scenario + "|" + r.name]?.unique,
+                sharedBytes: sharing[r]?.shared, uniqueBytes: sharing[r]?.unique,
                 phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
                 smoke: r.smoke, problem: r.problem, builds: r.builds)
         }

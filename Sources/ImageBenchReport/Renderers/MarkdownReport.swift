@@ -84,7 +84,7 @@ public enum MarkdownReport {
             var cells = [code(r.name), statusCell(r, change)]
             cells.append(r.image.map { Units.bytes($0.sizeBytes) } ?? "—")
             if comparison != nil { cells.append(changeCell(change, .size)) }
-            cells.append(sharing[r.scenario + "|" + r.name].map { Units.bytes($0.unique) } ?? "—")
+            cells.append(sharing[r].map { Units.bytes($0.unique) } ?? "—")
             cells.append(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")
             cells.append(r.image.map { String($0.layers) } ?? "—")
             for phase in Phase.allCases {

@@ -54,7 +54,7 @@ public enum TableReport {
                 r.name, r.status.rawValue,
                 size.map(Units.bytes) ?? "—",
                 (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
-                sharing[r.scenario + "|" + r.name].map { Units.bytes($0.unique) } ?? "—",
+                sharing[r].map { Units.bytes($0.unique) } ?? "—",
                 r.insight.map { Units.bytes($0.wastedBytes) } ?? "—",
                 r.image.map { String($0.layers) } ?? "—",
                 contextCell(r),
