@@ -18,9 +18,6 @@ public struct DockerignoreMatcher: Sendable {
 
     let patterns: [Pattern]
 
-    /// True when some pattern starts with `!`.
-    public var hasExclusions: Bool { patterns.contains(where: \.exclusion) }
-
     /// Parses `.dockerignore` text: one pattern per line, `#` lines are comments.
     public init(text: String) {
         var lines: [String] = []

@@ -180,8 +180,4 @@ public enum MarkdownReport {
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
-
-    static func lastLine(_ text: String) -> String {
-        (text.split(separator: "\n").last.map(String.init) ?? "").replacingOccurrences(of: "`", with: "'")
-    }
 }

@@ -110,8 +110,4 @@ public enum TableReport {
         if smoke.timedOut { return "fail (timeout)" }
         return "fail (exit \(smoke.exitCode.map(String.init) ?? "?"))"
     }
-
-    static func lastLine(_ text: String) -> String {
-        text.split(separator: "\n").last.map(String.init) ?? ""
-    }
 }
