@@ -36,11 +36,7 @@ public struct ImageLayers: Sendable, Equatable {
     /// Whether `path` exists in the image (all layers stacked, whiteouts applied), following symlinks.
     public func contains(_ path: String) -> Bool {
         let tree = FileTree()
-        for layer in files {
-            let upper = FileTree()
-            for f in layer { upper.add(path: f.path, info: FileTree.Info(size: f.size, isDirectory: f.isDirectory, linkTarget: f.linkTarget)) }
-            tree.stack(upper)
-        }
+        for layer in files { tree.stack(FileTree(layer: layer)) }
         return tree.resolve(path) != nil
     }
 }

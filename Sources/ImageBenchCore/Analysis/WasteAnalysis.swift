@@ -50,11 +50,7 @@ public struct WasteAnalysis: Sendable, Equatable, Codable {
     }
 
     public static func analyze(_ layers: [[LayerFile]]) -> WasteAnalysis {
-        let trees = layers.map { files -> FileTree in
-            let tree = FileTree()
-            for file in files { tree.add(path: file.path, info: FileTree.Info(size: file.size, isDirectory: file.isDirectory)) }
-            return tree
-        }
+        let trees = layers.map(FileTree.init(layer:))
         struct Data {
             var count = 0
             var cumulative: Int64 = 0
@@ -158,6 +154,14 @@ final class FileTree {
     }
 
     var root = Node(name: "", parent: nil)
+
+    init() {}
+
+    /// One layer's files as a tree (dive's `processLayerTar`).
+    convenience init(layer files: [LayerFile]) {
+        self.init()
+        for f in files { add(path: f.path, info: Info(size: f.size, isDirectory: f.isDirectory, linkTarget: f.linkTarget)) }
+    }
 
     func copy() -> FileTree {
         let tree = FileTree()
