@@ -18,6 +18,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // Debian's zlib: gzip-compresses layers to estimate what a push transfers.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // Pure: scenario model and loader, variant expansion, statistics. No I/O but reading scenario files.
         .target(
             name: "ImageBenchCore",
@@ -27,7 +33,7 @@ let package = Package(
         .target(
             name: "ImageBenchDocker",
             dependencies: [
-                "ImageBenchCore",
+                "ImageBenchCore", "CZlib",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
@@ -59,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ImageBenchTestSupport", "ImageBenchStore", "ImageBenchDocker", "ImageBenchReport"]
+            dependencies: ["ImageBenchTestSupport", "ImageBenchCore", "ImageBenchStore", "ImageBenchDocker", "ImageBenchReport"]
         ),
     ]
 )

@@ -50,11 +50,13 @@ public enum ReportFixture {
         ]
         var withInsight = scratch
         withInsight.insight = ImageInsight(
-            layers: [LayerChange(index: 0, digest: "sha256:base", sizeBytes: 4_472_832, added: 1, changed: 0, deleted: 0)],
+            layers: [
+                LayerChange(index: 0, digest: "sha256:base", sizeBytes: 4_472_832, added: 1, changed: 0, deleted: 0, compressedBytes: 2_150_000)
+            ],
             waste: WasteAnalysis(
                 efficiency: 0.9, wastedBytes: 1200, userWastedPercent: 0, layerBytes: [4_472_832],
                 inefficiencies: [WasteAnalysis.Inefficiency(path: "/etc/app.conf", count: 2, cumulativeBytes: 1200)]),
-            secrets: ["/app/.env (layer 0)"])
+            secrets: ["/app/.env (layer 0)"], compressed: CompressedSizes(source: .registry, layers: [2_150_000]))
         var alpineWithInsight = alpine
         alpineWithInsight.insight = ImageInsight(
             layers: [
@@ -62,7 +64,7 @@ public enum ReportFixture {
                 LayerChange(index: 1, digest: "sha256:base", sizeBytes: 4_470_000, added: 1, changed: 0, deleted: 0),
             ],
             waste: WasteAnalysis(efficiency: 1, wastedBytes: 0, userWastedPercent: 0, layerBytes: [2_690_000, 4_470_000], inefficiencies: []),
-            secrets: [])
+            secrets: [], compressed: CompressedSizes(source: .estimated, layers: [1_481_279, 2_170_000]))
         return RunReport(runs: [run], results: [alpineWithInsight, withInsight, dynamic, failed])
     }
 

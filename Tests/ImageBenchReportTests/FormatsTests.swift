@@ -31,7 +31,7 @@ struct FormatsTests {
                 "### imagebench: ❌ regression in 2 variants against run 2: linking=static,runtime=alpine, linking=dynamic,runtime=debian\n"))
         #expect(
             text.contains(
-                "| `linking=static,runtime=alpine` | ok | 7.16 MB | +160 kB (+2.3%) ▲ ❌ | 2.69 MB | 0 B | 2 | 12.1 s ± 0.404 | +3.00 s (+33.0%) ▲ ❌ |"
+                "| `linking=static,runtime=alpine` | ok | 7.16 MB | +160 kB (+2.3%) ▲ ❌ | ~3.65 MB | 2.69 MB | 0 B | 2 | 12.1 s ± 0.404 | +3.00 s (+33.0%) ▲ ❌ |"
             ))
         #expect(text.contains("<details><summary>Layers per variant"))
         #expect(text.contains("- 🚨 `linking=static,runtime=scratch`: secret-looking files inside the image: `/app/.env (layer 0)`"))
@@ -43,7 +43,7 @@ struct FormatsTests {
         let text = MarkdownReport.render(ReportFixture.report())
         Self.check(text, "report-plain.md")
         #expect(!text.contains("Δ"))
-        #expect(text.contains("| variant | status | size | unique | wasted | layers | cold | warm | edit | smoke |"))
+        #expect(text.contains("| variant | status | size | compressed | unique | wasted | layers | cold | warm | edit | smoke |"))
     }
 
     @Test("html: self-contained, with size, time, trend and layer charts")
@@ -66,7 +66,7 @@ struct FormatsTests {
         #expect(lines[0].hasPrefix("run_id,scenario,variant,status,size_bytes"))
         #expect(
             lines[4]
-                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0)"
+                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0),2150000,registry"
         )
     }
 

@@ -183,6 +183,11 @@ struct StoreQueryTests {
             for (i, size) in [1_000_000, 1_100_000, 1_050_000].enumerated() {
                 var r = ResultStoreTests.result(runID: 0, size: Int64(size))
                 r.builds = Sample.builds(.cold, [Double(i + 1), Double(i + 3), Double(i + 2)])
+                if i > 0 {
+                    r.insight = ImageInsight(
+                        layers: [], waste: WasteAnalysis.analyze([]), secrets: [],
+                        compressed: CompressedSizes(source: .estimated, layers: [Int64(size / 2), 10]))
+                }
                 _ = try await ResultStoreTests.store(r, in: store)
             }
             let sizes = try await store.history(scenario: "go-http", metric: .size, last: 2)
@@ -193,6 +198,9 @@ struct StoreQueryTests {
             let cold = try await store.history(scenario: "go-http", variant: "linking=static", metric: .cold, last: 10, upTo: 2)
             #expect(cold[0].points.map(\.value) == [2, 3])
             #expect(try await store.history(scenario: "nope", metric: .size, last: 5).isEmpty)
+            // Compressed sizes come from the stored analysis; a run without one has no value.
+            let compressed = try await store.history(scenario: "go-http", metric: .compressed, last: 3)
+            #expect(compressed[0].points.map(\.value) == [nil, 550_010, 525_010])
         }
     }
 

@@ -4,8 +4,17 @@ public struct ImageAnalysis: Sendable, Equatable {
     public var layers: [LayerChange]
     public var waste: WasteAnalysis
     public var linkage: Linkage?
+    /// Where the layers' `compressedBytes` come from, when they were asked for.
+    public var compressedSource: CompressedSource?
+    /// How the layers were read: `save` (a `docker save` stream) or `overlay2` (the engine's layer folders).
+    public var source: String
 
-    public init(image: String, layers: [LayerChange], waste: WasteAnalysis, linkage: Linkage? = nil) {
+    public init(
+        image: String, layers: [LayerChange], waste: WasteAnalysis, linkage: Linkage? = nil, compressedSource: CompressedSource? = nil,
+        source: String = "save"
+    ) {
+        self.compressedSource = compressedSource
+        self.source = source
         self.image = image
         self.layers = layers
         self.waste = waste

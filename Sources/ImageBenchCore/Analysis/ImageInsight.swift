@@ -12,9 +12,16 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     public var secrets: [String]
     /// How the entrypoint runs, and whether its interpreter is in the image.
     public var linkage: Linkage?
+    /// The image's layers gzip-compressed: what a pull transfers (`registry`), or an estimate.
+    public var compressedBytes: Int64?
+    public var compressedSource: CompressedSource?
 
-    public init(layers: [LayerChange], waste: WasteAnalysis, secrets: [String], linkage: Linkage? = nil) {
+    public init(
+        layers: [LayerChange], waste: WasteAnalysis, secrets: [String], linkage: Linkage? = nil, compressed: CompressedSizes? = nil
+    ) {
         self.linkage = linkage
+        compressedBytes = compressed?.total
+        compressedSource = compressed?.source
         self.layers = layers
         efficiency = waste.efficiency
         wastedBytes = waste.wastedBytes
@@ -40,7 +47,9 @@ public struct ImageInsight: Sendable, Equatable, Codable {
                 linkage = Linkage(entrypoint: entrypoint, kind: .unknown, note: "not a regular file in the image (missing, or a symlink)")
             }
         }
-        self.init(layers: LayerChange.changes(image), waste: WasteAnalysis.analyze(image.files), secrets: secrets, linkage: linkage)
+        self.init(
+            layers: LayerChange.changes(image), waste: WasteAnalysis.analyze(image.files), secrets: secrets, linkage: linkage,
+            compressed: image.compressed)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -48,6 +57,8 @@ public struct ImageInsight: Sendable, Equatable, Codable {
         case wastedBytes = "wasted_bytes"
         case userWastedPercent = "user_wasted_percent"
         case wastedFiles = "wasted_files"
+        case compressedBytes = "compressed_bytes"
+        case compressedSource = "compressed_source"
     }
 }
 

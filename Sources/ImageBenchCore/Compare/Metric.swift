@@ -4,7 +4,7 @@ import Foundation
 public enum Metric: String, Sendable, Codable, CaseIterable {
     /// Image size on disk (bytes).
     case size
-    /// Compressed (registry) size in bytes, when recorded.
+    /// Compressed size in bytes (registry manifest, or the gzip estimate), when recorded.
     case compressed
     case cold, warm, edit
 
@@ -16,7 +16,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     public func value(of result: VariantResult) -> Double? {
         switch self {
         case .size: return result.image.map { Double($0.sizeBytes) }
-        case .compressed: return nil
+        case .compressed: return result.insight?.compressedBytes.map(Double.init)
         case .cold, .warm, .edit: return Summary(result.samples(phase!))?.median
         }
     }

@@ -10,6 +10,9 @@ public enum VariantStatus: String, Sendable, Codable {
     case broken
     /// A build failed or timed out.
     case buildFailed = "build-failed"
+    /// Not built: this environment cannot build it (for example `builder: buildkit` with a client that
+    /// has no BuildKit). The problem says why and how to fix it.
+    case skipped
     /// Not finished (the run stopped before it).
     case pending
 }
@@ -147,6 +150,12 @@ public struct VariantResult: Sendable, Equatable {
     public var smoke: SmokeResult?
     /// Why the variant did not behave as expected (a failed build, a stale expect-broken), one line.
     public var problem: String?
+
+    /// A variant that did not behave as its scenario says: a failed build, an unexpected smoke failure, or
+    /// a problem found while measuring it. A skipped variant is not one: the environment could not build it.
+    public var isUnexpected: Bool {
+        status == .broken || status == .buildFailed || (problem != nil && status != .skipped)
+    }
 
     public init(
         runID: Int64, scenario: String, axes: [AxisChoice], status: VariantStatus = .pending, image: ImageFacts? = nil,

@@ -3,7 +3,8 @@ import ImageBenchCore
 
 /// Reads `docker save` output as it streams: every layer tar inside it is parsed on the fly into its
 /// file list; small JSON files (manifest.json) are kept to put the layers in order. Nothing is written
-/// to disk and no file content is kept.
+/// to disk and no file content is kept. Asked to, it also gzip-compresses each layer tar on the way,
+/// counting only the output's size.
 final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     // @unchecked: `consume` is called from a single task at a time (the stdout reader), and the
     // results are read only after the process has ended.
@@ -20,9 +21,13 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     private var capturing = false
     private var heads: [String: [UInt8]] = [:]
     static let headLimit = 64 << 10
+    let estimateCompressed: Bool
+    private var gzip: GzipSizeCounter?
+    private(set) var compressed: [String: Int64] = [:]
 
-    init(capture path: String? = nil) {
+    init(capture path: String? = nil, estimateCompressed: Bool = false) {
         capturePath = path.map { DockerignoreMatcher.clean($0).trimmingPrefix("/") }.map(String.init)
+        self.estimateCompressed = estimateCompressed
     }
     private(set) var jsonFiles: [String: Data] = [:]
 
@@ -56,6 +61,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         if probe.count == 512 && String(decoding: probe[257..<262], as: UTF8.self) == "ustar" {
             inner = TarStream()
             innerFiles = []
+            gzip = estimateCompressed ? GzipSizeCounter() : nil
             feedInner(probe[...])
             feedInner(rest)
         } else if entry.size < 4 << 20 {
@@ -65,6 +71,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     }
 
     private func feedInner(_ piece: ArraySlice<UInt8>) {
+        gzip?.feed(piece)
         inner?.feed(
             piece,
             entry: { [unowned self] file in
@@ -83,19 +90,25 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     private func finishEntry() {
         if inner != nil {
             layers[innerName] = innerFiles
+            if let gzip { compressed[innerName] = gzip.finish() }
         } else if innerName.hasSuffix(".json") || innerName.hasPrefix("blobs/") || innerName == "index.json" {
             if !small.isEmpty { jsonFiles[innerName] = Data(small) }
         }
         inner = nil
         innerFiles = []
+        gzip = nil
     }
 
     /// Call after the stream ends: the layers in manifest order, and the newest kept head.
-    func finish() -> (files: [[LayerFile]], head: [UInt8]?)? {
+    func finish() -> (files: [[LayerFile]], head: [UInt8]?, compressed: [Int64]?)? {
         finishEntry()
         guard let manifest = jsonFiles["manifest.json"],
             let list = (try? JSONSerialization.jsonObject(with: manifest)) as? [[String: Any]], let paths = list.first?["Layers"] as? [String]
         else { return nil }
-        return (paths.map { layers[$0] ?? [] }, paths.reversed().lazy.compactMap { self.heads[$0] }.first)
+        let sizes = paths.compactMap { compressed[$0] }
+        return (
+            paths.map { layers[$0] ?? [] }, paths.reversed().lazy.compactMap { self.heads[$0] }.first,
+            estimateCompressed && sizes.count == paths.count ? sizes : nil
+        )
     }
 }

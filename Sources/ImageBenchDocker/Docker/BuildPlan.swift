@@ -111,5 +111,9 @@ public struct DockerCommands: Sendable {
         Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.runLabel)=\(runID)"], timeout: 60)
     }
 
+    public func tag(_ image: String, as reference: String) -> Command { Command(docker, ["tag", image, reference], timeout: 60) }
+    public func push(_ reference: String) -> Command { Command(docker, ["push", reference], timeout: 1800) }
+    /// Removes one tag; the image stays while other tags or its id refer to it.
+    public func untag(_ reference: String) -> Command { Command(docker, ["image", "rm", reference], timeout: 60) }
     public func removeImages(_ ids: [String]) -> Command { Command(docker, ["image", "rm", "--force"] + ids, timeout: 300) }
 }

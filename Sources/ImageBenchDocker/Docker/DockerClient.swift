@@ -138,13 +138,14 @@ extension DockerClient {
 
 extension DockerClient {
     /// The files of each layer of an image, read from a `docker save` stream (nothing unpacked to
-    /// disk), with the layer digests from `docker image inspect` (`.RootFS.Layers`, same order).
-    public func layers(of image: String, inspect: String? = nil) async throws -> ImageLayers {
+    /// disk), with the layer digests from `docker image inspect` (`.RootFS.Layers`, same order), and,
+    /// when asked, each layer's gzip-compressed size estimated on the way.
+    public func layers(of image: String, inspect: String? = nil, estimateCompressed: Bool = false) async throws -> ImageLayers {
         let json: String
         if let inspect { json = inspect } else { json = try await inspectJSON(image) }
         let digests = DockerOutputParser.rootFSLayers(json)
         let entrypoint = DockerOutputParser.entrypoint(json)
-        let reader = SaveArchiveReader(capture: entrypoint)
+        let reader = SaveArchiveReader(capture: entrypoint, estimateCompressed: estimateCompressed)
         let save = Command(commands.docker, ["save", image], timeout: 3600)
         let result = try await stream(save, to: reader)
         guard result.succeeded else {
@@ -153,7 +154,24 @@ extension DockerClient {
         guard let read = reader.finish() else {
             throw DockerError(.unexpectedOutput, command: save.shellLine, outputTail: "no manifest.json in the archive")
         }
-        return ImageLayers(digests: digests, files: read.files, entrypoint: entrypoint, entrypointHead: read.head)
+        return ImageLayers(
+            digests: digests, files: read.files, entrypoint: entrypoint, entrypointHead: read.head,
+            compressed: read.compressed.map { CompressedSizes(source: .estimated, layers: $0) })
+    }
+
+    /// Pushes `image` to `registry` as `reference` (`repository:tag` below the registry) and returns the
+    /// compressed layer sizes from the manifest the registry stored. The tag is removed again afterwards.
+    public func pushedLayerSizes(of image: String, registry: RegistryClient, repository: String, tag: String) async throws -> CompressedSizes {
+        let reference = "\(registry.address)/\(repository):\(tag)"
+        _ = try await checked(commands.tag(image, as: reference))
+        do {
+            _ = try await checked(commands.push(reference), hint: "start a registry there (scripts/registry start) or leave out --registry")
+        } catch {
+            _ = try? await run(commands.untag(reference))
+            throw error
+        }
+        _ = try? await run(commands.untag(reference))
+        return CompressedSizes(source: .registry, layers: try await registry.layerSizes(repository: repository, tag: tag))
     }
 
     func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult {

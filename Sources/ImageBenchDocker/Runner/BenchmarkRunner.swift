@@ -67,7 +67,7 @@ public struct BenchmarkRunner: Sendable {
         var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
 
         if plan.builder == .buildkit && !environment.buildkitAvailable {
-            result.status = .buildFailed
+            result.status = .skipped
             result.problem =
                 "\(plan.variant.name) asks for builder: buildkit, but \(environment.dockerPath) \(environment.dockerClient) has no BuildKit (no buildx plugin); use a client with BuildKit (--docker /usr/bin/docker for Debian's 20.10) or builder: classic"
             try await recorder.finishVariant(id: variantID, result: result)
@@ -133,9 +133,11 @@ public struct BenchmarkRunner: Sendable {
             let inspect = try await docker.inspectJSON(image)
             result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel), inspect: inspect)
             do {
-                result.insight = ImageInsight(try await docker.layers(of: image, inspect: inspect))
+                result.insight = ImageInsight(try await analyse(image, plan: plan, runID: runLabel, inspect: inspect))
             } catch let error as DockerError {
                 result.problem = "could not analyse the image: \(error)"
+            } catch let error as RegistryError {
+                result.problem = "could not measure the compressed size: \(error)"
             }
             events(.smokeStarted)
             let smoke = try await runSmoke(image: image, plan: plan, runID: runLabel, index: variantID)
@@ -150,6 +152,20 @@ public struct BenchmarkRunner: Sendable {
         }
         try await recorder.finishVariant(id: variantID, result: result)
         return result
+    }
+
+    /// The image's layers, with their compressed sizes from the registry when `--registry` names one,
+    /// else estimated while the layers stream past.
+    func analyse(_ image: String, plan: BuildPlan, runID: String, inspect: String) async throws -> ImageLayers {
+        var layers = try await docker.layers(of: image, inspect: inspect, estimateCompressed: options.registry == nil)
+        if let address = options.registry {
+            let reference = plan.tag(runID: runID)
+            let colon = reference.lastIndex(of: ":")!
+            layers.compressed = try await docker.pushedLayerSizes(
+                of: image, registry: RegistryClient(address: address), repository: String(reference[..<colon]),
+                tag: reference[reference.index(after: colon)...] + "-" + containerToken)
+        }
+        return layers
     }
 
     /// The image ids a run has built, in order, for cleanup.

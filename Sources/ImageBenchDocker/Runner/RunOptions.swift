@@ -7,12 +7,17 @@ public struct RunOptions: Sendable {
     public var keepImages: Bool
     /// Seconds a single build may take; `nil` for no limit.
     public var buildTimeout: Double?
+    /// `HOST:PORT` of a registry to push each variant to for its compressed size; `nil` to estimate it.
+    public var registry: String?
 
-    public init(repeatCount: Int = 3, phases: [Phase] = Phase.allCases, keepImages: Bool = false, buildTimeout: Double? = nil) {
+    public init(
+        repeatCount: Int = 3, phases: [Phase] = Phase.allCases, keepImages: Bool = false, buildTimeout: Double? = nil, registry: String? = nil
+    ) {
         self.repeatCount = repeatCount
         self.phases = phases
         self.keepImages = keepImages
         self.buildTimeout = buildTimeout
+        self.registry = registry
     }
 }
 

@@ -6,7 +6,7 @@ public enum CSVReport {
     static let header = [
         "run_id", "scenario", "variant", "status", "size_bytes", "layers", "context_bytes", "phase", "n", "median_s", "mean_s", "stddev_s",
         "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s", "context_files", "context_file_bytes", "context_secrets",
-        "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets",
+        "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets", "compressed_bytes", "compressed_source",
     ]
 
     public static func render(_ report: RunReport) -> String {
@@ -27,6 +27,7 @@ public enum CSVReport {
                     sharing[r].map { String($0.shared) } ?? "",
                     sharing[r].map { String($0.unique) } ?? "",
                     r.insight.map { String($0.wastedBytes) } ?? "", number(r.insight?.efficiency), r.insight?.secrets.joined(separator: ";") ?? "",
+                    r.insight?.compressedBytes.map(String.init) ?? "", r.insight?.compressedSource?.rawValue ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

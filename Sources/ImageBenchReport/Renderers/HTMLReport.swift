@@ -24,7 +24,7 @@ public enum HTMLReport {
             body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [])
         }
         body +=
-            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. Written by imagebench \(e(env.imagebenchVersion)).</footer>"
+            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. Written by imagebench \(e(env.imagebenchVersion)).</footer>"
         return page(title: "imagebench run \(run.id)", body: body)
     }
 
@@ -89,10 +89,10 @@ public enum HTMLReport {
     static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: SharedBytes.Index) -> String {
         let delta = changes != nil
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
-        html += "<th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
+        html += "<th>compressed</th><th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
         for phase in Phase.allCases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
         html += "<th>smoke</th></tr>"
-        let columns = delta ? 16 : 12
+        let columns = delta ? 17 : 13
         for r in rows {
             let change = changes?.first { $0.variant == r.name }
             let size = r.image?.sizeBytes
@@ -100,6 +100,7 @@ public enum HTMLReport {
             html += "<tr class=\"\(r.status.rawValue)\"><td><code>\(e(r.name))</code></td><td>\(e(r.status.rawValue))</td>"
             html += "<td class=\"num\">\(size.map(Units.bytes) ?? "—")</td>"
             if delta { html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
+            html += "<td class=\"num\">\(Units.compressed(r.insight))</td>"
             html += "<td class=\"num\">\(ratio)</td>"
             html += "<td class=\"num\">\(sharing[r].map { Units.bytes($0.unique) } ?? "—")</td>"
             html += "<td class=\"num\">\(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")</td>"

@@ -25,7 +25,7 @@ public enum MarkdownReport {
             out += "\n" + section(scenario, report: report, comparison: comparison)
         }
         out +=
-            "\nSize: uncompressed bytes on disk (`docker image inspect .Size`), SI units. Times: wall time of `docker build`, median ± standard deviation"
+            "\nSize: uncompressed bytes on disk (`docker image inspect .Size`), SI units. Compressed: the layers gzip-compressed, what a pull transfers (registry manifest, or ~estimated). Times: wall time of `docker build`, median ± standard deviation"
         if comparison != nil { out += "; a time change counts only when beyond its threshold and significant (\(WelchTest.name))" }
         out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
         return out
@@ -56,8 +56,16 @@ public enum MarkdownReport {
                 return (true, "no regression against run \(comparison.baseline.id)")
             }
         }
-        let unexpected = report.results.filter { $0.status == .broken || $0.status == .buildFailed || $0.problem != nil }
-        if unexpected.isEmpty { return (true, "all \(report.results.count) variants behaved as expected") }
+        let unexpected = report.results.filter(\.isUnexpected)
+        let skipped = report.results.filter { $0.status == .skipped }
+        if unexpected.isEmpty {
+            if skipped.isEmpty { return (true, "all \(report.results.count) variants behaved as expected") }
+            return (
+                true,
+                "the \(report.results.count - skipped.count) variants built behaved as expected; \(skipped.count) skipped: "
+                    + skipped.map(\.name).joined(separator: ", ")
+            )
+        }
         return (
             false,
             "\(unexpected.count) of \(report.results.count) variants did not behave as expected: " + unexpected.map(\.name).joined(separator: ", ")
@@ -71,7 +79,7 @@ public enum MarkdownReport {
         let sharing = SharedBytes.compute(report.results)
         var headers = ["variant", "status", "size"]
         if comparison != nil { headers.append("Δ size") }
-        headers += ["unique", "wasted", "layers"]
+        headers += ["compressed", "unique", "wasted", "layers"]
         for phase in Phase.allCases {
             headers.append(phase.rawValue)
             if comparison != nil { headers.append("Δ \(phase.rawValue)") }
@@ -84,6 +92,7 @@ public enum MarkdownReport {
             var cells = [code(r.name), statusCell(r, change)]
             cells.append(r.image.map { Units.bytes($0.sizeBytes) } ?? "—")
             if comparison != nil { cells.append(changeCell(change, .size)) }
+            cells.append(Units.compressed(r.insight))
             cells.append(sharing[r].map { Units.bytes($0.unique) } ?? "—")
             cells.append(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")
             cells.append(r.image.map { String($0.layers) } ?? "—")

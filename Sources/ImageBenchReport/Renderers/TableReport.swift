@@ -11,6 +11,8 @@ public enum TableReport {
         }
         let repeats = report.results.flatMap { r in Phase.allCases.map { r.samples($0).count } }.max() ?? 0
         out += "\nSize: docker image inspect .Size, uncompressed bytes on disk, SI units (1 MB = 10^6 B); vs min: size ÷ smallest working variant.\n"
+        out +=
+            "Compressed: the layers gzip-compressed, the bytes a pull transfers; from the registry's manifest (run --registry), or ~estimated by gzip here.\n"
         out += "Unique: layer bytes no other variant of the scenario shares. Wasted: bytes written more than once, as dive counts them.\n"
         out +=
             "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving, and the files it sent (.dockerignore applied).\n"
@@ -46,13 +48,16 @@ public enum TableReport {
         let smallest = report.smallestWorkingSize(for: scenario)
         let sharing = SharedBytes.compute(report.results)
         var table = TextTable(
-            headers: ["variant", "status", "size", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s", "smoke"],
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left])
+            headers: [
+                "variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s", "smoke",
+            ],
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left])
         for r in rows {
             let size = r.image?.sizeBytes
             table.append([
                 r.name, r.status.rawValue,
                 size.map(Units.bytes) ?? "—",
+                Units.compressed(r.insight),
                 (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
                 sharing[r].map { Units.bytes($0.unique) } ?? "—",
                 r.insight.map { Units.bytes($0.wastedBytes) } ?? "—",

@@ -293,7 +293,7 @@ public actor ResultStore: RunRecording {
             while try builds.step() { samples[builds.int(0), default: []].append(builds.double(1)) }
         }
         let rows = try db.prepare(
-            "SELECT v.id, v.run_id, r.started_at, v.name, v.status, v.size_bytes FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
+            "SELECT v.id, v.run_id, r.started_at, v.name, v.status, v.size_bytes, json_extract(v.insight, '$.compressed_bytes') FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
         )
         try rows.bind(values)
         var order: [String] = []
@@ -303,7 +303,7 @@ public actor ResultStore: RunRecording {
             let value: Double?
             switch metric {
             case .size: value = rows.optionalInt(5).map(Double.init)
-            case .compressed: value = nil
+            case .compressed: value = rows.optionalInt(6).map(Double.init)
             case .cold, .warm, .edit: value = Summary(samples[rows.int(0)] ?? [])?.median
             }
             if points[name] == nil { order.append(name) }

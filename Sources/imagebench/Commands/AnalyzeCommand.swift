@@ -22,13 +22,19 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How many of the most wasteful files to list.", valueName: "n"))
     var top = 10
 
+    @Flag(
+        name: .long, help: "Also estimate each layer's gzip-compressed size (what a push transfers); reads the layers' contents, so it takes longer.")
+    var compressed = false
+
     @OptionGroup var dockerOptions: DockerOptions
 
     func run() async throws {
         let docker = dockerOptions.client()
-        let layers = try await docker.layers(of: image)
+        let layers = try await docker.layers(of: image, estimateCompressed: compressed)
         let insight = ImageInsight(layers)
-        let analysis = ImageAnalysis(image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage)
+        let analysis = ImageAnalysis(
+            image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage,
+            compressedSource: layers.compressed?.source)
         print(format == .json ? AnalysisReport.json(analysis, top: top) : AnalysisReport.table(analysis, top: top), terminator: "")
     }
 }

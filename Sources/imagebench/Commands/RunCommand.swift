@@ -34,6 +34,13 @@ struct RunCommand: AsyncParsableCommand {
         help: ArgumentHelp("Add a docker label to every image and container the run makes. Repeatable.", valueName: "key=value"))
     var imageLabels: [String] = []
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Push each variant to this registry (e.g. 127.0.0.1:5000) and record its compressed layer sizes from the manifest; without it they are estimated.",
+            valueName: "host:port"))
+    var registry: String?
+
     @Flag(name: .long, help: "Exit with status 6 when a secret-looking file (.env, id_rsa, *.pem, ...) ends up inside a built image.")
     var failOnSecrets = false
 
@@ -45,6 +52,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         for label in labels where ScenarioOptions.split(label) == nil {
             throw ValidationError("--label \"\(label)\" must be key=value, e.g. --label branch=main")
+        }
+        if let registry, registry.isEmpty || registry.contains("/") || registry.contains(where: \.isWhitespace) {
+            throw ValidationError("--registry \"\(registry)\" must be HOST:PORT, e.g. --registry 127.0.0.1:5000")
         }
         if let buildTimeout, (DurationParser.seconds(buildTimeout) ?? 0) <= 0 {
             throw ValidationError("--build-timeout \"\(buildTimeout)\" is not a duration; write e.g. 10m or 90s")
@@ -68,6 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         let (jobs, substitutions) = try scenarioOptions.load()
         let docker = dockerOptions.client(labels: Dictionary(imageLabels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b }))
         let environment = try await docker.probeEnvironment()
+        if let registry { try await RegistryClient(address: registry).ping() }
         let store = try database.open()
 
         var scenarios: [RunScenario] = []
@@ -93,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
             docker: docker, recorder: store,
             options: RunOptions(
                 repeatCount: repeatCount, phases: try parsedPhases(), keepImages: keepImages,
-                buildTimeout: buildTimeout.flatMap(DurationParser.seconds)),
+                buildTimeout: buildTimeout.flatMap(DurationParser.seconds), registry: registry),
             environment: environment, events: { printer.handle($0) })
         let task = Task { try await runner.run(runID: runID, jobs: jobs) }
         let trap = SignalTrap { _ in task.cancel() }
@@ -125,7 +136,10 @@ struct RunCommand: AsyncParsableCommand {
                 Data("imagebench: error: secret-looking files inside images: \(list); keep them out with a .dockerignore\n".utf8))
             throw ExitStatus.secretInImage.exitCode
         }
-        if results.contains(where: { $0.status == .broken || $0.status == .buildFailed || $0.problem != nil }) {
+        for skipped in results where skipped.status == .skipped {
+            FileHandle.standardError.write(Data("imagebench: skipped \(skipped.scenario) \(skipped.name): \(skipped.problem ?? "")\n".utf8))
+        }
+        if results.contains(where: \.isUnexpected) {
             throw ExitStatus.unexpectedVariant.exitCode
         }
     }

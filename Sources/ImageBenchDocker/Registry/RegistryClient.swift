@@ -1,0 +1,73 @@
+import Foundation
+import ImageBenchCore
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Reads what a registry (Docker Registry HTTP API v2) stores for a pushed image: the manifest's layer
+/// sizes, which are the gzip-compressed bytes a pull transfers. Plain HTTP, as docker allows for
+/// registries on loopback.
+public struct RegistryClient: Sendable {
+    /// `HOST:PORT`, as given to `--registry`.
+    public var address: String
+
+    public init(address: String) { self.address = address }
+
+    static let manifestTypes = [
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+    ]
+
+    /// Whether a registry answers at all (`GET /v2/` answers 200, or 401 when it wants a login).
+    public func ping() async throws {
+        let url = "http://\(address)/v2/"
+        guard let target = URL(string: url) else { throw RegistryError(url: url, problem: "not a valid URL") }
+        let response: URLResponse
+        do {
+            (_, response) = try await URLSession.shared.data(for: URLRequest(url: target, timeoutInterval: 10))
+        } catch {
+            throw RegistryError(url: url, problem: (error as NSError).localizedDescription)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 || status == 401 else { throw RegistryError(url: url, problem: "HTTP \(status), not a registry") }
+    }
+
+    /// The compressed size of each layer, oldest first, of `repository:tag`.
+    public func layerSizes(repository: String, tag: String) async throws -> [Int64] {
+        let url = "http://\(address)/v2/\(repository)/manifests/\(tag)"
+        guard let target = URL(string: url) else { throw RegistryError(url: url, problem: "not a valid URL") }
+        var request = URLRequest(url: target, timeoutInterval: 30)
+        request.setValue(Self.manifestTypes.joined(separator: ", "), forHTTPHeaderField: "Accept")
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw RegistryError(url: url, problem: (error as NSError).localizedDescription)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else { throw RegistryError(url: url, problem: "HTTP \(status)") }
+        return try Self.layerSizes(manifest: data, url: url)
+    }
+
+    /// The `size` of each entry of a v2 or OCI image manifest's `layers`.
+    static func layerSizes(manifest: Data, url: String) throws -> [Int64] {
+        guard let object = (try? JSONSerialization.jsonObject(with: manifest)) as? [String: Any],
+            let layers = object["layers"] as? [[String: Any]]
+        else { throw RegistryError(url: url, problem: "the answer is not an image manifest with layers") }
+        return try layers.map { layer in
+            guard let size = (layer["size"] as? NSNumber)?.int64Value else {
+                throw RegistryError(url: url, problem: "a layer of the manifest has no size")
+            }
+            return size
+        }
+    }
+}
+
+/// A registry that did not give a manifest.
+public struct RegistryError: Error, CustomStringConvertible, Equatable {
+    public var url: String
+    public var problem: String
+    public var description: String { "no registry answers at \(url): \(problem); start one (scripts/registry start) or leave out --registry" }
+}

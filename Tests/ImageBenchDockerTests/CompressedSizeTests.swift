@@ -1,0 +1,67 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchTestSupport
+import Testing
+
+@testable import ImageBenchDocker
+
+@Suite("compressed sizes: gzip estimate and registry manifests")
+struct CompressedSizeTests {
+    @Test("the gzip counter counts what zlib writes, in one piece or many")
+    func gzipCounter() {
+        let zeros = [UInt8](repeating: 0, count: 1_000_000)
+        let whole = GzipSizeCounter()
+        whole.feed(zeros[...])
+        let wholeSize = whole.finish()
+        #expect(wholeSize > 18 && wholeSize < 2_000, "a megabyte of zeros gzips to \(wholeSize) B")
+
+        let pieces = GzipSizeCounter()
+        for start in stride(from: 0, to: zeros.count, by: 4_096) { pieces.feed(zeros[start..<min(start + 4_096, zeros.count)]) }
+        #expect(pieces.finish() == wholeSize)
+
+        var generator = SystemRandomNumberGenerator()
+        let noise = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let random = GzipSizeCounter()
+        random.feed(noise[...])
+        #expect(random.finish() >= 300_000, "random bytes do not compress")
+    }
+
+    @Test("a save stream read with estimateCompressed gives one size per layer, in manifest order")
+    func saveStream() {
+        let archive = SaveArchive.string(layers: [
+            [("a/", ""), ("a/big", String(repeating: "x", count: 100_000))],
+            [("b", "hello")],
+        ])
+        let reader = SaveArchiveReader(estimateCompressed: true)
+        let bytes = Array(archive.utf8)
+        for start in stride(from: 0, to: bytes.count, by: 1_000) { reader.consume(bytes[start..<min(start + 1_000, bytes.count)]) }
+        let read = reader.finish()
+        let sizes = try? #require(read?.compressed)
+        #expect(sizes?.count == 2)
+        #expect((sizes?[0] ?? 0) > 0 && (sizes?[0] ?? 0) < 5_000, "100 kB of x and tar headers gzip to little")
+        #expect(SaveArchiveReader().finish() == nil || SaveArchiveReader().finish()?.compressed == nil)
+        let plain = SaveArchiveReader()
+        plain.consume(bytes[...])
+        #expect(plain.finish()?.compressed == nil, "no estimate unless asked")
+    }
+
+    @Test("layer sizes from a Docker v2 manifest as docker-registry serves it")
+    func manifest() throws {
+        let body = """
+            {
+               "schemaVersion": 2,
+               "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+               "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1491,
+                  "digest": "sha256:7b682abaaa879455f72dd75d79bc51fdb7a899c760a55c196e2679683fa4d6b2"},
+               "layers": [
+                  {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 476202,
+                   "digest": "sha256:e2e8681de8dd7ce44518cf916779cfcaf3b0e4b33857be296b9289cd911e5283"},
+                  {"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 32,
+                   "digest": "sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1"}
+               ]
+            }
+            """
+        #expect(try RegistryClient.layerSizes(manifest: Data(body.utf8), url: "u") == [476_202, 32])
+        #expect(throws: RegistryError.self) { try RegistryClient.layerSizes(manifest: Data("{\"errors\":[]}".utf8), url: "u") }
+    }
+}
