@@ -29,11 +29,13 @@ let package = Package(
             name: "ImageBenchCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // glibc's extended attributes (overlay2 marks opaque directories with one); no library to link.
+        .systemLibrary(name: "CXattr"),
         // The only module that starts processes.
         .target(
             name: "ImageBenchDocker",
             dependencies: [
-                "ImageBenchCore", "CZlib",
+                "ImageBenchCore", "CZlib", "CXattr",
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),

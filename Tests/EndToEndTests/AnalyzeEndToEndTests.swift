@@ -20,8 +20,8 @@ struct AnalyzeEndToEndTests {
         return (summary["inefficientBytes"] as? Int ?? -1, summary["efficiencyScore"] as? Double ?? -1, layers.compactMap { $0["sizeBytes"] as? Int })
     }
 
-    static func ours(_ image: String) async throws -> (wasted: Int, efficiency: Double, sizes: [Int], json: [String: Any]) {
-        let r = try await imagebench(["analyze", image, "--format", "json"])
+    static func ours(_ image: String, source: String = "auto") async throws -> (wasted: Int, efficiency: Double, sizes: [Int], json: [String: Any]) {
+        let r = try await imagebench(["analyze", image, "--format", "json", "--source", source])
         #expect(r.exitCode == 0, "\(r.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let layers = try #require(object["layers"] as? [[String: Any]])
@@ -40,26 +40,54 @@ struct AnalyzeEndToEndTests {
                     RUN head -c 1000000 /dev/urandom > /big && mkdir -p /d/sub && head -c 5000 /dev/zero > /d/sub/f && echo a > /x
                     RUN rm /big && rm -r /d && echo bb > /x
                     RUN head -c 3000 /dev/zero > /x2 && echo ccc > /x && rm /bin/ls
-                    """
+                    """,
+                    // Opaque directory (removed and made again in one layer), hard links, a symlink.
+                    "links/Dockerfile": """
+                    FROM imagebench-local/musl-busybox:1
+                    LABEL imagebench.test=1
+                    RUN mkdir -p /o/old && head -c 7000 /dev/zero > /o/old/f && echo h > /h1 && ln /h1 /h2 && ln -s /h1 /l
+                    RUN rm -rf /o && mkdir -p /o/new && echo 22 > /o/new/g && ln /h1 /h3 && echo again > /h2
+                    """,
                 ], under: dir)
-            let build = try await SubprocessExecutor().run(
-                Command(
-                    DockerEngine.executable, ["build", "--quiet", "--force-rm", "--tag", tag, dir], environment: ["DOCKER_BUILDKIT": "0"],
-                    timeout: 300))
-            #expect(build.succeeded, "\(build.stderr)")
-
-            for image in [tag, "imagebench-local/musl-busybox:1", "imagebench-local/go-builder:bookworm"] {
-                let theirs = try await Self.dive(image, in: dir)
-                let mine = try await Self.ours(image)
-                #expect(mine.wasted == theirs.wasted, "\(image): wasted \(mine.wasted) vs dive \(theirs.wasted)")
-                #expect(abs(mine.efficiency - theirs.efficiency) < 1e-4, "\(image): efficiency \(mine.efficiency) vs dive \(theirs.efficiency)")
-                #expect(mine.sizes == theirs.sizes, "\(image): layer sizes")
+            let links = tag + "-links"
+            for (name, folder) in [(tag, dir), (links, dir + "/links")] {
+                let build = try await SubprocessExecutor().run(
+                    Command(
+                        DockerEngine.executable, ["build", "--quiet", "--force-rm", "--tag", name, folder], environment: ["DOCKER_BUILDKIT": "0"],
+                        timeout: 300))
+                #expect(build.succeeded, "\(build.stderr)")
             }
+
+            for image in [tag, links, "imagebench-local/musl-busybox:1", "imagebench-local/go-builder:bookworm"] {
+                let theirs = try await Self.dive(image, in: dir)
+                // Both ways of reading the layers: the docker save stream and the overlay2 folders.
+                for source in ["save", "overlay2"] {
+                    let mine = try await Self.ours(image, source: source)
+                    #expect(mine.wasted == theirs.wasted, "\(image) \(source): wasted \(mine.wasted) vs dive \(theirs.wasted)")
+                    #expect(
+                        abs(mine.efficiency - theirs.efficiency) < 1e-4,
+                        "\(image) \(source): efficiency \(mine.efficiency) vs dive \(theirs.efficiency)")
+                    #expect(mine.sizes == theirs.sizes, "\(image) \(source): layer sizes")
+                }
+                // Not only the summary: every layer's files added, changed and deleted agree too.
+                let streamed = try await Self.ours(image, source: "save").json
+                let inPlace = try await Self.ours(image, source: "overlay2").json
+                #expect(
+                    NSDictionary(dictionary: streamed["layers"].map { ["l": $0] } ?? [:])
+                        == NSDictionary(dictionary: inPlace["layers"].map { ["l": $0] } ?? [:]))
+                #expect(inPlace["source"] as? String == "overlay2" && streamed["source"] as? String == "save")
+            }
+            let linked = try await Self.ours(links, source: "overlay2")
+            let layers = try #require(linked.json["layers"] as? [[String: Any]])
+            // The opaque /o hides /o/old/f; /h1 (copied up for the new link) and /h2 change; /o/new/g and /h3 are added.
+            #expect(
+                layers.last?["deleted"] as? Int == 1 && layers.last?["changed"] as? Int == 2 && layers.last?["added"] as? Int == 2,
+                "\(layers.last ?? [:])")
             let waste = try await Self.ours(tag)
             #expect(waste.wasted == 1_000_009)
             let files = try #require(waste.json["inefficient_files"] as? [[String: Any]])
             #expect(files.first?["path"] as? String == "/big")
-            _ = try await SubprocessExecutor().run(Command(DockerEngine.executable, ["image", "rm", "--force", tag]))
+            _ = try await SubprocessExecutor().run(Command(DockerEngine.executable, ["image", "rm", "--force", tag, links]))
         }
     }
 }

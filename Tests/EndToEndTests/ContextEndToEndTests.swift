@@ -12,20 +12,23 @@ struct ContextEndToEndTests {
             let db = dir + "/r.sqlite"
             let run = try await imagebench([
                 "run", PackagePaths.scenarios + "/dockerignore", "--profile", "offline", "--db", db, "--repeat", "1", "--phases", "cold",
-                "--image-label", "imagebench.test=1", "--fail-on-secrets",
+                "--only", "builder=classic", "--image-label", "imagebench.test=1", "--fail-on-secrets",
             ])
             // Without a .dockerignore, COPY . . puts .env and id_rsa into the image: exit 6, results kept.
             #expect(run.exitCode == 6, "\(run.stderr)")
             #expect(
-                run.stderr.contains("secret-looking files inside images: dockerignore ignore=without: /app/.env (layer 2), /app/id_rsa (layer 2)"))
-            #expect(run.stdout.contains("ignore=without: secret-looking files inside the image: /app/.env (layer 2), /app/id_rsa (layer 2)"))
-            #expect(run.stdout.contains("ignore=without: secret-looking files in the build context: .env, id_rsa"))
+                run.stderr.contains(
+                    "secret-looking files inside images: dockerignore ignore=without,builder=classic: /app/.env (layer 2), /app/id_rsa (layer 2)"))
+            #expect(
+                run.stdout.contains(
+                    "ignore=without,builder=classic: secret-looking files inside the image: /app/.env (layer 2), /app/id_rsa (layer 2)"))
+            #expect(run.stdout.contains("ignore=without,builder=classic: secret-looking files in the build context: .env, id_rsa"))
             let json = try await imagebench(["report", "--db", db, "--format", "json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let results = try #require(object["results"] as? [[String: Any]])
             func find(_ variant: String) throws -> [String: Any] { try #require(results.first { $0["variant"] as? String == variant }) }
-            let with = try find("ignore=with")
-            let without = try find("ignore=without")
+            let with = try find("ignore=with,builder=classic")
+            let without = try find("ignore=without,builder=classic")
             let withContext = try #require(with["context"] as? [String: Any])
             let withoutContext = try #require(without["context"] as? [String: Any])
             #expect(withContext["files"] as? Int == 3)  // Dockerfile, .dockerignore, src/hello.sh

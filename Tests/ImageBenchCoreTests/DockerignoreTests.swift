@@ -64,6 +64,30 @@ struct DockerignoreTests {
         #expect(DockerignoreMatcher.clean("/a/..") == "/")
     }
 
+    @Test("the fast path for already clean paths changes no result: every path of up to 4 tricky segments")
+    func cleanFastPath() {
+        // Go's path.Clean, written out the slow way.
+        func reference(_ path: String) -> String {
+            if path.isEmpty { return "." }
+            let rooted = path.hasPrefix("/")
+            var out: [Substring] = []
+            for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+                if part == ".." {
+                    if let last = out.last, last != ".." { out.removeLast() } else if !rooted { out.append(part) }
+                } else {
+                    out.append(part)
+                }
+            }
+            let joined = out.joined(separator: "/")
+            return rooted ? "/" + joined : (joined.isEmpty ? "." : joined)
+        }
+        let segments = ["a", "bc", ".", "..", "", "...", ".a", "a.", "..b"]
+        var paths = [""]
+        for _ in 0..<4 { paths += paths.flatMap { p in segments.map { p.isEmpty ? $0 : p + "/" + $0 } } }
+        paths += paths.map { "/" + $0 }
+        for path in Set(paths) { #expect(DockerignoreMatcher.clean(path) == reference(path), "\(path)") }
+    }
+
     @Test("the context: what is sent, what is left out, and the secrets among what is sent")
     func scan() async throws {
         try await withTemporaryDirectory { dir in

@@ -47,6 +47,8 @@ public struct ImageLayers: Sendable, Equatable {
     public var entrypointHead: [UInt8]?
     /// Compressed layer sizes, when they were measured or estimated.
     public var compressed: CompressedSizes?
+    /// Where the files were read: `save` (a `docker save` stream) or `overlay2` (the layer folders).
+    public var source = "save"
 
     public init(
         digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil, compressed: CompressedSizes? = nil
@@ -94,7 +96,8 @@ public struct LayerChange: Sendable, Equatable, Codable {
         case compressedBytes = "compressed_bytes"
     }
 
-    /// Files (not directories) each layer adds, changes (a path a lower layer had) and deletes (whiteouts).
+    /// Files (not directories) each layer adds, changes (a path a lower layer had) and deletes (whiteouts,
+    /// and what an opaque directory hides).
     public static func changes(_ image: ImageLayers) -> [LayerChange] {
         var present = Set<String>()
         return image.files.enumerated().map { index, files in
@@ -103,7 +106,15 @@ public struct LayerChange: Sendable, Equatable, Codable {
                 index: index, digest: index < image.digests.count ? image.digests[index] : nil, sizeBytes: files.reduce(0) { $0 + $1.size },
                 added: 0, changed: 0, deleted: 0, compressedBytes: compressed)
             for file in files where !file.isDirectory {
-                let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+                let name = file.path.lastPathSegment
+                if name == ".wh..wh..opq" {
+                    // An opaque directory hides everything lower layers had below it.
+                    let below = String(file.path.dropLast(name.count))
+                    let hidden = present.filter { $0.hasPrefix(below) }
+                    change.deleted += hidden.count
+                    present.subtract(hidden)
+                    continue
+                }
                 if name.hasPrefix(".wh..wh..") { continue }
                 if name.hasPrefix(".wh.") {
                     let target = String(file.path.dropLast(name.count)) + name.dropFirst(4)

@@ -63,8 +63,7 @@ public struct WasteAnalysis: Sendable, Equatable, Codable {
         for (index, tree) in trees.enumerated() {
             if index >= 1 { stacked.stack(trees[index - 1]) }
             // A whiteout whose target is missing stops dive's walk of that layer; so does it here.
-            _ = tree.root.visitLeavesChildFirst { node in
-                let path = node.path
+            _ = tree.root.visitLeavesChildFirst { node, path in
                 var size: Int64
                 if node.isWhiteout {
                     guard let previous = stacked.node(at: path) else { return false }
@@ -119,24 +118,19 @@ final class FileTree {
 
         var isWhiteout: Bool { name.hasPrefix(".wh.") }
 
-        /// `/a/b`, with the whiteout prefix of this node's own name removed (as dive's `Path()`).
-        var path: String {
-            var names: [String] = []
-            var current: Node? = self
-            while let node = current, node.parent != nil {
-                names.append(node === self && node.isWhiteout ? String(node.name.dropFirst(4)) : node.name)
-                current = node.parent
-            }
-            return "/" + names.reversed().joined(separator: "/")
+        /// Visits leaves, children before parents, names in byte order; stops when `visit` returns false.
+        func visitLeavesChildFirst(_ visit: (Node, String) -> Bool) -> Bool {
+            visitLeavesChildFirst(prefix: "", visit)
         }
 
-        /// Visits leaves, children before parents, names in byte order; stops when `visit` returns false.
-        func visitLeavesChildFirst(_ visit: (Node) -> Bool) -> Bool {
-            for key in children.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
-                if !children[key]!.visitLeavesChildFirst(visit) { return false }
+        /// `prefix` is this node's parent's path, so no leaf walks up the tree to learn its own.
+        private func visitLeavesChildFirst(prefix: String, _ visit: (Node, String) -> Bool) -> Bool {
+            let own = parent == nil ? "" : prefix + "/" + name
+            for key in children.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                if !children[key]!.visitLeavesChildFirst(prefix: own, visit) { return false }
             }
             if parent == nil || !children.isEmpty { return true }
-            return visit(self)
+            return visit(self, isWhiteout ? prefix + "/" + name.dropFirst(4) : own)
         }
 
         /// Every node below and including this one (never the root).
@@ -157,10 +151,29 @@ final class FileTree {
 
     init() {}
 
-    /// One layer's files as a tree (dive's `processLayerTar`).
+    /// One layer's files as a tree (dive's `processLayerTar`). A tar lists a directory before what it
+    /// holds, so each file's parent is nearly always found by its path in one lookup.
     convenience init(layer files: [LayerFile]) {
         self.init()
-        for f in files { add(path: f.path, info: Info(size: f.size, isDirectory: f.isDirectory, linkTarget: f.linkTarget)) }
+        var nodes: [Substring: Node] = [:]
+        for f in files {
+            let info = Info(size: f.size, isDirectory: f.isDirectory, linkTarget: f.linkTarget)
+            let path = DockerignoreMatcher.clean(f.path)[...]
+            let name = path.lastPathSegment
+            if name.count < path.count, let parent = nodes[path.dropLast(name.count + 1)] {
+                if let child = parent.children[String(name)] {
+                    child.info = info
+                    nodes[path] = child
+                } else if !name.hasPrefix(".wh..wh..") {
+                    let child = Node(name: String(name), parent: parent)
+                    child.info = info
+                    parent.children[child.name] = child
+                    nodes[path] = child
+                }
+            } else if let node = add(path: String(path), info: info) {
+                nodes[path] = node
+            }
+        }
     }
 
     func copy() -> FileTree {
@@ -170,21 +183,24 @@ final class FileTree {
     }
 
     /// dive's `AddPath`: creates missing parents with empty info; `.wh..wh..` names are never added.
-    func add(path: String, info: Info) {
-        let names = DockerignoreMatcher.clean(path).split(separator: "/").map(String.init)
-        guard !names.isEmpty, names != ["."] else { return }
+    @discardableResult
+    func add(path: String, info: Info) -> Node? {
+        let names = DockerignoreMatcher.clean(path).split(separator: "/")
+        guard !names.isEmpty, names != ["."] else { return nil }
         var node = root
-        for (i, name) in names.enumerated() {
-            if let child = node.children[name] {
+        for name in names {
+            let key = String(name)
+            if let child = node.children[key] {
                 node = child
             } else {
-                if name.hasPrefix(".wh..wh..") { return }
-                let child = Node(name: name, parent: node)
-                node.children[name] = child
+                if name.hasPrefix(".wh..wh..") { return nil }
+                let child = Node(name: key, parent: node)
+                node.children[key] = child
                 node = child
             }
-            if i == names.count - 1 { node.info = info }
         }
+        node.info = info
+        return node
     }
 
     func node(at path: String) -> Node? {
@@ -222,17 +238,27 @@ final class FileTree {
         return node(at: done.joined(separator: "/"))
     }
 
-    /// dive's `Stack`: whiteouts remove, everything else is added, children before parents.
+    /// dive's `Stack`: whiteouts remove, everything else is added (missing parents with empty info),
+    /// children before parents. Walks both trees side by side instead of looking each path up.
     func stack(_ upper: FileTree) {
-        func graft(_ node: Node) {
-            for key in node.children.keys.sorted() { graft(node.children[key]!) }
-            guard node.parent != nil else { return }
-            if node.isWhiteout {
-                if let target = self.node(at: node.path), let parent = target.parent { parent.children[target.name] = nil }
-            } else {
-                add(path: node.path, info: node.info)
+        func graft(_ node: Node, into target: Node) {
+            for key in node.children.keys.sorted() {
+                let child = node.children[key]!
+                if child.isWhiteout {
+                    target.children[String(child.name.dropFirst(4))] = nil
+                    continue
+                }
+                let existing: Node
+                if let found = target.children[key] {
+                    existing = found
+                } else {
+                    existing = Node(name: key, parent: target)
+                    target.children[key] = existing
+                }
+                graft(child, into: existing)
+                existing.info = child.info
             }
         }
-        graft(upper.root)
+        graft(upper.root, into: root)
     }
 }

@@ -162,6 +162,7 @@ public struct DockerignoreMatcher: Sendable {
     /// Go's `path.Clean`: collapses `//`, `.` and `..`, drops a trailing `/`.
     public static func clean(_ path: String) -> String {
         if path.isEmpty { return "." }
+        if isClean(path) { return path }
         let rooted = path.hasPrefix("/")
         var out: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -179,5 +180,34 @@ public struct DockerignoreMatcher: Sendable {
         let joined = out.joined(separator: "/")
         if rooted { return "/" + joined }
         return joined.isEmpty ? "." : joined
+    }
+
+    /// True when `clean` would return `path` unchanged: no empty, `.` or `..` segment and no trailing
+    /// `/` (a leading one is kept). Tar entry names nearly always are, and this check costs one pass.
+    static func isClean(_ path: String) -> Bool {
+        var segment = 0  // bytes in the current segment
+        var dots = 0  // of which dots, while only dots
+        var first = true
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if segment == 0 && !first { return false }
+                if segment > 0 && dots == segment && dots <= 2 { return false }
+                if !first || segment > 0 { segment = 0 }
+                dots = 0
+                first = false
+                continue
+            }
+            segment += 1
+            if byte == UInt8(ascii: ".") && dots == segment - 1 { dots += 1 }
+        }
+        return segment > 0 && !(dots == segment && dots <= 2)
+    }
+}
+
+extension StringProtocol {
+    /// What follows the last `/` (all of it when there is none): a path's file name, without Foundation.
+    var lastPathSegment: SubSequence {
+        guard let slash = lastIndex(of: "/") else { return self[...] }
+        return self[index(after: slash)...]
     }
 }

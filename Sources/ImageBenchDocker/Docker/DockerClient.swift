@@ -136,15 +136,44 @@ extension DockerClient {
     }
 }
 
+/// Where `layers(of:)` reads an image's layers from.
+public enum LayerSource: String, Sendable, CaseIterable {
+    /// The overlay2 folders when they can be read here, else `docker save`.
+    case auto
+    /// Always a `docker save` stream.
+    case save
+    /// Always the overlay2 folders; an error when they cannot be read.
+    case overlay2
+}
+
 extension DockerClient {
     /// The files of each layer of an image, read from a `docker save` stream (nothing unpacked to
     /// disk), with the layer digests from `docker image inspect` (`.RootFS.Layers`, same order), and,
     /// when asked, each layer's gzip-compressed size estimated on the way.
-    public func layers(of image: String, inspect: String? = nil, estimateCompressed: Bool = false) async throws -> ImageLayers {
+    ///
+    /// With `source` `.auto`, an image of a local overlay2 engine whose layer folders imagebench can read
+    /// is read from those folders instead (no file contents needed), unless compressed sizes are asked for.
+    public func layers(
+        of image: String, inspect: String? = nil, estimateCompressed: Bool = false, source: LayerSource = .auto
+    ) async throws -> ImageLayers {
         let json: String
         if let inspect { json = inspect } else { json = try await inspectJSON(image) }
         let digests = DockerOutputParser.rootFSLayers(json)
         let entrypoint = DockerOutputParser.entrypoint(json)
+        if source != .save && !estimateCompressed, let folders = DockerOutputParser.overlayLayerFolders(json),
+            folders.count == digests.count, OverlayLayerReader.canRead(folders)
+        {
+            let files = folders.map(OverlayLayerReader.files(in:))
+            let head = entrypoint.flatMap { OverlayLayerReader.head(of: $0, in: folders, layers: files, limit: SaveArchiveReader.headLimit) }
+            var layers = ImageLayers(digests: digests, files: files, entrypoint: entrypoint, entrypointHead: head)
+            layers.source = "overlay2"
+            return layers
+        }
+        if source == .overlay2 {
+            throw DockerError(
+                .unexpectedOutput, command: commands.inspect(image).shellLine, outputTail: "no readable overlay2 layer folders in .GraphDriver",
+                hint: "run imagebench on the engine's machine, as a user who can read its data root, or use --source save")
+        }
         let reader = SaveArchiveReader(capture: entrypoint, estimateCompressed: estimateCompressed)
         let save = Command(commands.docker, ["save", image], timeout: 3600)
         let result = try await stream(save, to: reader)

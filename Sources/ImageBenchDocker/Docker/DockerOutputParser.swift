@@ -79,6 +79,17 @@ public enum DockerOutputParser {
         return (array.first?["RootFS"] as? [String: Any])?["Layers"] as? [String] ?? []
     }
 
+    /// The image's layer folders when its storage driver is overlay2 (`.GraphDriver.Data`), oldest
+    /// first: `LowerDir` lists the lower layers newest first, `UpperDir` is the newest layer.
+    public static func overlayLayerFolders(_ json: String) -> [String]? {
+        guard let data = json.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
+            let driver = array.first?["GraphDriver"] as? [String: Any], driver["Name"] as? String == "overlay2",
+            let folders = driver["Data"] as? [String: Any], let upper = folders["UpperDir"] as? String
+        else { return nil }
+        let lower = (folders["LowerDir"] as? String).map { $0.split(separator: ":").map(String.init) } ?? []
+        return lower.reversed() + [upper]
+    }
+
     /// The program an image runs: `.Config.Entrypoint[0]`, else `.Config.Cmd[0]`, when it is an absolute path.
     public static func entrypoint(_ json: String) -> String? {
         guard let data = json.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],

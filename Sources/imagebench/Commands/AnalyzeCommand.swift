@@ -26,15 +26,24 @@ struct AnalyzeCommand: AsyncParsableCommand {
         name: .long, help: "Also estimate each layer's gzip-compressed size (what a push transfers); reads the layers' contents, so it takes longer.")
     var compressed = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where to read the layers: auto (the engine's overlay2 folders when readable here, else docker save), save or overlay2.",
+            valueName: "source"))
+    var source: LayerSource = .auto
+
     @OptionGroup var dockerOptions: DockerOptions
 
     func run() async throws {
         let docker = dockerOptions.client()
-        let layers = try await docker.layers(of: image, estimateCompressed: compressed)
+        let layers = try await docker.layers(of: image, estimateCompressed: compressed, source: source)
         let insight = ImageInsight(layers)
         let analysis = ImageAnalysis(
             image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage,
-            compressedSource: layers.compressed?.source)
+            compressedSource: layers.compressed?.source, source: layers.source)
         print(format == .json ? AnalysisReport.json(analysis, top: top) : AnalysisReport.table(analysis, top: top), terminator: "")
     }
 }
+
+extension LayerSource: ExpressibleByArgument {}

@@ -1,0 +1,94 @@
+import CXattr
+import Foundation
+import ImageBenchCore
+
+/// Reads an image's layers straight from a local overlay2 engine's layer folders (`<id>/diff`), as the
+/// tar `docker save` would make of each: the same entries, sizes and whiteouts, and no file content
+/// read but the entrypoint's first bytes. Names, sizes and whiteouts come from `lstat` alone.
+///
+/// It mirrors moby's archiver (pkg/archive): entries in byte order of their names, directory by
+/// directory; a regular file seen again through another hard link is a link entry of size 0; a
+/// character device 0/0 is a whiteout, `.wh.NAME`; a directory marked opaque (`trusted.overlay.opaque`)
+/// gets a `.wh..wh..opq` entry.
+struct OverlayLayerReader {
+    static let opaqueMarker = ".wh..wh..opq"
+
+    /// Whether every folder exists and can be read here: imagebench runs beside the engine.
+    static func canRead(_ folders: [String]) -> Bool {
+        !folders.isEmpty && folders.allSatisfy { access($0, R_OK | X_OK) == 0 }
+    }
+
+    /// The files of one layer folder, in archive order.
+    static func files(in folder: String) -> [LayerFile] {
+        var files: [LayerFile] = []
+        var seenInodes = Set<UInt64>()
+        walk(folder, relative: "", into: &files, seen: &seenInodes)
+        return files
+    }
+
+    /// The first `limit` bytes of `path` (relative to the image root) from the newest layer that has it
+    /// as a regular file, or nil when the newest entry for that path is not one.
+    static func head(of path: String, in folders: [String], layers: [[LayerFile]], limit: Int) -> [UInt8]? {
+        let relative = String(DockerignoreMatcher.clean(path).trimmingPrefix("/"))
+        for (folder, files) in zip(folders, layers).reversed() {
+            guard let file = files.first(where: { $0.path == relative }) else { continue }
+            guard !file.isDirectory, file.linkTarget == nil, let handle = FileHandle(forReadingAtPath: folder + "/" + relative) else { return nil }
+            defer { try? handle.close() }
+            return (try? handle.read(upToCount: limit)).map { [UInt8]($0) } ?? []
+        }
+        return nil
+    }
+
+    private static func walk(_ directory: String, relative: String, into files: inout [LayerFile], seen: inout Set<UInt64>) {
+        guard let handle = opendir(directory) else { return }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        closedir(handle)
+        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for name in names {
+            let full = directory + "/" + name
+            let path = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(full, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                files.append(LayerFile(path: path, size: 0, isDirectory: true))
+                if isOpaque(full) { files.append(LayerFile(path: path + "/" + opaqueMarker, size: 0, isDirectory: false)) }
+                walk(full, relative: path, into: &files, seen: &seen)
+            case S_IFLNK:
+                files.append(LayerFile(path: path, size: 0, isDirectory: false, linkTarget: linkTarget(full, size: Int(info.st_size))))
+            case S_IFCHR where info.st_rdev == 0:
+                files.append(LayerFile(path: whiteout(path), size: 0, isDirectory: false))
+            case S_IFREG:
+                let first = info.st_nlink <= 1 || seen.insert(UInt64(info.st_ino)).inserted
+                files.append(LayerFile(path: path, size: first ? Int64(info.st_size) : 0, isDirectory: false))
+            default:
+                files.append(LayerFile(path: path, size: 0, isDirectory: false))
+            }
+        }
+    }
+
+    private static func whiteout(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return ".wh." + path }
+        return path[...slash] + ".wh." + path[path.index(after: slash)...]
+    }
+
+    private static func isOpaque(_ path: String) -> Bool {
+        for attribute in ["trusted.overlay.opaque", "user.overlay.opaque"] {
+            var value: UInt8 = 0
+            if lgetxattr(path, attribute, &value, 1) == 1 && value == UInt8(ascii: "y") { return true }
+        }
+        return false
+    }
+
+    private static func linkTarget(_ path: String, size: Int) -> String {
+        var buffer = [UInt8](repeating: 0, count: max(size, 255) + 1)
+        let count = readlink(path, &buffer, buffer.count)
+        return count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self) : ""
+    }
+}
