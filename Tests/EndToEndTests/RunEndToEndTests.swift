@@ -123,4 +123,41 @@ struct RunEndToEndTests {
             #expect(report.stdout.contains("Run 1 · complete"))
         }
     }
+
+    @Test("a classic multi-stage build leaves none of its step images behind, not even the builder stage's")
+    func noDanglingStages() async throws {
+        try await withTemporaryDirectory { dir in
+            let token = "stage-\(UUID().uuidString.prefix(8).lowercased())"
+            try writeFiles(
+                [
+                    "m/scenario.yaml": """
+                    images: { base: imagebench-local/musl-busybox:1 }
+                    build-args: { BASE: "${images.base}" }
+                    axes:
+                      builder:
+                        classic: { builder: classic }
+                    smoke: { expect-output: \(token) }
+                    edit: msg.txt
+                    """,
+                    "m/Dockerfile": """
+                    ARG BASE
+                    FROM ${BASE} AS build
+                    COPY msg.txt /msg.txt
+                    RUN echo \(token) > /out && cat /msg.txt >> /out
+                    FROM ${BASE}
+                    COPY --from=build /out /out
+                    ENTRYPOINT ["cat", "/out"]
+                    """,
+                    "m/msg.txt": "hello\n",
+                ], under: dir)
+            let r = try await imagebench(["run", dir + "/m", "--db", dir + "/r.sqlite", "--repeat", "2", "--image-label", "imagebench.test=1"])
+            #expect(r.exitCode == 0, "\(r.stderr)")
+            let ids = try await DockerEngine.output(["image", "ls", "--all", "--quiet", "--filter", "since=imagebench-local/musl-busybox:1"])
+                .split(separator: "\n").map(String.init)
+            if !ids.isEmpty {
+                let commands = try await DockerEngine.output(["image", "inspect", "--format", "{{.ContainerConfig.Cmd}}"] + ids)
+                #expect(!commands.contains(token), "a step image of the run is still there")
+            }
+        }
+    }
 }

@@ -69,6 +69,7 @@ struct VariantTests {
         #expect(EditSpec(file: "src/app.rs").line(number: 2) == "// imagebench edit 2")
         #expect(EditSpec(file: "requirements.txt").line(number: 1) == "# imagebench edit 1")
         #expect(EditSpec(file: "Makefile").line(number: 1) == "# imagebench edit 1")
+        #expect(EditSpec(file: "main.go").line(number: 2, tag: "ab12cd34-v5") == "// imagebench edit 2 ab12cd34-v5")
         #expect(EditSpec(file: "a.py", append: "# touched").line(number: 1) == "# touched")
         #expect(EditSpec(file: "a.py", append: "# touched").line(number: 3) == "# touched 3")
     }

@@ -16,6 +16,24 @@ struct DockerOutputParserTests {
         #expect(DockerOutputParser.contextBytes(try Self.fixture("classic-build.txt")) == 5632)
     }
 
+    @Test("classic builder: the step images a build made, never the base image nor a cached step")
+    func createdImages() throws {
+        #expect(DockerOutputParser.createdImages(try Self.fixture("classic-build.txt")) == ["d9ac8d358805", "c19c5aba37f1"])
+        let warm = """
+            Step 1/4 : FROM imagebench-local/go-builder:bookworm AS build
+             ---> 957daf7d83b2
+            Step 2/4 : COPY . /src
+             ---> Using cache
+             ---> d9ac8d358805
+            Step 3/4 : FROM scratch
+             ---> 
+            Step 4/4 : COPY --from=build /src/app /app
+             ---> 0123456789ab
+            Successfully built 0123456789ab
+            """
+        #expect(DockerOutputParser.createdImages(warm) == ["0123456789ab"])
+    }
+
     @Test("BuildKit: the load-build-context step, not the .dockerignore step")
     func buildkitContext() throws {
         #expect(DockerOutputParser.contextBytes(try Self.fixture("buildkit-build.txt")) == 3030)

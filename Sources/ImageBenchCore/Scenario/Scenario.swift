@@ -166,11 +166,13 @@ public struct EditSpec: Sendable, Equatable {
     }
 
     /// The line to append for edit number `n` (each edit differs, so each one really changes the file).
-    public func line(number n: Int) -> String {
+    /// `tag` names the run and variant in the comment, so one variant's edit never hits the build cache
+    /// another variant's identical edit left behind (BuildKit shares its cache across builds).
+    public func line(number n: Int, tag: String? = nil) -> String {
         if let append { return n <= 1 ? append : "\(append) \(n)" }
         let ext = file.split(separator: ".").count > 1 ? String(file.split(separator: ".").last!) : ""
         let slashes: Set<String> = ["go", "c", "h", "cc", "cpp", "swift", "js", "ts", "java", "rs", "kt", "scala"]
         let marker = slashes.contains(ext.lowercased()) ? "//" : "#"
-        return "\(marker) imagebench edit \(n)"
+        return "\(marker) imagebench edit \(n)" + (tag.map { " \($0)" } ?? "")
     }
 }

@@ -117,6 +117,22 @@ public struct DockerClient: Sendable {
         return try await removeImages(built.filter(labelled.contains))
     }
 
+    /// Removes the classic builder's step images a run made that are left dangling (untagged, no
+    /// children: a builder stage once its final image is gone). docker prunes their untagged parents
+    /// with them. Never with --force, and never an image with a tag.
+    public func removeIntermediates(_ ids: [String]) async {
+        guard !ids.isEmpty,
+            let dangling = try? await run(
+                Command(commands.docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], timeout: 60))
+        else { return }
+        let made = Set(ids)
+        let leaves = dangling.stdout.split(separator: "\n").map(String.init).filter { id in
+            made.contains(String(id.replacingOccurrences(of: "sha256:", with: "").prefix(12)))
+        }
+        guard !leaves.isEmpty else { return }
+        _ = try? await run(Command(commands.docker, ["image", "rm"] + leaves, timeout: 300))
+    }
+
     /// Removes these images (by id); returns how many were asked for.
     @discardableResult
     public func removeImages(_ ids: [String]) async throws -> Int {

@@ -79,6 +79,31 @@ public enum DockerOutputParser {
         return (array.first?["RootFS"] as? [String: Any])?["Layers"] as? [String] ?? []
     }
 
+    /// The ids of the step images a classic build made: each ` ---> ID` line, except those that follow
+    /// a `FROM` step (the base image), ` ---> Using cache` (images an earlier build made) and
+    /// ` ---> Running in ID` (containers).
+    public static func createdImages(_ output: String) -> [String] {
+        var ids: [String] = []
+        var cached = false
+        // By newline Character: "\r\n" (docker writes "\r\r\n" after the context line) is one.
+        for line in output.split(whereSeparator: \.isNewline) {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("Step "), let colon = text.range(of: " : ") {
+                cached = text[colon.upperBound...].uppercased().hasPrefix("FROM ")
+                continue
+            }
+            guard text.hasPrefix("---> ") else { continue }
+            let value = text.dropFirst(5)
+            if value == "Using cache" {
+                cached = true
+            } else if value.count >= 12, value.allSatisfy(\.isHexDigit) {
+                if !cached { ids.append(String(value)) }
+                cached = false
+            }
+        }
+        return ids
+    }
+
     /// The image's layer folders when its storage driver is overlay2 (`.GraphDriver.Data`), oldest
     /// first: `LowerDir` lists the lower layers newest first, `UpperDir` is the newest layer.
     public static func overlayLayerFolders(_ json: String) -> [String]? {

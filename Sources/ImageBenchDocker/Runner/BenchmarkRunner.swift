@@ -57,8 +57,12 @@ public struct BenchmarkRunner: Sendable {
         guard !options.keepImages else { return }
         let docker = self.docker
         let ids = await built.ids
+        let intermediates = await built.intermediates
         let runID = built.runID
-        _ = await Task.detached { try? await docker.removeRunImages(runID: runID, built: ids) }.value
+        _ = await Task.detached {
+            _ = try? await docker.removeRunImages(runID: runID, built: ids)
+            await docker.removeIntermediates(intermediates)
+        }.value
     }
 
     func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String, built: ImageLedger) async throws -> VariantResult {
@@ -94,7 +98,9 @@ public struct BenchmarkRunner: Sendable {
             if phase == .edit && scenario.edit == nil { continue }
             for repetition in 1...options.repeatCount {
                 events(.buildStarted(phase: phase, repetition: repetition, of: options.repeatCount))
-                if phase == .edit, let edit = scenario.edit { try appendEdit(edit, number: repetition, context: context) }
+                if phase == .edit, let edit = scenario.edit {
+                    try appendEdit(edit, number: repetition, tag: "\(containerToken)-v\(variantID)", context: context)
+                }
                 let iidfile = context + ".iid"
                 try? FileManager.default.removeItem(atPath: iidfile)
                 let command = docker.commands.build(
@@ -105,6 +111,7 @@ public struct BenchmarkRunner: Sendable {
                 try Task.checkCancellation()
                 let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
                 if let imageID { await built.add(imageID) }
+                if plan.builder == .classic { await built.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
                 let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && imageID != nil ? .ok : .failed)
                 let record = BuildRecord(
                     phase: phase, repetition: repetition, startedAt: started, seconds: outcome.seconds, outcome: status,
@@ -172,8 +179,12 @@ public struct BenchmarkRunner: Sendable {
     actor ImageLedger {
         let runID: String
         private(set) var ids: [String] = []
+        /// Step images the classic builder made (not taken from the cache): a multi-stage build's
+        /// builder stages would stay behind, dangling, once the final images are gone.
+        private(set) var intermediates: [String] = []
         init(runID: String) { self.runID = runID }
         func add(_ id: String) { if !ids.contains(id) { ids.append(id) } }
+        func addIntermediates(_ more: [String]) { intermediates += more }
     }
 
     /// The variant's status from its smoke test.
@@ -183,7 +194,7 @@ public struct BenchmarkRunner: Sendable {
     }
 
     static func smokeFailure(_ smoke: SmokeResult, spec: SmokeSpec) -> String {
-        if smoke.timedOut { return "no exit within \(spec.timeoutSeconds) s" }
+        if smoke.timedOut { return "no exit within \(String(format: "%g", spec.timeoutSeconds)) s" }
         let last = smoke.output.split(separator: "\n").last.map(String.init) ?? ""
         if smoke.exitCode != spec.expectExit {
             return "exit \(smoke.exitCode.map(String.init) ?? "signal"), expected \(spec.expectExit)" + (last.isEmpty ? "" : ": \(last)")
@@ -228,7 +239,7 @@ public struct BenchmarkRunner: Sendable {
         }
     }
 
-    func appendEdit(_ edit: EditSpec, number: Int, context: String) throws {
+    func appendEdit(_ edit: EditSpec, number: Int, tag: String, context: String) throws {
         let path = context + "/" + edit.file
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
         defer { try? handle.close() }
@@ -239,6 +250,6 @@ public struct BenchmarkRunner: Sendable {
             if handle.readData(ofLength: 1) != Data([0x0A]) { prefix = "\n" }
             try handle.seekToEnd()
         }
-        handle.write(Data((prefix + edit.line(number: number) + "\n").utf8))
+        handle.write(Data((prefix + edit.line(number: number, tag: tag) + "\n").utf8))
     }
 }
