@@ -1,5 +1,6 @@
 import Foundation
 import ImageBenchDocker
+import ImageBenchStore
 import ImageBenchTestSupport
 import Testing
 
@@ -56,6 +57,28 @@ struct CLITests {
         let r = try await imagebench(["list", PackagePaths.scenarios + "/go-http", "--only", "arch=arm"])
         #expect(r.exitCode == 64)
         #expect(r.stderr.contains("no scenario has an axis \"arch\"; axes: linking, runtime"))
+    }
+
+    @Test("db check: ok with exit 0; not a database, missing or newer: one line or a clear report, exit 74")
+    func databaseCheck() async throws {
+        try await withTemporaryDirectory { dir in
+            let missing = try await imagebench(["db", "check", "--db", dir + "/none.sqlite"])
+            #expect(
+                missing.exitCode == 74 && missing.stderr.hasPrefix("imagebench: error: \(dir)/none.sqlite: no database here"), "\(missing.stderr)")
+            try "not sqlite at all, but long enough to be read as a header".write(toFile: dir + "/x.sqlite", atomically: true, encoding: .utf8)
+            let junk = try await imagebench(["db", "check", "--db", dir + "/x.sqlite"])
+            #expect(junk.exitCode == 74 && junk.stderr.split(separator: "\n").count == 1, "\(junk.stderr)")
+            let good = dir + "/good.sqlite"
+            let runs = try await imagebench(["runs", "--db", good])
+            #expect(runs.exitCode == 0)
+            _ = try ResultStore(path: good)
+            let ok = try await imagebench(["db", "check", "--db", good])
+            #expect(ok.exitCode == 0, "\(ok.stderr)")
+            #expect(
+                ok.stdout.contains(
+                    "integrity: ok\nschema version: \(ResultStore.schemaVersion) (this imagebench knows up to \(ResultStore.schemaVersion))"))
+            #expect(ok.stdout.contains("rows: ") && ok.stdout.contains("runs 0"))
+        }
     }
 
     @Test("report and runs on a database that does not exist")

@@ -61,13 +61,15 @@ struct ResultStoreTests {
         }
     }
 
-    @Test("a version-1 database keeps its data when migrated to the latest schema")
-    func migrateOlder() async throws {
+    @Test("a database of every earlier schema version keeps its data when migrated to the latest", arguments: 1..<Migrations.latest)
+    func migrateOlder(from version: Int) async throws {
         try await withTemporaryDirectory { dir in
             let path = dir + "/old.sqlite"
             do {
-                // Written as imagebench with schema version 1 wrote it.
-                _ = try ResultStore(path: path, migratingTo: 1)
+                // Written as imagebench with that schema version wrote it (the version-1 tables and
+                // columns are in every later version too).
+                _ = try ResultStore(path: path, migratingTo: version)
+                #expect(try DatabaseCheck.run(path: path).schemaVersion == version)
                 let db = try Database(path: path)
                 try db.execute(
                     """
@@ -119,6 +121,26 @@ struct ResultStoreTests {
                 #expect(error.description.contains("upgrade imagebench"))
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        }
+    }
+
+    @Test("db check reads without changing: integrity, schema version, rows per table")
+    func check() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/c.sqlite"
+            #expect(throws: StoreError.self) { try DatabaseCheck.run(path: path) }
+            #expect(!FileManager.default.fileExists(atPath: path), "check must not create a database")
+            let store = try ResultStore(path: path)
+            _ = try await ResultStoreTests.store(ResultStoreTests.result(runID: 0), in: store)
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            let check = try DatabaseCheck.run(path: path)
+            #expect(check.integrity == "ok" && check.isHealthy)
+            #expect(check.schemaVersion == Migrations.latest && check.knownVersion == Migrations.latest)
+            let rows = Dictionary(uniqueKeysWithValues: check.rows.map { ($0.table, $0.count) })
+            #expect(rows["runs"] == 1 && rows["variants"] == 1 && rows["builds"] == 4)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+            try Database(path: path).execute("INSERT INTO schema_migrations VALUES (99, 'future', 0)")
+            #expect(try DatabaseCheck.run(path: path).isHealthy == false)
         }
     }
 
