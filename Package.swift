@@ -52,6 +52,8 @@ let package = Package(
         ),
         // Writes large databases for benchmarks/database; not part of the product.
         .executableTarget(name: "imagebench-benchdata", dependencies: ["ImageBenchCore", "ImageBenchStore"]),
+        // Mutates scenario files and loads them, for benchmarks/fuzz and the test suite; not part of the product.
+        .executableTarget(name: "imagebench-fuzz", dependencies: ["ImageBenchCore"]),
         .target(name: "ImageBenchTestSupport", dependencies: ["ImageBenchCore", "ImageBenchDocker", "ImageBenchStore", "ImageBenchReport"]),
         .testTarget(name: "ImageBenchCoreTests", dependencies: ["ImageBenchCore", "ImageBenchTestSupport"]),
         .testTarget(
@@ -67,7 +69,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ImageBenchTestSupport", "ImageBenchCore", "ImageBenchStore", "ImageBenchDocker", "ImageBenchReport"]
+            dependencies: ["ImageBenchTestSupport", "ImageBenchCore", "ImageBenchStore", "ImageBenchDocker", "ImageBenchReport"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -26,7 +26,7 @@ public struct ScenarioLoader: Sendable {
             throw ScenarioError(.unreadable, file: shown, line: 0, "cannot read the file; a scenario folder needs a scenario.yaml")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(.unreadable, file: shown, line: 0, "the file is not UTF-8 text; save it as UTF-8")
+            throw ScenarioError(.unreadable, file: shown, line: Self.firstInvalidUTF8Line(data), "the file is not UTF-8 text; save it as UTF-8")
         }
         return try parse(text: text, file: file, shownAs: shown)
     }
@@ -99,6 +99,20 @@ public struct ScenarioLoader: Sendable {
         if let node = top["edit"] { scenario.edit = try reader.edit(node, context: scenario.context, paths: paths) }
         if let node = top["thresholds"] { scenario.thresholds = try reader.thresholds(node) }
 
+        // Refuse a matrix too large to enumerate before enumerating it. Excludes can shrink a large
+        // product below the limit, so allow room for them, but never expand millions of combinations.
+        var raw = 1
+        for axis in scenario.axes {
+            let (product, overflow) = raw.multipliedReportingOverflow(by: max(axis.values.count, 1))
+            raw = overflow ? Int.max : product
+        }
+        if raw > Self.variantLimit * 256 {
+            throw reader.error(
+                .tooManyVariants, reader.keyLine(top, "axes"),
+                "the axes make \(raw == Int.max ? "too many" : String(raw)) combinations, more than the limit of \(Self.variantLimit) variants; remove axis values or split the scenario"
+            )
+        }
+
         // The scenario's Dockerfile must exist when some variant builds with it (not every axis value names its own).
         if dockerfileNode != nil || scenario.variants().contains(where: { $0.settings.dockerfile == nil }) {
             _ = try paths.resolve(scenario.dockerfile, from: scenario.context, node: dockerfileNode ?? root, key: "dockerfile", directory: false)
@@ -117,6 +131,23 @@ public struct ScenarioLoader: Sendable {
     }
 }
 
+extension ScenarioLoader {
+    /// The 1-based line of the first byte sequence that is not UTF-8.
+    static func firstInvalidUTF8Line(_ data: Data) -> Int {
+        let bytes = [UInt8](data)
+        var line = 1
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let length = b < 0x80 ? 1 : b >> 5 == 0b110 ? 2 : b >> 4 == 0b1110 ? 3 : b >> 3 == 0b11110 ? 4 : 0
+            if length == 0 || i + length > bytes.count || String(bytes: bytes[i..<i + length], encoding: .utf8) == nil { return line }
+            if b == UInt8(ascii: "\n") { line += 1 }
+            i += length
+        }
+        return line
+    }
+}
+
 /// Resolves relative paths and keeps them inside the scenario folder.
 struct PathResolver {
     let root: String
@@ -131,6 +162,13 @@ struct PathResolver {
         }
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : URL(fileURLWithPath: base).appendingPathComponent(relative)
         let path = url.standardizedFileURL.path
+        // Outside by its very spelling: refused before anything outside is even looked at.
+        let lexicalRoot = URL(fileURLWithPath: root).standardizedFileURL.path
+        if !allowOutside && path != lexicalRoot && !path.hasPrefix(lexicalRoot + "/") {
+            throw reader.error(
+                .outsideScenario, node,
+                "\(key) \"\(relative)\" leads outside the scenario folder (to \(path)); keep it inside, or pass --allow-outside")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw reader.error(.missingFile, node, "\(key) \"\(relative)\" does not exist (looked for \(path))")
