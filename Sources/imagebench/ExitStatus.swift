@@ -20,7 +20,8 @@ enum ExitStatus: Int32 {
     case usage = 64
     /// A scenario or profile file is invalid.
     case invalidScenario = 65
-    /// No Docker engine answers, or docker cannot be started, or no registry answers at `--registry`.
+    /// No Docker engine answers (also when it stops answering during a run), or docker cannot be
+    /// started, or no registry answers at `--registry`.
     case dockerUnavailable = 69
     /// A docker command failed outside a build (inspect, history, cleanup).
     case dockerFailed = 70

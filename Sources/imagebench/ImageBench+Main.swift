@@ -18,6 +18,8 @@ extension ImageBench {
             fail(error.description, .invalidScenario)
         } catch let error as DockerError {
             fail(error.description, error.reason == .engineUnavailable || error.reason == .notStarted ? .dockerUnavailable : .dockerFailed)
+        } catch let error as EngineLost {
+            fail(error.description, .dockerUnavailable)
         } catch let error as RegistryError {
             fail(error.description, .dockerUnavailable)
         } catch let error as StoreError {

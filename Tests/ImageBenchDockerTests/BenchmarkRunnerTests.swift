@@ -56,7 +56,76 @@ struct BenchmarkRunnerTests {
         await fake.on(["save"]) { _ in CommandResult(exitCode: 0, stdout: Self.save) }
         await fake.on(["run"], containing: "broken") { _ in CommandResult(exitCode: 1, stderr: "exec /app: no such file or directory") }
         await fake.on(["run"]) { _ in CommandResult(exitCode: 0, stdout: "ok true\n", seconds: 0.3) }
+        await fake.on(["version"]) { _ in CommandResult(exitCode: 0, stdout: "20.10.24\n") }
         return fake
+    }
+
+    @Test("resuming: finished variants are kept; a begun one builds only its missing repetitions, after one cache-filling build")
+    func resumeMissingRepetitions() async throws {
+        try await withTemporaryDirectory { dir in
+            let scenario = try scenario(in: dir)
+            let fake = await fakeDocker()
+            let recorder = Recorder()
+            let runner = BenchmarkRunner(
+                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder, options: RunOptions(repeatCount: 2),
+                environment: Sample.environment())
+            let variants = scenario.variants().filter { $0.name == "runtime=good" || $0.name == "runtime=stale" }
+            var finished = VariantResult(runID: 9, scenario: scenario.name, axes: variants[0].axes, status: .ok)
+            finished.builds = Sample.builds(.cold, [3, 3]) + Sample.builds(.warm, [0.2, 0.2]) + Sample.builds(.edit, [1, 1])
+            var begun = VariantResult(runID: 9, scenario: scenario.name, axes: variants[1].axes, status: .pending)
+            begun.builds = Sample.builds(.cold, [3, 3]) + Sample.builds(.warm, [0.2])
+            let prior = [
+                PriorVariant.key(scenario: scenario.name, variant: "runtime=good"): PriorVariant(id: 41, result: finished),
+                PriorVariant.key(scenario: scenario.name, variant: "runtime=stale"): PriorVariant(id: 42, result: begun),
+            ]
+            let results = try await runner.run(runID: 9, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: [])], prior: prior)
+            #expect(results.map(\.status) == [.ok, .ok])
+            #expect(results[0] == finished, "a finished variant is taken as it was")
+            // New builds are recorded under the begun variant's own row: warm 2, edit 1, edit 2.
+            let recorded = await recorder.builds
+            #expect(recorded.map(\.0) == [42, 42, 42])
+            #expect(recorded.map { "\($0.1.phase)/\($0.1.repetition)" } == ["warm/2", "edit/1", "edit/2"])
+            #expect(results[1].builds.count == 6)
+            // One unrecorded build filled the cache first; no cold build ran again.
+            let builds = await fake.calls.filter { $0.arguments.first == "build" }
+            #expect(builds.count == 4)
+            let uncached = builds.filter { command in command.arguments.contains("--no-cache") }
+            #expect(uncached.isEmpty)
+            #expect(await recorder.finished[42]?.status == .ok)
+        }
+    }
+
+    @Test("a build that fails because the engine went away stops the run with EngineLost; earlier variants stay recorded")
+    func engineLost() async throws {
+        try await withTemporaryDirectory { dir in
+            let scenario = try scenario(in: dir)
+            let fake = FakeExecutor()
+            await fake.on(["build"], containing: "R=bad") { _ in
+                CommandResult(exitCode: 1, stderr: "error during connect: read: connection reset by peer", seconds: 0.5)
+            }
+            await fake.on(["build"]) { c in
+                FakeExecutor.writeIID(c, "sha256:aaa")
+                return CommandResult(exitCode: 0, seconds: 0.2)
+            }
+            await fake.on(["image", "inspect"]) { _ in CommandResult(exitCode: 0, stdout: Self.inspect) }
+            await fake.on(["save"]) { _ in CommandResult(exitCode: 0, stdout: Self.save) }
+            await fake.on(["run"]) { _ in CommandResult(exitCode: 0, stdout: "ok true\n", seconds: 0.3) }
+            await fake.on(["version"]) { _ in CommandResult(exitCode: 1, stderr: "Cannot connect to the Docker daemon") }
+            let recorder = Recorder()
+            let runner = BenchmarkRunner(
+                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder, options: RunOptions(repeatCount: 1),
+                environment: Sample.environment())
+            do {
+                _ = try await runner.run(runID: 4, jobs: [ScenarioJob(scenario: scenario, variants: scenario.variants(), images: [])])
+                Issue.record("the run should stop")
+            } catch let lost as EngineLost {
+                #expect(lost.variant == "runtime=bad" && lost.phase == .cold && lost.repetition == 1)
+                #expect(lost.description.hasSuffix("Start the engine again, then: imagebench run --resume 4"))
+                #expect(lost.description.contains("connection reset by peer"))
+            }
+            #expect(await recorder.finished.values.map(\.name) == ["runtime=good"], "the finished variant is kept")
+            #expect(await recorder.builds.allSatisfy { $0.0 == 1 }, "the build lost with the engine is not a result")
+        }
     }
 
     @Test("every build is recorded; a failed build does not stop the other variants")
@@ -124,9 +193,11 @@ struct BenchmarkRunnerTests {
                 docker: DockerClient(docker: "docker", executor: fake), recorder: Recorder(),
                 options: RunOptions(repeatCount: 2, phases: [.edit]), environment: Sample.environment())
             _ = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: [scenario.variants()[0]], images: [])])
+            // With the edit phase alone, one unrecorded build of the unedited context fills the cache first.
             let builds = await fake.calls.filter { $0.arguments.first == "build" }
-            #expect(builds.count == 2)
-            #expect(!builds[0].arguments.contains("--no-cache"))
+            #expect(builds.count == 3)
+            let uncached = builds.filter { command in command.arguments.contains("--no-cache") }
+            #expect(uncached.isEmpty)
         }
     }
 

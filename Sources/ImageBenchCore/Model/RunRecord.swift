@@ -95,11 +95,14 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var profile: String?
     public var environment: RunEnvironment
     public var scenarios: [RunScenario]
+    /// What the run set out to build, so `run --resume` can finish it; nil for runs older than that.
+    public var plan: RunPlan? = nil
 
     public init(
         id: Int64 = 0, startedAt: Date, finishedAt: Date? = nil, status: RunStatus = .running, labels: [String: String] = [:],
-        profile: String? = nil, environment: RunEnvironment, scenarios: [RunScenario] = []
+        profile: String? = nil, environment: RunEnvironment, scenarios: [RunScenario] = [], plan: RunPlan? = nil
     ) {
+        self.plan = plan
         self.id = id
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -114,5 +117,38 @@ public struct RunRecord: Sendable, Codable, Equatable {
         case id, status, labels, profile, environment, scenarios
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+    }
+}
+
+/// What a run set out to do: its variants per scenario and the options that shape its builds.
+public struct RunPlan: Sendable, Codable, Equatable {
+    /// Scenario name → the names of the variants the run builds, in order.
+    public var variants: [String: [String]]
+    public var repeatCount: Int
+    public var phases: [Phase]
+    public var buildTimeout: Double?
+    public var registry: String?
+    public var keepImages: Bool
+    public var imageLabels: [String: String]
+
+    public init(
+        variants: [String: [String]], repeatCount: Int, phases: [Phase], buildTimeout: Double? = nil, registry: String? = nil,
+        keepImages: Bool = false, imageLabels: [String: String] = [:]
+    ) {
+        self.variants = variants
+        self.repeatCount = repeatCount
+        self.phases = phases
+        self.buildTimeout = buildTimeout
+        self.registry = registry
+        self.keepImages = keepImages
+        self.imageLabels = imageLabels
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case variants, phases, registry
+        case repeatCount = "repeat"
+        case buildTimeout = "build_timeout_s"
+        case keepImages = "keep_images"
+        case imageLabels = "image_labels"
     }
 }

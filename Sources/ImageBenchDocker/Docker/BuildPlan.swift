@@ -55,6 +55,9 @@ public struct BuildPlan: Sendable, Equatable {
 /// The exact docker command lines imagebench runs. Pure, so tests check the argument lists.
 public struct DockerCommands: Sendable {
     public static let runLabel = "imagebench.run"
+    /// A random token per `imagebench run` process: run ids repeat across databases, tokens do not, so
+    /// cleanup can remove every image the process made, also one a timed-out build committed late.
+    public static let sessionLabel = "imagebench.session"
     public var docker: String
     /// Extra labels put on every image and container (`--image-label`), besides `imagebench.run`.
     public var labels: [String: String]
@@ -69,13 +72,16 @@ public struct DockerCommands: Sendable {
     }
 
     /// `docker build` of a plan from `contextDirectory` (the scratch copy).
-    public func build(_ plan: BuildPlan, phase: Phase, runID: String, contextDirectory: String, iidfile: String, timeout: Double? = nil) -> Command {
+    public func build(
+        _ plan: BuildPlan, phase: Phase, runID: String, contextDirectory: String, iidfile: String, timeout: Double? = nil, session: String? = nil
+    ) -> Command {
         var args = ["build"]
         if phase == .cold { args.append("--no-cache") }
         // BuildKit: plain progress to read the context size. Classic: --force-rm, or a failed RUN step
         // leaves its container behind on the user's engine.
         args.append(plan.builder == .buildkit ? "--progress=plain" : "--force-rm")
         args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID)] + labelArguments(runID: runID)
+        if let session { args += ["--label", "\(Self.sessionLabel)=\(session)"] }
         let dockerfile = plan.dockerfileInsideContext ? contextDirectory + "/" + plan.dockerfile : plan.dockerfile
         args += ["--file", dockerfile]
         if let target = plan.target { args += ["--target", target] }
@@ -107,6 +113,10 @@ public struct DockerCommands: Sendable {
     public func removeContainer(_ name: String) -> Command { Command(docker, ["rm", "--force", name], timeout: 60) }
 
     /// Images labelled with this run id (in any database: intersect with the ids a run built).
+    public func imagesLabelled(session: String) -> Command {
+        Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.sessionLabel)=\(session)"], timeout: 60)
+    }
+
     public func imagesLabelled(runID: String) -> Command {
         Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.runLabel)=\(runID)"], timeout: 60)
     }

@@ -112,9 +112,15 @@ public struct DockerClient: Sendable {
     /// Removes the images a run built that still carry its label: a warm build that reused an image kept
     /// by another run (a cache hit) returns that image's id, which must not be removed. Returns how many.
     @discardableResult
-    public func removeRunImages(runID: String, built: [String]) async throws -> Int {
+    public func removeRunImages(runID: String, built: [String], session: String? = nil) async throws -> Int {
         let labelled = Set(try await checked(commands.imagesLabelled(runID: runID)).stdout.split(separator: "\n").map(String.init))
-        return try await removeImages(built.filter(labelled.contains))
+        var ids = built.filter(labelled.contains)
+        if let session {
+            // Also what a build killed by its timeout committed after imagebench stopped waiting.
+            let late = try await checked(commands.imagesLabelled(session: session)).stdout.split(separator: "\n").map(String.init)
+            ids += late.filter { !ids.contains($0) }
+        }
+        return try await removeImages(ids)
     }
 
     /// Removes the classic builder's step images a run made that are left dangling (untagged, no
@@ -131,6 +137,14 @@ public struct DockerClient: Sendable {
         }
         guard !leaves.isEmpty else { return }
         _ = try? await run(Command(commands.docker, ["image", "rm"] + leaves, timeout: 300))
+    }
+
+    /// Whether an engine still answers `docker version` within 10 s.
+    public func engineAnswers() async -> Bool {
+        guard let result = try? await run(Command(commands.docker, ["version", "--format", "{{.Server.Version}}"], timeout: 10)) else {
+            return false
+        }
+        return result.succeeded && !result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 
     /// Removes these images (by id); returns how many were asked for.

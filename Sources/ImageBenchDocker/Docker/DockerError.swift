@@ -1,4 +1,5 @@
 import Foundation
+import ImageBenchCore
 
 /// A docker command that could not do its job, with the command and what docker said.
 public struct DockerError: Error, CustomStringConvertible, Equatable {
@@ -47,5 +48,23 @@ public struct DockerError: Error, CustomStringConvertible, Equatable {
         if !last.isEmpty { line += ": \(last)" }
         if !hint.isEmpty { line += "; \(hint)" }
         return line
+    }
+}
+
+/// The engine stopped answering in the middle of a run: the run stops, keeping what it finished.
+public struct EngineLost: Error, CustomStringConvertible, Equatable {
+    public var runID: Int64
+    public var scenario: String
+    public var variant: String
+    public var phase: Phase
+    public var repetition: Int
+    /// docker's last line.
+    public var dockerSaid: String
+
+    public var description: String {
+        var line = "the Docker engine stopped answering during the \(phase) build \(repetition) of \(scenario) \(variant)"
+        let said = dockerSaid.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !said.isEmpty { line += " (docker said: \(said))" }
+        return line + "; the builds finished before are kept. Start the engine again, then: imagebench run --resume \(runID)"
     }
 }

@@ -23,8 +23,10 @@ public struct BenchmarkRunner: Sendable {
     }
 
     /// Runs every job; returns the variant results in order. Images are removed at the end unless
-    /// `keepImages`, also when the run fails.
-    public func run(runID: Int64, jobs: [ScenarioJob]) async throws -> [VariantResult] {
+    /// `keepImages`, also when the run fails. `prior` holds what an earlier, stopped attempt at this run
+    /// recorded (`run --resume`), by ``PriorVariant/key(scenario:variant:)``: finished variants are kept
+    /// as they are, and a begun one builds only the repetitions it lacks.
+    public func run(runID: Int64, jobs: [ScenarioJob], prior: [String: PriorVariant] = [:]) async throws -> [VariantResult] {
         let scratchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-run\(runID)-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
@@ -37,8 +39,14 @@ public struct BenchmarkRunner: Sendable {
                 for variant in job.variants {
                     index += 1
                     events(.variantStarted(scenario: job.scenario.name, variant: variant.name, index: index, total: total))
+                    let earlier = prior[PriorVariant.key(scenario: job.scenario.name, variant: variant.name)]
+                    if let earlier, earlier.result.status != .pending {
+                        results.append(earlier.result)
+                        events(.variantFinished(earlier.result))
+                        continue
+                    }
                     let plan = BuildPlan(scenario: job.scenario, variant: variant, images: job.images, defaultBuilder: environment.defaultBuilder)
-                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)", built: built)
+                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)", built: built, prior: earlier)
                     results.append(result)
                     events(.variantFinished(result))
                 }
@@ -59,16 +67,25 @@ public struct BenchmarkRunner: Sendable {
         let ids = await built.ids
         let intermediates = await built.intermediates
         let runID = built.runID
+        let token = containerToken
         _ = await Task.detached {
-            _ = try? await docker.removeRunImages(runID: runID, built: ids)
+            _ = try? await docker.removeRunImages(runID: runID, built: ids, session: token)
             await docker.removeIntermediates(intermediates)
         }.value
     }
 
-    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String, built: ImageLedger) async throws -> VariantResult {
+    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String, built: ImageLedger, prior: PriorVariant? = nil) async throws -> VariantResult {
         let scenario = plan.scenario
-        let variantID = try await recorder.beginVariant(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+        let variantID: Int64
+        if let prior {
+            variantID = prior.id
+        } else {
+            variantID = try await recorder.beginVariant(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+        }
         var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+        // Builds an earlier attempt recorded (ok ones only: a failed build would have finished the variant).
+        let done = Set((prior?.result.builds ?? []).filter { $0.outcome == .ok }.map { "\($0.phase.rawValue)/\($0.repetition)" })
+        result.builds = (prior?.result.builds ?? []).filter { $0.outcome == .ok }
 
         if plan.builder == .buildkit && !environment.buildkitAvailable {
             result.status = .skipped
@@ -94,24 +111,66 @@ public struct BenchmarkRunner: Sendable {
         let runLabel = String(runID)
         var canonicalImage: String?
         var firstOutput: String?
+
+        /// One `docker build` of the context as it is now; throws when the engine went away.
+        func build(_ phase: Phase, _ repetition: Int) async throws -> (outcome: CommandResult, imageID: String?) {
+            let iidfile = context + ".iid"
+            try? FileManager.default.removeItem(atPath: iidfile)
+            let command = docker.commands.build(
+                plan, phase: phase, runID: runLabel, contextDirectory: context, iidfile: iidfile, timeout: options.buildTimeout,
+                session: containerToken)
+            let outcome = try await docker.run(command)
+            // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
+            try Task.checkCancellation()
+            let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let imageID { await built.add(imageID) }
+            // A build that failed because the engine went away is not the variant's failure: stop the run.
+            if !outcome.succeeded, !(await docker.engineAnswers()) {
+                throw EngineLost(
+                    runID: runID, scenario: scenario.name, variant: plan.variant.name, phase: phase, repetition: repetition,
+                    dockerSaid: outcome.tail(1))
+            }
+            if plan.builder == .classic { await built.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
+            return (outcome, outcome.succeeded ? imageID : nil)
+        }
+
+        // A warm or edit build measures a cache that holds the state before it. When that state was built
+        // by an earlier attempt (--resume) or not at all (--phases warm), one build that is not recorded
+        // fills the cache first; resuming, it also gives the image the analysis and smoke test need.
+        var primed = false
+        func prime() async throws -> Bool {
+            let (outcome, imageID) = try await build(.warm, 0)
+            guard let imageID else {
+                result.status = .buildFailed
+                result.problem = "the build that fills the cache before a warm or edit build failed: \(outcome.tail(1))"
+                return false
+            }
+            if canonicalImage == nil { canonicalImage = imageID }
+            if firstOutput == nil { firstOutput = outcome.stdout + "\n" + outcome.stderr }
+            primed = true
+            return true
+        }
+        if !done.isEmpty, !(try await prime()) {
+            try await recorder.finishVariant(id: variantID, result: result)
+            return result
+        }
+
         phases: for phase in options.phases {
             if phase == .edit && scenario.edit == nil { continue }
             for repetition in 1...options.repeatCount {
-                events(.buildStarted(phase: phase, repetition: repetition, of: options.repeatCount))
+                let missing = !done.contains("\(phase.rawValue)/\(repetition)")
+                if missing && phase != .cold && !primed {
+                    guard try await prime() else { break phases }
+                }
                 if phase == .edit, let edit = scenario.edit {
                     try appendEdit(edit, number: repetition, tag: "\(containerToken)-v\(variantID)", context: context)
+                    primed = false
                 }
-                let iidfile = context + ".iid"
-                try? FileManager.default.removeItem(atPath: iidfile)
-                let command = docker.commands.build(
-                    plan, phase: phase, runID: runLabel, contextDirectory: context, iidfile: iidfile, timeout: options.buildTimeout)
+                guard missing else { continue }
+                events(.buildStarted(phase: phase, repetition: repetition, of: options.repeatCount))
                 let started = Date()
-                let outcome = try await docker.run(command)
-                // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
-                try Task.checkCancellation()
-                let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-                if let imageID { await built.add(imageID) }
-                if plan.builder == .classic { await built.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
+                let (outcome, imageID) = try await build(phase, repetition)
+                primed = true
                 let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && imageID != nil ? .ok : .failed)
                 let record = BuildRecord(
                     phase: phase, repetition: repetition, startedAt: started, seconds: outcome.seconds, outcome: status,

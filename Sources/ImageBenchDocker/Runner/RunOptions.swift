@@ -42,3 +42,16 @@ public struct ScenarioJob: Sendable {
         self.images = images
     }
 }
+
+/// A variant an earlier, stopped attempt at a run began or finished, with its row id (`run --resume`).
+public struct PriorVariant: Sendable {
+    public var id: Int64
+    public var result: VariantResult
+
+    public init(id: Int64, result: VariantResult) {
+        self.id = id
+        self.result = result
+    }
+
+    public static func key(scenario: String, variant: String) -> String { scenario + "\u{1F}" + variant }
+}

@@ -90,6 +90,11 @@ enum Migrations {
             sql: """
                 ALTER TABLE variants ADD COLUMN insight TEXT;
                 """),
+        Migration(
+            version: 6, summary: "each run's plan (variants, repetitions, phases, options), for run --resume",
+            sql: """
+                ALTER TABLE runs ADD COLUMN plan TEXT;
+                """),
     ]
 
     static var latest: Int { all.last!.version }

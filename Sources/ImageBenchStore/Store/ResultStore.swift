@@ -62,9 +62,10 @@ public actor ResultStore: RunRecording {
 
     /// Inserts a run and its scenarios inside the caller's transaction; returns the run's id.
     private func insertRun(_ run: RunRecord) throws(StoreError) -> Int64 {
-        try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment) VALUES (?, ?, ?, ?, ?, ?)").run([
+        try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment, plan) VALUES (?, ?, ?, ?, ?, ?, ?)").run([
             .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
             .text(run.status.rawValue), .optional(run.profile), .text(json(run.labels)), .text(json(run.environment)),
+            .optional(run.plan.map { json($0) }),
         ])
         let id = db.lastInsertID
         let scenario = try db.prepare(
@@ -173,7 +174,7 @@ public actor ResultStore: RunRecording {
 
     private func runs(where clause: String, _ values: [SQLValue]) throws(StoreError) -> [RunSummary] {
         let statement = try db.prepare(
-            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id) FROM runs \(clause) ORDER BY id"
+            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id), plan FROM runs \(clause) ORDER BY id"
         )
         try statement.bind(values)
         var result: [RunSummary] = []
@@ -182,7 +183,8 @@ public actor ResultStore: RunRecording {
                 id: statement.int(0), startedAt: Date(timeIntervalSince1970: statement.double(1)),
                 finishedAt: statement.isNull(2) ? nil : Date(timeIntervalSince1970: statement.double(2)),
                 status: RunStatus(rawValue: statement.text(3)) ?? .failed, labels: decode([String: String].self, statement.text(5)) ?? [:],
-                profile: statement.optionalText(4), environment: decode(RunEnvironment.self, statement.text(6)) ?? RunEnvironment())
+                profile: statement.optionalText(4), environment: decode(RunEnvironment.self, statement.text(6)) ?? RunEnvironment(),
+                plan: decode(RunPlan.self, statement.optionalText(8)))
             result.append(RunSummary(run: run, variantCount: Int(statement.int(7))))
         }
         let scenarios = try db.prepare(
@@ -202,6 +204,11 @@ public actor ResultStore: RunRecording {
 
     /// Every variant of a run with its builds and layers, in the order they were built.
     public func results(runID: Int64) throws(StoreError) -> [VariantResult] {
+        try variantRows(runID: runID).map(\.result)
+    }
+
+    /// The variants a run has begun, with their row ids, for `run --resume`.
+    public func variantRows(runID: Int64) throws(StoreError) -> [(id: Int64, result: VariantResult)] {
         let statement = try db.prepare(
             "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight FROM variants WHERE run_id = ? ORDER BY id"
         )
@@ -244,7 +251,12 @@ public actor ResultStore: RunRecording {
                 }
             }
         }
-        return rows.map(\.1)
+        return rows.map { (id: $0.0, result: $0.1) }
+    }
+
+    /// Marks a stopped run as running again, for `run --resume`.
+    public func reopenRun(id: Int64) throws(StoreError) {
+        try db.prepare("UPDATE runs SET status = ?, finished_at = NULL WHERE id = ?").run([.text(RunStatus.running.rawValue), .int(id)])
     }
 
     /// The id a selector names: a run id that exists, the newest run, or the newest run with a label.

@@ -32,7 +32,8 @@ struct ListCommand: AsyncParsableCommand {
                 for base in plan.baseImages { out += "  base: \(base) (pulled before timing if missing)\n" }
                 for phase in Phase.allCases where phase != .edit || s.edit != nil {
                     if phase == .edit, let edit = s.edit { out += "  edit: append \"\(edit.line(number: 1))\" to ${CONTEXT}/\(edit.file), then:\n" }
-                    let command = commands.build(plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid")
+                    let command = commands.build(
+                        plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid", session: "__TOKEN__")
                     out += "  \(phase.rawValue): \(Self.placeholders(command.shellLine))\n"
                 }
                 let smoke = commands.smoke(

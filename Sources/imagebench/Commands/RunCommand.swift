@@ -41,10 +41,29 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "host:port"))
     var registry: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Finish a stopped run (interrupted or failed): build only the variants and repetitions it lacks, with its own scenarios and settings.",
+            valueName: "run"))
+    var resume: Int64?
+
     @Flag(name: .long, help: "Exit with status 6 when a secret-looking file (.env, id_rsa, *.pem, ...) ends up inside a built image.")
     var failOnSecrets = false
 
     func validate() throws {
+        if resume != nil {
+            let conflicting = [
+                (!scenarioOptions.scenarios.isEmpty, "SCENARIO"), (scenarioOptions.profile != nil, "--profile"),
+                (!scenarioOptions.images.isEmpty, "--image"),
+                (!scenarioOptions.only.isEmpty, "--only"), (repeatCount != 3, "--repeat"), (phases != "cold,warm,edit", "--phases"),
+                (buildTimeout != nil, "--build-timeout"), (registry != nil, "--registry"), (keepImages, "--keep-images"),
+                (!imageLabels.isEmpty, "--image-label"), (!labels.isEmpty, "--label"),
+            ].filter(\.0).map(\.1)
+            if !conflicting.isEmpty {
+                throw ValidationError("--resume uses the run's own scenarios and settings; leave out \(conflicting.joined(separator: ", "))")
+            }
+        }
         guard (1...1000).contains(repeatCount) else { throw ValidationError("--repeat must be between 1 and 1000, e.g. --repeat 3") }
         _ = try parsedPhases()
         for label in imageLabels where ScenarioOptions.split(label) == nil {
@@ -75,8 +94,10 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let resume { return try await resumeRun(resume) }
         let (jobs, substitutions) = try scenarioOptions.load()
-        let docker = dockerOptions.client(labels: Dictionary(imageLabels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b }))
+        let imageLabelMap = Dictionary(imageLabels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b })
+        let docker = dockerOptions.client(labels: imageLabelMap)
         let environment = try await docker.probeEnvironment()
         if let registry { try await RegistryClient(address: registry).ping() }
         let store = try database.open()
@@ -90,8 +111,16 @@ struct RunCommand: AsyncParsableCommand {
                     gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds))
         }
         let labelMap = Dictionary(labels.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b })
+        let options = RunOptions(
+            repeatCount: repeatCount, phases: try parsedPhases(), keepImages: keepImages, buildTimeout: buildTimeout.flatMap(DurationParser.seconds),
+            registry: registry)
+        let plan = RunPlan(
+            variants: Dictionary(jobs.map { ($0.scenario.name, $0.variants.map(\.name)) }, uniquingKeysWith: { a, _ in a }),
+            repeatCount: options.repeatCount, phases: options.phases, buildTimeout: options.buildTimeout, registry: options.registry,
+            keepImages: options.keepImages, imageLabels: imageLabelMap)
         let runID = try await store.createRun(
-            RunRecord(startedAt: Date(), labels: labelMap, profile: substitutions.profileName, environment: environment, scenarios: scenarios))
+            RunRecord(
+                startedAt: Date(), labels: labelMap, profile: substitutions.profileName, environment: environment, scenarios: scenarios, plan: plan))
         if let profile = substitutions.profileName {
             FileHandle.standardError.write(
                 Data(
@@ -99,14 +128,64 @@ struct RunCommand: AsyncParsableCommand {
                         .utf8))
         }
 
+        try await execute(runID: runID, jobs: jobs, prior: [:], store: store, docker: docker, environment: environment, options: options)
+    }
+
+    /// `--resume RUN`: the run's own scenarios (unchanged), variants and options; what it finished stays.
+    func resumeRun(_ id: Int64) async throws {
+        guard let store = try database.openExisting(), let run = try await store.run(id: id) else {
+            throw RunNotFound(requested: String(id), database: database.path)
+        }
+        if run.status == .complete {
+            FileHandle.standardError.write(Data("imagebench: run \(id) is complete; nothing to resume\n".utf8))
+            return
+        }
+        guard let plan = run.plan else {
+            throw ValidationError("run \(id) was recorded by an imagebench without --resume (it has no stored plan); start a new run")
+        }
+        let docker = dockerOptions.client(labels: plan.imageLabels)
+        let environment = try await docker.probeEnvironment()
+        let differences = environment.differences(from: run.environment)
+        if !differences.isEmpty {
+            throw ValidationError(
+                "run \(id) was measured elsewhere (\(differences.joined(separator: "; "))); resume it on the same machine and engine, or start a new run"
+            )
+        }
+        let loader = ScenarioLoader(allowOutside: scenarioOptions.allowOutside)
+        var jobs: [ScenarioJob] = []
+        for stored in run.scenarios {
+            let scenario = try loader.load(path: stored.path)
+            if scenario.contentHash() != stored.contentHash {
+                throw ScenarioError(
+                    .invalidValue, file: scenario.file, line: 0,
+                    "changed since run \(id) started (its files differ); resume needs the files the run started with, or start a new run")
+            }
+            let names = plan.variants[stored.name] ?? []
+            let variants = scenario.variants().filter { names.contains($0.name) }
+            jobs.append(ScenarioJob(scenario: scenario, variants: variants, images: stored.images))
+        }
+        let prior = Dictionary(
+            try await store.variantRows(runID: id).map {
+                (PriorVariant.key(scenario: $0.result.scenario, variant: $0.result.name), PriorVariant(id: $0.id, result: $0.result))
+            },
+            uniquingKeysWith: { a, _ in a })
+        let finished = prior.values.filter { $0.result.status != .pending }.count
+        let total = jobs.reduce(0) { $0 + $1.variants.count }
+        FileHandle.standardError.write(Data("imagebench: resuming run \(id): \(finished) of \(total) variants finished; building the rest\n".utf8))
+        try await store.reopenRun(id: id)
+        let options = RunOptions(
+            repeatCount: plan.repeatCount, phases: plan.phases, keepImages: plan.keepImages, buildTimeout: plan.buildTimeout, registry: plan.registry)
+        try await execute(runID: id, jobs: jobs, prior: prior, store: store, docker: docker, environment: environment, options: options)
+    }
+
+    /// Runs the jobs into run `runID`, prints the table, and turns the outcome into the exit status.
+    func execute(
+        runID: Int64, jobs: [ScenarioJob], prior: [String: PriorVariant], store: ResultStore, docker: DockerClient, environment: RunEnvironment,
+        options: RunOptions
+    ) async throws {
         let printer = ProgressPrinter()
-        let runner = BenchmarkRunner(
-            docker: docker, recorder: store,
-            options: RunOptions(
-                repeatCount: repeatCount, phases: try parsedPhases(), keepImages: keepImages,
-                buildTimeout: buildTimeout.flatMap(DurationParser.seconds), registry: registry),
-            environment: environment, events: { printer.handle($0) })
-        let task = Task { try await runner.run(runID: runID, jobs: jobs) }
+        let runner = BenchmarkRunner(docker: docker, recorder: store, options: options, environment: environment, events: { printer.handle($0) })
+        let task = Task { try await runner.run(runID: runID, jobs: jobs, prior: prior) }
         let trap = SignalTrap { _ in task.cancel() }
         let results: [VariantResult]
         do {
@@ -119,10 +198,19 @@ struct RunCommand: AsyncParsableCommand {
             let interrupted = error is CancellationError || task.isCancelled
             try await store.finishRun(id: runID, status: interrupted ? .interrupted : .failed)
             if interrupted {
-                FileHandle.standardError.write(Data("imagebench: run \(runID) interrupted; its finished builds are in \(database.path)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "imagebench: run \(runID) interrupted; its finished builds are in \(database.path); finish it with: imagebench run --resume \(runID)\n"
+                            .utf8))
                 throw ExitStatus.interrupted.exitCode
             }
-            FileHandle.standardError.write(Data("imagebench: run \(runID) failed; its finished builds are in \(database.path)\n".utf8))
+            // EngineLost says all of it in its own line; other errors get this one first.
+            if !(error is EngineLost) {
+                FileHandle.standardError.write(
+                    Data(
+                        "imagebench: run \(runID) failed; its finished builds are in \(database.path); finish it with: imagebench run --resume \(runID)\n"
+                            .utf8))
+            }
             throw error
         }
         try await store.finishRun(id: runID, status: .complete)
