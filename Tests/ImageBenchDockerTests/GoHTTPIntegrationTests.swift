@@ -36,7 +36,7 @@ struct GoHTTPIntegrationTests {
             // Always remove what the test built (kept with keepImages), then report any failure.
             // Each --no-cache build makes a new image id; warm builds reuse the last one.
             #expect(built.count == 4)
-            #expect(try await docker.removeRunImages(runID: String(runID), built: built) == 4)
+            #expect(try await docker.removeSessionImages(runner.session) == 4)
             if let failure { throw failure }
         }
     }

@@ -112,13 +112,9 @@ public struct DockerCommands: Sendable {
     public func pull(_ image: String) -> Command { Command(docker, ["pull", "--quiet", image], timeout: 900) }
     public func removeContainer(_ name: String) -> Command { Command(docker, ["rm", "--force", name], timeout: 60) }
 
-    /// Images labelled with this run id (in any database: intersect with the ids a run built).
+    /// Images one `imagebench run` process built (its session label).
     public func imagesLabelled(session: String) -> Command {
         Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.sessionLabel)=\(session)"], timeout: 60)
-    }
-
-    public func imagesLabelled(runID: String) -> Command {
-        Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.runLabel)=\(runID)"], timeout: 60)
     }
 
     public func tag(_ image: String, as reference: String) -> Command { Command(docker, ["tag", image, reference], timeout: 60) }

@@ -109,17 +109,13 @@ public struct DockerClient: Sendable {
         return ImageFacts(ref: ref, id: parsed.id, sizeBytes: parsed.size, layers: parsed.layers, history: DockerOutputParser.history(history.stdout))
     }
 
-    /// Removes the images a run built that still carry its label: a warm build that reused an image kept
-    /// by another run (a cache hit) returns that image's id, which must not be removed. Returns how many.
+    /// Removes every image one `imagebench run` process built: they carry its session label, also one a
+    /// build killed by its timeout committed after imagebench stopped waiting. An image another process
+    /// built is never removed, even when a cache hit handed its id to this run: it carries that
+    /// process's label (run ids repeat across databases, so the run label cannot tell). Returns how many.
     @discardableResult
-    public func removeRunImages(runID: String, built: [String], session: String? = nil) async throws -> Int {
-        let labelled = Set(try await checked(commands.imagesLabelled(runID: runID)).stdout.split(separator: "\n").map(String.init))
-        var ids = built.filter(labelled.contains)
-        if let session {
-            // Also what a build killed by its timeout committed after imagebench stopped waiting.
-            let late = try await checked(commands.imagesLabelled(session: session)).stdout.split(separator: "\n").map(String.init)
-            ids += late.filter { !ids.contains($0) }
-        }
+    public func removeSessionImages(_ session: String) async throws -> Int {
+        let ids = try await checked(commands.imagesLabelled(session: session)).stdout.split(separator: "\n").map(String.init)
         return try await removeImages(ids)
     }
 

@@ -8,8 +8,10 @@ public struct BenchmarkRunner: Sendable {
     public let options: RunOptions
     public let environment: RunEnvironment
     public let events: @Sendable (RunEvent) -> Void
-    /// Makes container names unique across databases sharing an engine.
+    /// Makes container names unique across databases sharing an engine, and labels every image this
+    /// process builds (`imagebench.session`) so cleanup removes exactly those.
     let containerToken = String(UUID().uuidString.prefix(8)).lowercased()
+    public var session: String { containerToken }
 
     public init(
         docker: DockerClient, recorder: any RunRecording, options: RunOptions, environment: RunEnvironment,
@@ -31,7 +33,7 @@ public struct BenchmarkRunner: Sendable {
         try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
         let total = jobs.reduce(0) { $0 + $1.variants.count }
-        let built = ImageLedger(runID: String(runID))
+        let built = ImageLedger()
         var results: [VariantResult] = []
         do {
             var index = 0
@@ -59,17 +61,15 @@ public struct BenchmarkRunner: Sendable {
         return results
     }
 
-    /// Removes exactly the images this run built (never another run's, even one with the same id in
-    /// another database); runs detached so it completes even when the run was cancelled.
+    /// Removes exactly the images this run process built (never another's, even one a cache hit handed
+    /// to it); runs detached so it completes even when the run was cancelled.
     func cleanUp(_ built: ImageLedger) async {
         guard !options.keepImages else { return }
         let docker = self.docker
-        let ids = await built.ids
         let intermediates = await built.intermediates
-        let runID = built.runID
         let token = containerToken
         _ = await Task.detached {
-            _ = try? await docker.removeRunImages(runID: runID, built: ids, session: token)
+            _ = try? await docker.removeSessionImages(token)
             await docker.removeIntermediates(intermediates)
         }.value
     }
@@ -123,7 +123,6 @@ public struct BenchmarkRunner: Sendable {
             // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
             try Task.checkCancellation()
             let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            if let imageID { await built.add(imageID) }
             // A build that failed because the engine went away is not the variant's failure: stop the run.
             if !outcome.succeeded, !(await docker.engineAnswers()) {
                 throw EngineLost(
@@ -234,15 +233,10 @@ public struct BenchmarkRunner: Sendable {
         return layers
     }
 
-    /// The image ids a run has built, in order, for cleanup.
+    /// The step images the classic builder made for a run (not taken from the cache), for cleanup: a
+    /// multi-stage build's builder stages would stay behind, dangling, once the final images are gone.
     actor ImageLedger {
-        let runID: String
-        private(set) var ids: [String] = []
-        /// Step images the classic builder made (not taken from the cache): a multi-stage build's
-        /// builder stages would stay behind, dangling, once the final images are gone.
         private(set) var intermediates: [String] = []
-        init(runID: String) { self.runID = runID }
-        func add(_ id: String) { if !ids.contains(id) { ids.append(id) } }
         func addIntermediates(_ more: [String]) { intermediates += more }
     }
 
