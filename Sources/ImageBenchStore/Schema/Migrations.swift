@@ -105,22 +105,31 @@ enum Migrations {
         return Int(try db.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0)
     }
 
-    /// Applies the missing migrations up to `target`, each in its own transaction; refuses a newer database.
+    /// Applies the missing migrations up to `target` in one transaction; refuses a newer database.
+    /// The version is read again after taking the write lock (BEGIN IMMEDIATE), so two processes opening
+    /// a new file at once do not both migrate it: the second waits, then finds nothing to do.
     static func migrate(_ db: Database, upTo target: Int = latest) throws(StoreError) {
-        let current = try currentVersion(db)
-        if current > latest {
-            throw StoreError(
-                .newerSchema, path: db.path,
-                message:
-                    "written by a newer imagebench (schema version \(current), this one knows up to \(latest)); upgrade imagebench or give another file with --db"
-            )
-        }
-        for migration in all where migration.version > current && migration.version <= target {
-            try db.transaction { () throws(StoreError) in
+        let seen = try currentVersion(db)
+        try refuseNewer(seen, db)
+        if seen >= target { return }
+        try db.transaction { () throws(StoreError) in
+            let current = Int(try db.scalarInt("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") ?? 0)
+            try refuseNewer(current, db)
+            for migration in all where migration.version > current && migration.version <= target {
                 try db.execute(migration.sql)
                 try db.prepare("INSERT INTO schema_migrations (version, summary, applied_at) VALUES (?, ?, julianday('now'))")
                     .run([.int(Int64(migration.version)), .text(migration.summary)])
             }
+        }
+    }
+
+    private static func refuseNewer(_ version: Int, _ db: Database) throws(StoreError) {
+        if version > latest {
+            throw StoreError(
+                .newerSchema, path: db.path,
+                message:
+                    "written by a newer imagebench (schema version \(version), this one knows up to \(latest)); upgrade imagebench or give another file with --db"
+            )
         }
     }
 }
