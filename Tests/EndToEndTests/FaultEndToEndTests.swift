@@ -161,6 +161,33 @@ struct FaultEndToEndTests {
         _ = try await SubprocessExecutor().run(Command(engine, ["stop", "ibkill"], timeout: 120))
     }
 
+    @Test("a second Ctrl-C quits at once: the build in flight is killed, the run can still be resumed")
+    func secondInterrupt() async throws {
+        try await withTemporaryDirectory { dir in
+            try Self.writeScenario(in: dir)
+            let db = dir + "/r.sqlite"
+            let (mine, labels) = Self.labels()
+            let args = ["run", dir + "/f", "--db", db, "--repeat", "1", "--phases", "cold", "--only", "step=quick", "--only", "step=slow"] + labels
+            let (status, seconds, stderr) = try await Self.interrupt(
+                args, in: dir, waitFor: "step=quick: ok", after: 2, kill: "kill -INT $pid; sleep 0.05; kill -INT $pid")
+            #expect(status == "130", "exit: \(status) \(stderr)")
+            #expect(seconds < 3, "took \(seconds) s")
+            #expect(stderr.contains("quit at once") || stderr.contains("interrupted"), "\(stderr)")
+            // The killed build's client is gone; the engine cancels the build and its RUN step.
+            var running = ""
+            for _ in 0..<30 {
+                running = try await DockerEngine.output(["ps", "--format", "{{.Command}}"])
+                if !running.contains("sleep 120") { break }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(!running.contains("sleep 120"), "the build's RUN step still runs")
+            // Nothing was cleaned up at once; what the run made is labelled, so remove it here.
+            let left = try await Self.leftovers(mine).split(separator: "\n").map(String.init)
+            if !left.isEmpty { _ = try await DockerEngine.output(["image", "rm", "--force"] + left) }
+            #expect(try await ResultStore(path: db).integrityCheck() == "ok")
+        }
+    }
+
     @Test("run --resume after an interrupt builds only what the run lacks; its report matches an uninterrupted run's")
     func resume() async throws {
         try await withTemporaryDirectory { dir in

@@ -63,7 +63,12 @@ public struct SubprocessExecutor: CommandExecuting {
             output: output,
             error: .sequence
         ) { execution in
-            try await withThrowingTaskGroup(of: StreamResult.self) { group in
+            // Each child leads a session (process group) of its own: registered, so a second Ctrl-C can
+            // kill every group at once before imagebench exits.
+            let processGroup = execution.processIdentifier.value
+            RunningProcessGroups.shared.insert(processGroup)
+            defer { RunningProcessGroups.shared.remove(processGroup) }
+            return try await withThrowingTaskGroup(of: StreamResult.self) { group in
                 group.addTask { .stdout(try await standardOutput(execution)) }
                 group.addTask { .stderr(try await Self.collect(execution.standardError, limit: limit)) }
                 if let timeout {
@@ -125,5 +130,19 @@ public struct SubprocessExecutor: CommandExecuting {
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// The process groups of the children running now (each started in a session of its own).
+public final class RunningProcessGroups: Sendable {
+    public static let shared = RunningProcessGroups()
+    private let groups = Mutex(Set<pid_t>())
+
+    func insert(_ group: pid_t) { groups.withLock { _ = $0.insert(group) } }
+    func remove(_ group: pid_t) { groups.withLock { _ = $0.remove(group) } }
+
+    /// SIGKILL to every running child's whole process group: for quitting at once.
+    public func killAll() {
+        for group in groups.withLock({ $0 }) { kill(-group, SIGKILL) }
     }
 }

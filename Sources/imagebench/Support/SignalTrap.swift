@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ImageBenchDocker
 
 /// Turns SIGINT and SIGTERM into a call: the first stops the run gracefully, a second one exits at once.
 final class SignalTrap: @unchecked Sendable {
@@ -19,6 +20,10 @@ final class SignalTrap: @unchecked Sendable {
                         Data("\nimagebench: stopping (finished builds are kept); press Ctrl-C again to quit at once\n".utf8))
                     onFirst(sig)
                 } else {
+                    // At once: kill the builds and containers' clients in flight, skip all cleanup.
+                    RunningProcessGroups.shared.killAll()
+                    FileHandle.standardError.write(
+                        Data("imagebench: quit at once; the run stays 'running' (finish it with --resume) and its images are not removed\n".utf8))
                     _exit(130)
                 }
             }
