@@ -36,7 +36,10 @@ struct GoHTTPIntegrationTests {
             // Always remove what the test built (kept with keepImages), then report any failure.
             // Each --no-cache build makes a new image id; warm builds reuse the last one.
             #expect(built.count == 4)
-            #expect(try await docker.removeSessionImages(runner.session) == 4)
+            let kept = try await DockerEngine.output(["image", "ls", "--quiet", "--filter", "label=imagebench.session=\(runner.session)"])
+            #expect(kept.split(separator: "\n").count == 4)
+            await runner.removeImages()
+            #expect(try await DockerEngine.output(["image", "ls", "--quiet", "--filter", "label=imagebench.session=\(runner.session)"]).isEmpty)
             if let failure { throw failure }
         }
     }

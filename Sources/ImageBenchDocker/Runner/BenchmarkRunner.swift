@@ -11,6 +11,7 @@ public struct BenchmarkRunner: Sendable {
     /// Makes container names unique across databases sharing an engine, and labels every image this
     /// process builds (`imagebench.session`) so cleanup removes exactly those.
     let containerToken = String(UUID().uuidString.prefix(8)).lowercased()
+    let ledger = ImageLedger()
     public var session: String { containerToken }
 
     public init(
@@ -33,7 +34,7 @@ public struct BenchmarkRunner: Sendable {
         try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
         let total = jobs.reduce(0) { $0 + $1.variants.count }
-        let built = ImageLedger()
+        let built = ledger
         var results: [VariantResult] = []
         do {
             var index = 0
@@ -54,17 +55,24 @@ public struct BenchmarkRunner: Sendable {
                 }
             }
         } catch {
-            await cleanUp(built)
+            await cleanUp()
             throw error
         }
-        await cleanUp(built)
+        await cleanUp()
         return results
     }
 
     /// Removes exactly the images this run process built (never another's, even one a cache hit handed
     /// to it); runs detached so it completes even when the run was cancelled.
-    func cleanUp(_ built: ImageLedger) async {
+    func cleanUp() async {
         guard !options.keepImages else { return }
+        await removeImages()
+    }
+
+    /// Removes what this runner built: its images and the classic builder's dangling step images. The
+    /// end of a run does it unless `keepImages`; with it, call this when the images are no longer needed.
+    public func removeImages() async {
+        let built = ledger
         let docker = self.docker
         let intermediates = await built.intermediates
         let token = containerToken
