@@ -148,7 +148,8 @@ struct BenchmarkRunnerTests {
             #expect(good.samples(.warm) == [0.2, 0.2])
             #expect(good.samples(.edit) == [0.2, 0.2])
             let folder = (dir as NSString).lastPathComponent.lowercased()
-            let expected = ImageFacts(ref: "imagebench/\(folder):r1-runtime-good", id: "sha256:aaa", sizeBytes: 4_470_000, layers: 1)
+            let expected = ImageFacts(
+                ref: "imagebench/\(folder):r1-runtime-good-\(runner.session)", id: "sha256:aaa", sizeBytes: 4_470_000, layers: 1)
             #expect(good.image == expected)
             #expect(good.contextBytes == 1480)
             #expect(good.smoke == SmokeResult(ok: true, exitCode: 0, seconds: 0.3, output: "ok true"))

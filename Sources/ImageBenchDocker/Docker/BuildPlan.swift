@@ -37,8 +37,9 @@ public struct BuildPlan: Sendable, Equatable {
             dockerfile: text, buildArgs: Dictionary(buildArgs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
     }
 
-    /// `imagebench/<scenario>:r<run>-<variant>`, a valid docker tag.
-    public func tag(runID: String) -> String {
+    /// `imagebench/<scenario>:r<run>-<variant>[-<session>]`, a valid docker tag. The session token keeps
+    /// two runs with the same id (two databases on one engine) from taking each other's tags.
+    public func tag(runID: String, session: String? = nil) -> String {
         let repo = scenario.name.lowercased().map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "-" }
         var name = variant.name.map { c -> Character in
             switch c {
@@ -48,7 +49,7 @@ public struct BuildPlan: Sendable, Equatable {
             }
         }
         if name.count > 100 { name = Array(name.prefix(100)) }
-        return "imagebench/\(String(repo)):r\(runID)-\(String(name))"
+        return "imagebench/\(String(repo)):r\(runID)-\(String(name))" + (session.map { "-\($0)" } ?? "")
     }
 }
 
@@ -80,7 +81,7 @@ public struct DockerCommands: Sendable {
         // BuildKit: plain progress to read the context size. Classic: --force-rm, or a failed RUN step
         // leaves its container behind on the user's engine.
         args.append(plan.builder == .buildkit ? "--progress=plain" : "--force-rm")
-        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID)] + labelArguments(runID: runID)
+        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID, session: session)] + labelArguments(runID: runID)
         if let session { args += ["--label", "\(Self.sessionLabel)=\(session)"] }
         let dockerfile = plan.dockerfileInsideContext ? contextDirectory + "/" + plan.dockerfile : plan.dockerfile
         args += ["--file", dockerfile]

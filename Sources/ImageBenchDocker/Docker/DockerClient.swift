@@ -122,12 +122,16 @@ public struct DockerClient: Sendable {
     /// Removes the classic builder's step images a run made that are left dangling (untagged, no
     /// children: a builder stage once its final image is gone). docker prunes their untagged parents
     /// with them. Never with --force, and never an image with a tag.
-    public func removeIntermediates(_ ids: [String]) async {
+    /// Images labelled with `sparing` (a run's own, kept with --keep-images) stay even when dangling.
+    public func removeIntermediates(_ ids: [String], sparing session: String? = nil) async {
         guard !ids.isEmpty,
             let dangling = try? await run(
                 Command(commands.docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], timeout: 60))
         else { return }
-        let made = Set(ids)
+        var made = Set(ids)
+        if let session, let kept = try? await run(commands.imagesLabelled(session: session)) {
+            for id in kept.stdout.split(separator: "\n") { made.remove(String(id.replacingOccurrences(of: "sha256:", with: "").prefix(12))) }
+        }
         let leaves = dangling.stdout.split(separator: "\n").map(String.init).filter { id in
             made.contains(String(id.replacingOccurrences(of: "sha256:", with: "").prefix(12)))
         }

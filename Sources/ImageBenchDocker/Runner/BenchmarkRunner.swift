@@ -63,10 +63,15 @@ public struct BenchmarkRunner: Sendable {
     }
 
     /// Removes exactly the images this run process built (never another's, even one a cache hit handed
-    /// to it); runs detached so it completes even when the run was cancelled.
+    /// to it); runs detached so it completes even when the run was cancelled. With `keepImages` the
+    /// variants' images stay, but the dangling step images of builder stages, which nothing can use but
+    /// the classic builder's cache, still go.
     func cleanUp() async {
-        guard !options.keepImages else { return }
-        await removeImages()
+        guard options.keepImages else { return await removeImages() }
+        let docker = self.docker
+        let intermediates = await ledger.intermediates
+        let token = containerToken
+        _ = await Task.detached { await docker.removeIntermediates(intermediates, sparing: token) }.value
     }
 
     /// Removes what this runner built: its images and the classic builder's dangling step images. The
@@ -128,6 +133,8 @@ public struct BenchmarkRunner: Sendable {
                 plan, phase: phase, runID: runLabel, contextDirectory: context, iidfile: iidfile, timeout: options.buildTimeout,
                 session: containerToken)
             let outcome = try await docker.run(command)
+            // Noted first: an interrupted build leaves the step images it committed, too.
+            if plan.builder == .classic { await built.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
             // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
             try Task.checkCancellation()
             let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -137,7 +144,6 @@ public struct BenchmarkRunner: Sendable {
                     runID: runID, scenario: scenario.name, variant: plan.variant.name, phase: phase, repetition: repetition,
                     dockerSaid: outcome.tail(1))
             }
-            if plan.builder == .classic { await built.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
             return (outcome, outcome.succeeded ? imageID : nil)
         }
 
@@ -204,7 +210,7 @@ public struct BenchmarkRunner: Sendable {
 
         if result.status != .buildFailed, let image = canonicalImage {
             let inspect = try await docker.inspectJSON(image)
-            result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel), inspect: inspect)
+            result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel, session: containerToken), inspect: inspect)
             do {
                 result.insight = ImageInsight(try await analyse(image, plan: plan, runID: runLabel, inspect: inspect))
             } catch let error as DockerError {
@@ -232,11 +238,11 @@ public struct BenchmarkRunner: Sendable {
     func analyse(_ image: String, plan: BuildPlan, runID: String, inspect: String) async throws -> ImageLayers {
         var layers = try await docker.layers(of: image, inspect: inspect, estimateCompressed: options.registry == nil)
         if let address = options.registry {
-            let reference = plan.tag(runID: runID)
+            let reference = plan.tag(runID: runID, session: containerToken)
             let colon = reference.lastIndex(of: ":")!
             layers.compressed = try await docker.pushedLayerSizes(
                 of: image, registry: RegistryClient(address: address), repository: String(reference[..<colon]),
-                tag: reference[reference.index(after: colon)...] + "-" + containerToken)
+                tag: String(reference[reference.index(after: colon)...]))
         }
         return layers
     }
