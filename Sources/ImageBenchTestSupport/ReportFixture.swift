@@ -8,7 +8,7 @@ public enum ReportFixture {
     public static func report() -> RunReport {
         var run = RunRecord(
             id: 3, startedAt: Sample.date, finishedAt: Sample.date.addingTimeInterval(600), status: .complete, labels: ["branch": "main"],
-            profile: "offline", environment: Sample.environment())
+            profile: "offline", environment: Sample.environment(), uid: "5f1c0e4a9b2d4c7e8a6b3d2f1e0c9b8a")
         run.scenarios = [
             RunScenario(
                 name: "go-http", path: "/repo/Scenarios/go-http", contentHash: "abc",

@@ -8,7 +8,7 @@ struct ImageBench: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, ListCommand.self, ReportCommand.self, CompareCommand.self, HistoryCommand.self, AnalyzeCommand.self, RunsCommand.self,
-            DatabaseCommand.self,
+            DatabaseCommand.self, MergeCommand.self,
         ]
     )
 }

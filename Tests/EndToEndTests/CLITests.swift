@@ -1,4 +1,5 @@
 import Foundation
+import ImageBenchCore
 import ImageBenchDocker
 import ImageBenchStore
 import ImageBenchTestSupport
@@ -111,5 +112,76 @@ struct CLITests {
         let r = try await imagebench(["run", PackagePaths.scenarios + "/go-http", "--docker", "/nonexistent/docker", "--db", "/tmp/never.sqlite"])
         #expect(r.exitCode == 69)
         #expect(r.stderr.contains("--docker"))
+    }
+}
+
+@Suite("imagebench merge")
+struct MergeTests {
+    static func shard(_ path: String, labels: [String: String], host: String? = nil) async throws -> String {
+        let store = try ResultStore(path: path)
+        var environment = Sample.environment()
+        if let host { environment.host = host }
+        let run = RunRecord(startedAt: Sample.date, status: .complete, labels: labels, environment: environment)
+        var result = VariantResult(runID: 0, scenario: "go-http", axes: [AxisChoice(axis: "linking", value: "static")], status: .ok)
+        result.builds = Sample.builds(.cold, [3.1, 3.2])
+        _ = try await store.importRun(run, results: [result])
+        return run.uid
+    }
+
+    @Test("shards merge into one file with their uids; merging again adds nothing; inputs stay unchanged")
+    func merge() async throws {
+        try await withTemporaryDirectory { dir in
+            let a = try await Self.shard(dir + "/a.sqlite", labels: ["shard": "1"])
+            let b = try await Self.shard(dir + "/b.sqlite", labels: ["shard": "2"])
+            let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.sqlite"))
+            let first = try await imagebench(["merge", dir + "/all.sqlite", dir + "/a.sqlite", dir + "/b.sqlite"])
+            #expect(first.exitCode == 0, "\(first.stderr)")
+            #expect(first.stdout.hasSuffix("\(dir)/all.sqlite: 2 runs added, 0 skipped (already there)\n"), "\(first.stdout)")
+            let again = try await imagebench(["merge", dir + "/all.sqlite", dir + "/b.sqlite", dir + "/a.sqlite"])
+            #expect(again.stdout.hasSuffix("0 runs added, 2 skipped (already there)\n"), "\(again.stdout)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/a.sqlite")) == before, "an input was changed")
+            let merged = try ResultStore(path: dir + "/all.sqlite")
+            let runs = try await merged.runSummaries()
+            #expect(runs.map(\.run.uid) == [a, b])
+            #expect(runs.map { $0.run.labels["shard"] } == ["1", "2"])
+            #expect(try await merged.results(runID: runs[1].run.id).first?.samples(.cold) == [3.1, 3.2])
+        }
+    }
+
+    @Test("compare refuses to gate across hosts or engines unless --allow-mixed, and then says so")
+    func mixed() async throws {
+        try await withTemporaryDirectory { dir in
+            _ = try await Self.shard(dir + "/a.sqlite", labels: [:], host: "ci-1")
+            _ = try await Self.shard(dir + "/b.sqlite", labels: [:], host: "ci-2")
+            _ = try await imagebench(["merge", dir + "/all.sqlite", dir + "/a.sqlite", dir + "/b.sqlite"])
+            let refused = try await imagebench(["compare", "--db", dir + "/all.sqlite", "--baseline", "1", "--candidate", "2"])
+            #expect(refused.exitCode == 64)
+            #expect(refused.stderr.contains("come from different hosts or engines (host: ci-1 → ci-2)") && refused.stderr.contains("--allow-mixed"))
+            let allowed = try await imagebench(["compare", "--db", dir + "/all.sqlite", "--baseline", "1", "--candidate", "2", "--allow-mixed"])
+            #expect(allowed.exitCode == 0, "\(allowed.stderr)")
+            #expect(allowed.stderr.contains("come from different environments: host: ci-1 → ci-2"))
+        }
+    }
+
+    @Test("a shard written by a newer imagebench is refused before anything is written")
+    func newerShard() async throws {
+        try await withTemporaryDirectory { dir in
+            _ = try await Self.shard(dir + "/a.sqlite", labels: [:])
+            _ = try await Self.shard(dir + "/new.sqlite", labels: [:])
+            _ = try await imagebench(["runs", "--db", dir + "/new.sqlite"])
+            let raise = try await SubprocessExecutor().run(
+                Command(
+                    "python3",
+                    [
+                        "-c",
+                        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO schema_migrations VALUES (99,'future',0)\"); c.commit()",
+                        dir + "/new.sqlite",
+                    ]))
+            try #require(raise.succeeded, "\(raise.stderr)")
+            let r = try await imagebench(["merge", dir + "/all.sqlite", dir + "/a.sqlite", dir + "/new.sqlite"])
+            #expect(r.exitCode == 74)
+            #expect(r.stderr.contains("\(dir)/new.sqlite: written by a newer imagebench (schema version 99"), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/all.sqlite"))
+        }
     }
 }

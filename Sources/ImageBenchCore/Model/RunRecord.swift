@@ -37,6 +37,12 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         case imagebenchVersion = "imagebench_version"
     }
 
+    /// The differences that mean another machine or engine (host, docker server, storage driver):
+    /// results from them are not comparable without saying so.
+    public func engineDifferences(from other: RunEnvironment) -> [String] {
+        differences(from: other).filter { $0.hasPrefix("host:") || $0.hasPrefix("docker server:") || $0.hasPrefix("storage driver:") }
+    }
+
     /// The fields that make two environments differ for timing purposes, as `name: a → b`.
     public func differences(from other: RunEnvironment) -> [String] {
         var out: [String] = []
@@ -87,7 +93,10 @@ public struct RunScenario: Sendable, Codable, Equatable {
 
 /// One `imagebench run`.
 public struct RunRecord: Sendable, Codable, Equatable {
+    /// The run's number in its database.
     public var id: Int64
+    /// The run's identity everywhere: kept when databases are merged, so merging twice adds nothing.
+    public var uid: String
     public var startedAt: Date
     public var finishedAt: Date?
     public var status: RunStatus
@@ -100,9 +109,11 @@ public struct RunRecord: Sendable, Codable, Equatable {
 
     public init(
         id: Int64 = 0, startedAt: Date, finishedAt: Date? = nil, status: RunStatus = .running, labels: [String: String] = [:],
-        profile: String? = nil, environment: RunEnvironment, scenarios: [RunScenario] = [], plan: RunPlan? = nil
+        profile: String? = nil, environment: RunEnvironment, scenarios: [RunScenario] = [], plan: RunPlan? = nil,
+        uid: String = UUID().uuidString.lowercased()
     ) {
         self.plan = plan
+        self.uid = uid
         self.id = id
         self.startedAt = startedAt
         self.finishedAt = finishedAt
@@ -114,7 +125,7 @@ public struct RunRecord: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, labels, profile, environment, scenarios
+        case id, uid, status, labels, profile, environment, scenarios
         case startedAt = "started_at"
         case finishedAt = "finished_at"
     }

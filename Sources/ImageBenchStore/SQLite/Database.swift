@@ -7,10 +7,11 @@ final class Database {
     private(set) var handle: OpaquePointer?
 
     /// Opens (creating if needed) the database with WAL and a busy timeout, so a second writer waits.
-    init(path: String, busyTimeoutMilliseconds: Int32 = 60_000) throws(StoreError) {
+    init(path: String, busyTimeoutMilliseconds: Int32 = 60_000, createIfMissing: Bool = true) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (createIfMissing ? SQLITE_OPEN_CREATE : 0)
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(db)  // close the handle even when open fails

@@ -95,6 +95,13 @@ enum Migrations {
             sql: """
                 ALTER TABLE runs ADD COLUMN plan TEXT;
                 """),
+        Migration(
+            version: 7, summary: "a globally unique id per run, kept by imagebench merge",
+            sql: """
+                ALTER TABLE runs ADD COLUMN uid TEXT;
+                UPDATE runs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+                CREATE UNIQUE INDEX runs_by_uid ON runs(uid);
+                """),
     ]
 
     static var latest: Int { all.last!.version }

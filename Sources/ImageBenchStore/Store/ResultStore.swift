@@ -55,18 +55,21 @@ public actor ResultStore: RunRecording {
 
     // MARK: Writing
 
-    /// Stores a new run (status `running`) and its scenarios; returns its id.
+    /// Stores a new run (status `running`) and its scenarios, under a new uid; returns its id.
     public func createRun(_ run: RunRecord) throws(StoreError) -> Int64 {
-        try db.transaction { () throws(StoreError) -> Int64 in try insertRun(run) }
+        var fresh = run
+        fresh.uid = UUID().uuidString.lowercased()
+        return try db.transaction { () throws(StoreError) -> Int64 in try insertRun(fresh) }
     }
 
     /// Inserts a run and its scenarios inside the caller's transaction; returns the run's id.
     private func insertRun(_ run: RunRecord) throws(StoreError) -> Int64 {
-        try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment, plan) VALUES (?, ?, ?, ?, ?, ?, ?)").run([
-            .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
-            .text(run.status.rawValue), .optional(run.profile), .text(json(run.labels)), .text(json(run.environment)),
-            .optional(run.plan.map { json($0) }),
-        ])
+        try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment, plan, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .run([
+                .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
+                .text(run.status.rawValue), .optional(run.profile), .text(json(run.labels)), .text(json(run.environment)),
+                .optional(run.plan.map { json($0) }), .text(run.uid),
+            ])
         let id = db.lastInsertID
         let scenario = try db.prepare(
             "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images, thresholds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -174,7 +177,7 @@ public actor ResultStore: RunRecording {
 
     private func runs(where clause: String, _ values: [SQLValue]) throws(StoreError) -> [RunSummary] {
         let statement = try db.prepare(
-            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id), plan FROM runs \(clause) ORDER BY id"
+            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id), plan, uid FROM runs \(clause) ORDER BY id"
         )
         try statement.bind(values)
         var result: [RunSummary] = []
@@ -184,7 +187,7 @@ public actor ResultStore: RunRecording {
                 finishedAt: statement.isNull(2) ? nil : Date(timeIntervalSince1970: statement.double(2)),
                 status: RunStatus(rawValue: statement.text(3)) ?? .failed, labels: decode([String: String].self, statement.text(5)) ?? [:],
                 profile: statement.optionalText(4), environment: decode(RunEnvironment.self, statement.text(6)) ?? RunEnvironment(),
-                plan: decode(RunPlan.self, statement.optionalText(8)))
+                plan: decode(RunPlan.self, statement.optionalText(8)), uid: statement.optionalText(9) ?? "")
             result.append(RunSummary(run: run, variantCount: Int(statement.int(7))))
         }
         let scenarios = try db.prepare(
@@ -252,6 +255,20 @@ public actor ResultStore: RunRecording {
             }
         }
         return rows.map { (id: $0.0, result: $0.1) }
+    }
+
+    /// A consistent copy of a database in a temporary file (SQLite's VACUUM INTO, which reads through the
+    /// WAL), opened and brought up to date there: the original is never changed. Delete `path` when done.
+    public static func snapshotCopy(of path: String) throws(StoreError) -> ResultStore {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-merge-\(UUID().uuidString).sqlite").path
+        let source = try Database(path: path, createIfMissing: false)
+        try source.prepare("VACUUM INTO ?").run([.text(copy)])
+        return try ResultStore(path: copy)
+    }
+
+    /// Whether a run with this uid is here (merging skips it).
+    public func hasRun(uid: String) throws(StoreError) -> Bool {
+        try db.scalarInt("SELECT COUNT(*) FROM runs WHERE uid = ?", [.text(uid)]) ?? 0 > 0
     }
 
     /// Marks a stopped run as running again, for `run --resume`.

@@ -41,6 +41,9 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path"))
     var output: String?
 
+    @Flag(name: .long, help: "Gate across runs from different hosts or Docker engines (otherwise refused with exit 64).")
+    var allowMixed = false
+
     func validate() throws {
         for (flag, value) in [("--baseline", baseline), ("--candidate", candidate)] where RunSelector(value) == nil {
             throw ValidationError("\(flag) must be a run id, latest or label:key=value, e.g. \(flag) label:branch=main")
@@ -65,6 +68,12 @@ struct CompareCommand: AsyncParsableCommand {
         let base = try await lookup.snapshot(baseline)
         let candidateRun = try await lookup.snapshot(candidate)
         let comparison = Comparison.compare(baseline: base, candidate: candidateRun, overrides: overrides)
+        let engines = candidateRun.run.environment.engineDifferences(from: base.run.environment)
+        if !engines.isEmpty && !allowMixed {
+            throw ValidationError(
+                "runs \(base.run.id) and \(candidateRun.run.id) come from different hosts or engines (\(engines.joined(separator: "; "))), so their times are not comparable; pass --allow-mixed to gate across them anyway"
+            )
+        }
         if !comparison.environmentDifferences.isEmpty {
             FileHandle.standardError.write(
                 Data(
