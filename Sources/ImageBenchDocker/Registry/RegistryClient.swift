@@ -21,34 +21,29 @@ public struct RegistryClient: Sendable {
 
     /// Whether a registry answers at all (`GET /v2/` answers 200, or 401 when it wants a login).
     public func ping() async throws {
-        let url = "http://\(address)/v2/"
-        guard let target = URL(string: url) else { throw RegistryError(url: url, problem: "not a valid URL") }
-        let response: URLResponse
-        do {
-            (_, response) = try await URLSession.shared.data(for: URLRequest(url: target, timeoutInterval: 10))
-        } catch {
-            throw RegistryError(url: url, problem: (error as NSError).localizedDescription)
-        }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let (_, status, url) = try await get("/v2/", timeout: 10)
         guard status == 200 || status == 401 else { throw RegistryError(url: url, problem: "HTTP \(status), not a registry") }
     }
 
     /// The compressed size of each layer, oldest first, of `repository:tag`.
     public func layerSizes(repository: String, tag: String) async throws -> [Int64] {
-        let url = "http://\(address)/v2/\(repository)/manifests/\(tag)"
+        let (data, status, url) = try await get("/v2/\(repository)/manifests/\(tag)", accept: Self.manifestTypes, timeout: 30)
+        guard status == 200 else { throw RegistryError(url: url, problem: "HTTP \(status)") }
+        return try Self.layerSizes(manifest: data, url: url)
+    }
+
+    /// One plain-HTTP GET on the registry; a transport failure is a ``RegistryError`` naming the URL.
+    private func get(_ path: String, accept: [String] = [], timeout: Double) async throws -> (Data, Int, String) {
+        let url = "http://\(address)\(path)"
         guard let target = URL(string: url) else { throw RegistryError(url: url, problem: "not a valid URL") }
-        var request = URLRequest(url: target, timeoutInterval: 30)
-        request.setValue(Self.manifestTypes.joined(separator: ", "), forHTTPHeaderField: "Accept")
-        let data: Data
-        let response: URLResponse
+        var request = URLRequest(url: target, timeoutInterval: timeout)
+        if !accept.isEmpty { request.setValue(accept.joined(separator: ", "), forHTTPHeaderField: "Accept") }
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return (data, (response as? HTTPURLResponse)?.statusCode ?? 0, url)
         } catch {
             throw RegistryError(url: url, problem: (error as NSError).localizedDescription)
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else { throw RegistryError(url: url, problem: "HTTP \(status)") }
-        return try Self.layerSizes(manifest: data, url: url)
     }
 
     /// The `size` of each entry of a v2 or OCI image manifest's `layers`.

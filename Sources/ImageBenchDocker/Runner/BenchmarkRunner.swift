@@ -11,6 +11,7 @@ public struct BenchmarkRunner: Sendable {
     /// Makes container names unique across databases sharing an engine, and labels every image this
     /// process builds (`imagebench.session`) so cleanup removes exactly those.
     let containerToken = String(UUID().uuidString.prefix(8)).lowercased()
+    /// The classic builder's step images this runner made, for cleanup.
     let ledger = ImageLedger()
     public var session: String { containerToken }
 
@@ -34,7 +35,6 @@ public struct BenchmarkRunner: Sendable {
         try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
         let total = jobs.reduce(0) { $0 + $1.variants.count }
-        let built = ledger
         var results: [VariantResult] = []
         do {
             var index = 0
@@ -49,7 +49,7 @@ public struct BenchmarkRunner: Sendable {
                         continue
                     }
                     let plan = BuildPlan(scenario: job.scenario, variant: variant, images: job.images, defaultBuilder: environment.defaultBuilder)
-                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)", built: built, prior: earlier)
+                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)", prior: earlier)
                     results.append(result)
                     events(.variantFinished(result))
                 }
@@ -66,28 +66,23 @@ public struct BenchmarkRunner: Sendable {
     /// to it); runs detached so it completes even when the run was cancelled. With `keepImages` the
     /// variants' images stay, but the dangling step images of builder stages, which nothing can use but
     /// the classic builder's cache, still go.
-    func cleanUp() async {
-        guard options.keepImages else { return await removeImages() }
-        let docker = self.docker
-        let intermediates = await ledger.intermediates
-        let token = containerToken
-        _ = await Task.detached { await docker.removeIntermediates(intermediates, sparing: token) }.value
-    }
+    func cleanUp() async { await removeImages(keepingOwn: options.keepImages) }
 
     /// Removes what this runner built: its images and the classic builder's dangling step images. The
     /// end of a run does it unless `keepImages`; with it, call this when the images are no longer needed.
-    public func removeImages() async {
-        let built = ledger
+    public func removeImages() async { await removeImages(keepingOwn: false) }
+
+    private func removeImages(keepingOwn: Bool) async {
         let docker = self.docker
-        let intermediates = await built.intermediates
+        let intermediates = await ledger.intermediates
         let token = containerToken
         _ = await Task.detached {
-            _ = try? await docker.removeSessionImages(token)
-            await docker.removeIntermediates(intermediates)
+            if !keepingOwn { _ = try? await docker.removeSessionImages(token) }
+            await docker.removeIntermediates(intermediates, sparing: keepingOwn ? token : nil)
         }.value
     }
 
-    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String, built: ImageLedger, prior: PriorVariant? = nil) async throws -> VariantResult {
+    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String, prior: PriorVariant? = nil) async throws -> VariantResult {
         let scenario = plan.scenario
         let variantID: Int64
         if let prior {
@@ -134,7 +129,7 @@ public struct BenchmarkRunner: Sendable {
                 session: containerToken)
             let outcome = try await docker.run(command)
             // Noted first: an interrupted build leaves the step images it committed, too.
-            if plan.builder == .classic { await built.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
+            if plan.builder == .classic { await ledger.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
             // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
             try Task.checkCancellation()
             let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
