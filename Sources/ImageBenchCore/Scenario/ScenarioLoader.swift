@@ -162,13 +162,15 @@ struct PathResolver {
         }
         let url = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : URL(fileURLWithPath: base).appendingPathComponent(relative)
         let path = url.standardizedFileURL.path
-        // Outside by its very spelling: refused before anything outside is even looked at.
-        let lexicalRoot = URL(fileURLWithPath: root).standardizedFileURL.path
-        if !allowOutside && path != lexicalRoot && !path.hasPrefix(lexicalRoot + "/") {
+        /// Refuses `target` when it is not `inside` or below it, unless --allow-outside.
+        func keepInside(_ target: String, _ inside: String) throws(ScenarioError) {
+            guard !allowOutside, target != inside, !target.hasPrefix(inside + "/") else { return }
             throw reader.error(
                 .outsideScenario, node,
-                "\(key) \"\(relative)\" leads outside the scenario folder (to \(path)); keep it inside, or pass --allow-outside")
+                "\(key) \"\(relative)\" leads outside the scenario folder (to \(target)); keep it inside, or pass --allow-outside")
         }
+        // Outside by its very spelling: refused before anything outside is even looked at.
+        try keepInside(path, URL(fileURLWithPath: root).standardizedFileURL.path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw reader.error(.missingFile, node, "\(key) \"\(relative)\" does not exist (looked for \(path))")
@@ -176,15 +178,8 @@ struct PathResolver {
         if isDirectory.boolValue != directory {
             throw reader.error(.missingFile, node, "\(key) \"\(relative)\" is \(directory ? "a file; give a folder" : "a folder; give a file")")
         }
-        if !allowOutside {
-            let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-            if real != realRoot && !real.hasPrefix(realRoot + "/") {
-                throw reader.error(
-                    .outsideScenario, node,
-                    "\(key) \"\(relative)\" leads outside the scenario folder (to \(real)); keep it inside, or pass --allow-outside")
-            }
-        }
+        // Outside through a symlink.
+        try keepInside(URL(fileURLWithPath: path).resolvingSymlinksInPath().path, URL(fileURLWithPath: root).resolvingSymlinksInPath().path)
         return path
     }
 }

@@ -123,4 +123,9 @@ public struct DockerCommands: Sendable {
     /// Removes one tag; the image stays while other tags or its id refer to it.
     public func untag(_ reference: String) -> Command { Command(docker, ["image", "rm", reference], timeout: 60) }
     public func removeImages(_ ids: [String]) -> Command { Command(docker, ["image", "rm", "--force"] + ids, timeout: 300) }
+    /// Removes images only if nothing uses them (no --force): a tagged or parent image stays.
+    public func removeUnusedImages(_ ids: [String]) -> Command { Command(docker, ["image", "rm"] + ids, timeout: 300) }
+    public func danglingImages() -> Command { Command(docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], timeout: 60) }
+    /// Just the server's version: fails fast when no engine answers.
+    public func serverVersion() -> Command { Command(docker, ["version", "--format", "{{.Server.Version}}"], timeout: 10) }
 }

@@ -124,26 +124,21 @@ public struct DockerClient: Sendable {
     /// with them. Never with --force, and never an image with a tag.
     /// Images labelled with `sparing` (a run's own, kept with --keep-images) stay even when dangling.
     public func removeIntermediates(_ ids: [String], sparing session: String? = nil) async {
-        guard !ids.isEmpty,
-            let dangling = try? await run(
-                Command(commands.docker, ["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], timeout: 60))
-        else { return }
+        guard !ids.isEmpty, let dangling = try? await run(commands.danglingImages()) else { return }
+        // The classic builder prints 12-character ids; image ls gives sha256:<64>.
+        func short<S: StringProtocol>(_ id: S) -> String { String(id.replacingOccurrences(of: "sha256:", with: "").prefix(12)) }
         var made = Set(ids)
         if let session, let kept = try? await run(commands.imagesLabelled(session: session)) {
-            for id in kept.stdout.split(separator: "\n") { made.remove(String(id.replacingOccurrences(of: "sha256:", with: "").prefix(12))) }
+            for id in kept.stdout.split(separator: "\n") { made.remove(short(id)) }
         }
-        let leaves = dangling.stdout.split(separator: "\n").map(String.init).filter { id in
-            made.contains(String(id.replacingOccurrences(of: "sha256:", with: "").prefix(12)))
-        }
+        let leaves = dangling.stdout.split(separator: "\n").map(String.init).filter { made.contains(short($0)) }
         guard !leaves.isEmpty else { return }
-        _ = try? await run(Command(commands.docker, ["image", "rm"] + leaves, timeout: 300))
+        _ = try? await run(commands.removeUnusedImages(leaves))
     }
 
     /// Whether an engine still answers `docker version` within 10 s.
     public func engineAnswers() async -> Bool {
-        guard let result = try? await run(Command(commands.docker, ["version", "--format", "{{.Server.Version}}"], timeout: 10)) else {
-            return false
-        }
+        guard let result = try? await run(commands.serverVersion()) else { return false }
         return result.succeeded && !result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
     }
 

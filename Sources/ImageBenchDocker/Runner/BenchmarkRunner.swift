@@ -92,8 +92,8 @@ public struct BenchmarkRunner: Sendable {
         }
         var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
         // Builds an earlier attempt recorded (ok ones only: a failed build would have finished the variant).
-        let done = Set((prior?.result.builds ?? []).filter { $0.outcome == .ok }.map { "\($0.phase.rawValue)/\($0.repetition)" })
         result.builds = (prior?.result.builds ?? []).filter { $0.outcome == .ok }
+        let done = Set(result.builds.map { "\($0.phase.rawValue)/\($0.repetition)" })
 
         if plan.builder == .buildkit && !environment.buildkitAvailable {
             result.status = .skipped
