@@ -57,6 +57,7 @@ public enum ReportFixture {
                 efficiency: 0.9, wastedBytes: 1200, userWastedPercent: 0, layerBytes: [4_472_832],
                 inefficiencies: [WasteAnalysis.Inefficiency(path: "/etc/app.conf", count: 2, cumulativeBytes: 1200)]),
             secrets: ["/app/.env (layer 0)"], compressed: CompressedSizes(source: .registry, layers: [2_150_000]))
+        withInsight.engine = Sample.environment().engineRecord
         var alpineWithInsight = alpine
         alpineWithInsight.insight = ImageInsight(
             layers: [

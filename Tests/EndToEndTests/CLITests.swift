@@ -46,6 +46,11 @@ struct CLITests {
             (["run", "--only", "linking"], "--only \"linking\" must be axis=value"),
             (["report", "--run", "abc"], "--run must be a run id"),
             (["run", "--label", "x"], "must be key=value"),
+            (["run", "--host", "builder1"], "--host \"builder1\" is not an engine URL; write e.g. ssh://"),
+            (["run", "--context", "b1", "--context", "b1"], "b1 is given twice"),
+            (["run", "--jobs-per-host", "0"], "--jobs-per-host must be between 1 and 64"),
+            (["run", "--engine", "rkt"], "--engine"),
+            (["run", "--resume", "1", "--host", "tcp://10.0.0.5:2376"], "leave out --host"),
         ])
     func badFlags(_ arguments: [String], _ says: String) async throws {
         let r = try await imagebench(arguments)
@@ -104,6 +109,19 @@ struct CLITests {
             #expect(r.stderr.hasPrefix("imagebench: error: no Docker engine answers"))
             #expect(r.stderr.contains("start the engine"))
             #expect(r.stderr.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test("the only engine named by --host does not answer: one line naming it, exit 69")
+    func deadHost() async throws {
+        try await withTemporaryDirectory { dir in
+            let r = try await imagebench([
+                "run", PackagePaths.scenarios + "/go-http", "--db", dir + "/db.sqlite", "--host", "unix:///nonexistent.sock",
+            ])
+            #expect(r.exitCode == 69)
+            #expect(r.stderr.hasPrefix("imagebench: error: no Docker engine answers `docker --host unix:///nonexistent.sock version"), "\(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1)
+            #expect(!FileManager.default.fileExists(atPath: dir + "/db.sqlite"))
         }
     }
 

@@ -127,11 +127,7 @@ struct FaultEndToEndTests {
 
     @Test("the engine killed during a build: one line with the resume command, exit 69 within seconds, finished builds kept")
     func engineKilled() async throws {
-        let engine = PackagePaths.root + "/scripts/second-engine"
-        let started = try await SubprocessExecutor().run(Command(engine, ["start", "ibkill"], timeout: 120))
-        try #require(started.succeeded, "scripts/second-engine start: \(started.stderr)")
-        let host = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        do {
+        try await EngineEndToEndTests.withSecondEngine("ibkill") { host in
             try await withTemporaryDirectory { dir in
                 try Self.writeScenario(in: dir)
                 let db = dir + "/r.sqlite"
@@ -154,11 +150,7 @@ struct FaultEndToEndTests {
                 #expect((slow["builds"] as? [Any])?.isEmpty == true, "the build lost with the engine is not a result")
                 #expect(try await ResultStore(path: db).integrityCheck() == "ok")
             }
-        } catch {
-            _ = try? await SubprocessExecutor().run(Command(engine, ["stop", "ibkill"], timeout: 120))
-            throw error
         }
-        _ = try await SubprocessExecutor().run(Command(engine, ["stop", "ibkill"], timeout: 120))
     }
 
     @Test("a second Ctrl-C quits at once: the build in flight is killed, the run can still be resumed")

@@ -128,6 +128,50 @@ struct BenchmarkRunnerTests {
         }
     }
 
+    @Test(
+        "two engines: a begun variant goes back to its engine; when that engine is dead, the other builds the rest and the run ends with EngineLost")
+    func deadEngineFailsOnlyItsVariant() async throws {
+        try await withTemporaryDirectory { dir in
+            let scenario = try scenario(in: dir)
+            let dead = FakeExecutor()
+            await dead.on(["--host", "tcp://a:2375", "build"]) { _ in CommandResult(exitCode: 1, stderr: "error during connect: EOF", seconds: 0.1) }
+            await dead.on(["--host", "tcp://a:2375", "version"]) { _ in CommandResult(exitCode: 1, stderr: "Cannot connect to the Docker daemon") }
+            var a = Sample.environment()
+            a.endpoint = "tcp://a:2375"
+            var b = Sample.environment()
+            b.endpoint = "tcp://b:2375"
+            let engines = [
+                EngineSlot(docker: DockerClient(docker: "docker", target: .host("tcp://a:2375"), executor: dead), environment: a),
+                EngineSlot(docker: DockerClient(docker: "docker", target: .host("tcp://b:2375"), executor: await fakeDocker()), environment: b),
+            ]
+            let recorder = Recorder()
+            let runner = BenchmarkRunner(engines: engines, recorder: recorder, options: RunOptions(repeatCount: 1, phases: [.cold, .warm]))
+            let variants = scenario.variants().filter { $0.name != "runtime=bad" }
+            // runtime=good began on engine a: its cold build is there, so only a may finish it.
+            var begun = VariantResult(runID: 5, scenario: scenario.name, axes: variants[0].axes, status: .pending)
+            begun.builds = Sample.builds(.cold, [3]).map { build in
+                var b = build
+                b.engine = engines[0].record
+                return b
+            }
+            do {
+                _ = try await runner.run(
+                    runID: 5, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: [])],
+                    prior: [PriorVariant.key(scenario: scenario.name, variant: "runtime=good"): PriorVariant(id: 40, result: begun)])
+                Issue.record("the run should end with EngineLost")
+            } catch let lost as EngineLost {
+                #expect(lost.variant == "runtime=good" && lost.engine == "tcp://a:2375")
+                #expect(lost.finishedElsewhere == 2)
+                #expect(lost.description.contains("the engine tcp://a:2375 stopped answering") && lost.description.contains("(2 variants finished)"))
+            }
+            let finished = await recorder.finished.values
+            #expect(Set(finished.map(\.name)) == ["runtime=broken", "runtime=stale"])
+            #expect(finished.allSatisfy { $0.engine?.endpoint == "tcp://b:2375" })
+            #expect(await recorder.builds.allSatisfy { $0.1.engine?.endpoint == "tcp://b:2375" })
+            #expect(await recorder.finished[40] == nil, "the lost variant stays unfinished for --resume")
+        }
+    }
+
     @Test("every build is recorded; a failed build does not stop the other variants")
     func statuses() async throws {
         try await withTemporaryDirectory { dir in

@@ -68,3 +68,45 @@ struct DockerCommandsTests {
         #expect(c.timeout == 5)
     }
 }
+
+@Suite("engine targets")
+struct EngineTargetTests {
+    @Test("--host and --context go before every command, so each engine gets its own builds")
+    func targets() {
+        let host = DockerCommands(docker: "docker", target: .host("ssh://ci@builder1"))
+        #expect(host.inspect("x").arguments == ["--host", "ssh://ci@builder1", "image", "inspect", "x"])
+        let context = DockerCommands(docker: "docker", target: .context("builder2"))
+        let build = context.build(DockerCommandsTests.plan(), phase: .cold, runID: "1", contextDirectory: "/c", iidfile: "/c.iid")
+        #expect(Array(build.arguments.prefix(3)) == ["--context", "builder2", "build"])
+        #expect(DockerCommands(docker: "docker").inspect("x").arguments == ["image", "inspect", "x"])
+    }
+
+    @Test("podman: Buildah builds without docker's variables; run gets limits a process without CAP_SYS_RESOURCE may give")
+    func podman() {
+        let commands = DockerCommands(docker: "podman", kind: .podman)
+        var scenario = Scenario(name: "e", file: "/s/scenario.yaml", directory: "/s", context: "/s")
+        var settings = BuildSettings()
+        settings.engine = .podman
+        scenario.axes = [Axis(name: "engine", values: [AxisValue(name: "podman", settings: settings)])]
+        let plan = BuildPlan(scenario: scenario, variant: scenario.variants()[0], images: [], defaultBuilder: .buildkit)
+        #expect(plan.engine == .podman && plan.builder == .buildah && plan.engineMismatch == nil)
+        let build = commands.build(plan, phase: .warm, runID: "1", contextDirectory: "/c", iidfile: "/c.iid")
+        #expect(build.executable == "podman" && build.environment.isEmpty)
+        #expect(build.arguments.contains("--force-rm") && !build.arguments.contains("--progress=plain"))
+        let smoke = commands.smoke(image: "i", name: "n", runID: "1", spec: SmokeSpec(), platform: nil)
+        let ulimits = smoke.arguments.enumerated().filter { $0.element == "--ulimit" }.map { smoke.arguments[$0.offset + 1] }
+        #expect(ulimits.count == 2 && ulimits[0].hasPrefix("nofile=") && ulimits[1].hasPrefix("nproc="))
+        #expect(commands.info().arguments == ["info", "--format", "json"])
+    }
+
+    @Test("a podman variant that asks for a docker builder is skipped with the fix")
+    func podmanWithDockerBuilder() {
+        var scenario = Scenario(name: "e", file: "/s/scenario.yaml", directory: "/s", context: "/s")
+        var settings = BuildSettings()
+        settings.engine = .podman
+        settings.builder = .buildkit
+        scenario.axes = [Axis(name: "engine", values: [AxisValue(name: "podman", settings: settings)])]
+        let plan = BuildPlan(scenario: scenario, variant: scenario.variants()[0], images: [], defaultBuilder: .classic)
+        #expect(plan.engineMismatch?.contains("asks for builder: buildkit") == true)
+    }
+}

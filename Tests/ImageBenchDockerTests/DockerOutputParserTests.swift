@@ -80,3 +80,32 @@ struct DockerOutputParserTests {
         #expect(clientOnly.server == nil)
     }
 }
+
+@Suite("podman output")
+struct PodmanOutputTests {
+    @Test("podman history: one JSON array with lower-case size and id, read like docker's")
+    func history() throws {
+        let layers = DockerOutputParser.history(try DockerOutputParserTests.fixture("podman-history.json"))
+        #expect(layers.count >= 3)
+        #expect(layers.map(\.position) == Array(0..<layers.count))
+        let last = try #require(layers.last)
+        #expect(last.createdBy == "/bin/sh -c echo hi > /b.txt")
+        // podman counts a layer's tar stream: a 3-byte file is 2,560 bytes with its headers and padding.
+        #expect(last.sizeBytes == 2560)
+        #expect(layers[layers.count - 2].sizeBytes == 8704)
+        #expect(last.id?.hasPrefix("ec1896912f95") == true)
+    }
+
+    @Test("podman info and version: engine facts from podman's own JSON")
+    func info() throws {
+        var environment = RunEnvironment()
+        DockerOutputParser.applyPodmanInfo(try DockerOutputParserTests.fixture("podman-info.json"), to: &environment)
+        #expect(environment.storageDriver == "overlay")
+        #expect(environment.cpus == 2)
+        #expect(environment.memoryBytes > 1_000_000_000)
+        #expect(environment.os == "debian 12")
+        #expect(!environment.host.isEmpty && !environment.kernel.isEmpty)
+        let versions = try #require(DockerOutputParser.versions(try DockerOutputParserTests.fixture("podman-version.json")))
+        #expect(versions.client == "4.3.1" && versions.server == nil)
+    }
+}

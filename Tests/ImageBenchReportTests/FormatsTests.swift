@@ -66,7 +66,7 @@ struct FormatsTests {
         #expect(lines[0].hasPrefix("run_id,scenario,variant,status,size_bytes"))
         #expect(
             lines[4]
-                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0),2150000,registry"
+                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0),2150000,registry,docker,default,ci-1,20.10.24+dfsg1,overlay2,2"
         )
     }
 
@@ -87,5 +87,46 @@ struct FormatsTests {
         Self.check(text, "history.txt")
         #expect(text.contains("linking=static,runtime=scratch  ▁██"))
         #expect(text.contains("+72.8 kB (+1.7%) ▲"))
+    }
+}
+
+@Suite("Engines in reports")
+struct EngineReportTests {
+    /// The fixture with its variants spread over two engines, the second of another `kind`/version.
+    static func report(secondServer: String) -> RunReport {
+        var report = ReportFixture.report()
+        var first = Sample.environment()
+        first.endpoint = "ssh://ci@builder1"
+        var second = first
+        second.endpoint = "ssh://ci@builder2"
+        second.dockerServer = secondServer
+        report.runs[0].environment.engines = [first.engineRecord, second.engineRecord]
+        for i in report.results.indices { report.results[i].engine = (i % 2 == 0 ? first : second).engineRecord }
+        return report
+    }
+
+    @Test("variants on two equal engines: an engine column, both engines in the header, no warning")
+    func equalEngines() {
+        let table = TableReport.render(Self.report(secondServer: "20.10.24+dfsg1"))
+        #expect(
+            table.contains(
+                "2 engines: docker 20.10.24+dfsg1 at ssh://ci@builder1 on ci-1 (overlay2, 2 CPUs); docker 20.10.24+dfsg1 at ssh://ci@builder2"))
+        let header = table.split(separator: "\n").first { $0.hasPrefix("variant ") } ?? ""
+        #expect(header.hasSuffix("engine"), "\(header)")
+        #expect(table.contains("ssh://ci@builder2"))
+        #expect(!table.contains("warning:"))
+    }
+
+    @Test("variants on engines that differ: every format says so; one engine: no column")
+    func mixedEngines() {
+        let report = Self.report(secondServer: "24.0.7")
+        #expect(TableReport.render(report).contains("warning: the variants were built on 2 different engines"))
+        let markdown = MarkdownReport.render(report)
+        #expect(markdown.contains("> ⚠️ Mixed engines: the variants were built on 2 different engines") && markdown.contains("| engine |"))
+        #expect(HTMLReport.render(report).contains("<p class=\"warning\">Mixed engines:") && HTMLReport.render(report).contains("<th>engine</th>"))
+        #expect(CSVReport.render(report).contains(",docker,ssh://ci@builder2,ci-1,24.0.7,overlay2,2"))
+        #expect(JSONReport.render(report).contains("\"endpoint\" : \"ssh://ci@builder2\""))
+        let single = TableReport.render(ReportFixture.report()).split(separator: "\n").first { $0.hasPrefix("variant ") } ?? ""
+        #expect(single.hasSuffix("smoke"), "\(single)")
     }
 }

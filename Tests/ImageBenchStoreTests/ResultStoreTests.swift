@@ -7,14 +7,22 @@ import Testing
 
 @Suite("SQLite store")
 struct ResultStoreTests {
+    static let engine = EngineRecord(
+        kind: .docker, endpoint: "ssh://ci@builder1", host: "builder1", serverVersion: "20.10.24+dfsg1", storageDriver: "overlay2", cpus: 8,
+        memoryBytes: 32_000_000_000)
+
+    /// A variant built on `engine`, which every build records too.
     static func result(runID: Int64, size: Int64 = 4_470_000) -> VariantResult {
-        VariantResult(
+        var result = VariantResult(
             runID: runID, scenario: "go-http", axes: [AxisChoice(axis: "linking", value: "static")], status: .ok,
             image: ImageFacts(
                 ref: "imagebench/go-http:r1-x", id: "sha256:aaa", sizeBytes: size, layers: 1,
                 history: [LayerRecord(position: 0, sizeBytes: size, createdBy: "COPY /app /app", id: "sha256:l1")]),
             contextBytes: 1480, builds: Sample.builds(.cold, [3.62, 3.71, 3.90]) + Sample.builds(.warm, [0.4]),
             smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.41, output: "ok true"))
+        result.engine = engine
+        for i in result.builds.indices { result.builds[i].engine = engine }
+        return result
     }
 
     static func run() -> RunRecord {

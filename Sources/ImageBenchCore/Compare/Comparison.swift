@@ -82,8 +82,12 @@ public struct Comparison: Sendable, Equatable {
     public var changes: [VariantChange]
     public var added: [VariantKey]
     public var removed: [VariantKey]
-    /// `field: baseline → candidate` for every environment field that differs.
+    /// `field: baseline → candidate` for every environment field that differs, and every variant
+    /// built on another kind of engine than in the baseline.
     public var environmentDifferences: [String]
+    /// The differences that mean other machines or engines (the run's engines, or a variant's):
+    /// `compare` gates across them only with --allow-mixed.
+    public var engineDifferences: [String]
 
     public var regressions: [VariantChange] { changes.filter { $0.kinds.contains(.regression) } }
     public var improvements: [VariantChange] { changes.filter { $0.kinds.contains(.improvement) } }
@@ -112,11 +116,19 @@ public struct Comparison: Sendable, Equatable {
                     statusKind: statusKind(old.status, new.status),
                     metrics: metrics.map { change($0, old, new, limit: thresholds.limit(for: $0)) }))
         }
+        // A variant built on different engines in the two runs, though the runs used the same set.
+        let moved = candidate.results.compactMap { new -> String? in
+            guard let a = before[key(new)]?.engine, let b = new.engine, a.identity != b.identity else { return nil }
+            return "\(new.scenario) \(new.name): \(a.identity) → \(b.identity)"
+        }
+        let engines = candidate.run.environment.engineDifferences(from: baseline.run.environment)
         return Comparison(
             baseline: baseline.run, candidate: candidate.run, changes: changes,
             added: candidate.results.map(key).filter { before[$0] == nil },
             removed: baseline.results.map(key).filter { !afterKeys.contains($0) },
-            environmentDifferences: candidate.run.environment.differences(from: baseline.run.environment))
+            environmentDifferences: candidate.run.environment.differences(from: baseline.run.environment)
+                + (engines.isEmpty ? moved : engines.filter { $0.hasPrefix("engines:") }),
+            engineDifferences: engines.isEmpty ? moved : engines)
     }
 
     static func statusKind(_ old: VariantStatus, _ new: VariantStatus) -> Kind {

@@ -21,8 +21,24 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
     public var defaultBuilder: BuilderKind = .classic
     public var buildkitAvailable: Bool = false
     public var imagebenchVersion: String = ""
+    /// Which engine this environment describes (nil in runs recorded before podman: docker).
+    public var engineKind: EngineKind? = nil
+    /// How the engine was reached (nil in runs recorded before several engines: docker's default).
+    public var endpoint: String? = nil
+    /// Every engine a run built on, when it is the run's environment; nil in older runs (one engine).
+    public var engines: [EngineRecord]? = nil
 
     public init() {}
+
+    /// The engine this environment describes.
+    public var engineRecord: EngineRecord {
+        EngineRecord(
+            kind: engineKind ?? .docker, endpoint: endpoint ?? "default", host: host, serverVersion: dockerServer,
+            storageDriver: storageDriver, cpus: cpus, memoryBytes: memoryBytes)
+    }
+
+    /// The engines a run built on: the recorded list, or for older runs the one engine it describes.
+    public var allEngines: [EngineRecord] { engines ?? [engineRecord] }
 
     enum CodingKeys: String, CodingKey {
         case host, cpus, kernel, os
@@ -35,13 +51,24 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         case defaultBuilder = "default_builder"
         case buildkitAvailable = "buildkit_available"
         case imagebenchVersion = "imagebench_version"
+        case engineKind = "engine"
+        case endpoint, engines
     }
 
     /// The differences that mean another machine or engine (host, docker server, storage driver):
     /// results from them are not comparable without saying so.
+    /// With several engines (or podman) on either side, the sets of engine identities are compared.
     public func engineDifferences(from other: RunEnvironment) -> [String] {
-        differences(from: other).filter { $0.hasPrefix("host:") || $0.hasPrefix("docker server:") || $0.hasPrefix("storage driver:") }
+        if allEngines.count == 1, other.allEngines.count == 1, allEngines[0].kind == other.allEngines[0].kind {
+            return differences(from: other).filter { $0.hasPrefix("host:") || $0.hasPrefix("docker server:") || $0.hasPrefix("storage driver:") }
+        }
+        let mine = Self.identities(allEngines)
+        let theirs = Self.identities(other.allEngines)
+        return mine == theirs ? [] : ["engines: \(theirs.joined(separator: " + ")) → \(mine.joined(separator: " + "))"]
     }
+
+    /// The distinct engine identities, sorted.
+    public static func identities(_ engines: [EngineRecord]) -> [String] { Array(Set(engines.map(\.identity))).sorted() }
 
     /// The fields that make two environments differ for timing purposes, as `name: a → b`.
     public func differences(from other: RunEnvironment) -> [String] {
@@ -141,11 +168,22 @@ public struct RunPlan: Sendable, Codable, Equatable {
     public var registry: String?
     public var keepImages: Bool
     public var imageLabels: [String: String]
+    /// `--host` URLs and `--context` names (nil: the client's default engine).
+    public var hosts: [String]? = nil
+    public var contexts: [String]? = nil
+    public var jobsPerHost: Int? = nil
+    /// `--engine` (nil: docker).
+    public var engine: EngineKind? = nil
 
     public init(
         variants: [String: [String]], repeatCount: Int, phases: [Phase], buildTimeout: Double? = nil, registry: String? = nil,
-        keepImages: Bool = false, imageLabels: [String: String] = [:]
+        keepImages: Bool = false, imageLabels: [String: String] = [:], hosts: [String] = [], contexts: [String] = [], jobsPerHost: Int = 1,
+        engine: EngineKind = .docker
     ) {
+        self.hosts = hosts.isEmpty ? nil : hosts
+        self.contexts = contexts.isEmpty ? nil : contexts
+        self.jobsPerHost = jobsPerHost == 1 ? nil : jobsPerHost
+        self.engine = engine == .docker ? nil : engine
         self.variants = variants
         self.repeatCount = repeatCount
         self.phases = phases
@@ -156,7 +194,8 @@ public struct RunPlan: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case variants, phases, registry
+        case variants, phases, registry, hosts, contexts, engine
+        case jobsPerHost = "jobs_per_host"
         case repeatCount = "repeat"
         case buildTimeout = "build_timeout_s"
         case keepImages = "keep_images"

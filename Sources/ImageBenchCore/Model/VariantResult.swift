@@ -35,11 +35,14 @@ public struct BuildRecord: Sendable, Codable, Equatable {
     public var imageID: String?
     /// The last 40 lines of docker's output, kept for failed builds.
     public var outputTail: String?
+    /// The engine the build ran on; nil in runs recorded before imagebench recorded it.
+    public var engine: EngineRecord?
 
     public init(
         phase: Phase, repetition: Int, startedAt: Date, seconds: Double, outcome: BuildOutcome, exitCode: Int32?,
-        builder: BuilderKind, imageID: String?, outputTail: String? = nil
+        builder: BuilderKind, imageID: String?, outputTail: String? = nil, engine: EngineRecord? = nil
     ) {
+        self.engine = engine
         self.phase = phase
         self.repetition = repetition
         self.startedAt = startedAt
@@ -54,7 +57,7 @@ public struct BuildRecord: Sendable, Codable, Equatable {
     public var succeeded: Bool { outcome == .ok }
 
     enum CodingKeys: String, CodingKey {
-        case phase, repetition, seconds, outcome, builder
+        case phase, repetition, seconds, outcome, builder, engine
         case startedAt = "started_at"
         case exitCode = "exit_code"
         case imageID = "image_id"
@@ -150,6 +153,8 @@ public struct VariantResult: Sendable, Equatable {
     public var smoke: SmokeResult?
     /// Why the variant did not behave as expected (a failed build, a stale expect-broken), one line.
     public var problem: String?
+    /// The engine every build of the variant ran on (all of them run on one); nil before it was recorded.
+    public var engine: EngineRecord?
 
     /// A variant that did not behave as its scenario says: a failed build, an unexpected smoke failure, or
     /// a problem found while measuring it. A skipped variant is not one: the environment could not build it.

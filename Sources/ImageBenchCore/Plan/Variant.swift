@@ -57,6 +57,7 @@ extension BuildSettings {
         dockerfile = other.dockerfile ?? dockerfile
         dockerignore = other.dockerignore ?? dockerignore
         builder = other.builder ?? builder
+        engine = other.engine ?? engine
         platform = other.platform ?? platform
     }
 }

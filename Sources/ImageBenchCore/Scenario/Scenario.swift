@@ -71,6 +71,8 @@ public struct BuildArg: Sendable, Equatable, Codable {
 public enum BuilderKind: String, Sendable, Codable, CaseIterable {
     case buildkit
     case classic
+    /// podman's builder; never chosen in a scenario, recorded for podman builds.
+    case buildah
 }
 
 /// What one axis value changes in the build.
@@ -81,6 +83,8 @@ public struct BuildSettings: Sendable, Equatable {
     public var dockerfile: String?
     public var dockerignore: DockerignoreChoice?
     public var builder: BuilderKind?
+    /// `engine: docker | podman`; nil builds on the run's default engine (`--engine`).
+    public var engine: EngineKind?
     public var platform: String?
     public init() {}
 }

@@ -300,7 +300,7 @@ struct YAMLReader {
         var settings = BuildSettings()
         if node.null != nil { return settings }
         let map = try mapping(node, "axis value \(what)")
-        try allowOnly(map, ["build-args", "target", "dockerfile", "dockerignore", "builder", "platform"], in: "axis value \(what)")
+        try allowOnly(map, ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "platform"], in: "axis value \(what)")
         if let n = map["build-args"] { settings.buildArgs = try buildArgs(n, "\(what).build-args", images: images) }
         if let n = map["target"] { settings.target = try string(n, "\(what).target") }
         if let n = map["platform"] {
@@ -321,10 +321,17 @@ struct YAMLReader {
         }
         if let n = map["builder"] {
             let value = try string(n, "\(what).builder")
-            guard let kind = BuilderKind(rawValue: value) else {
-                throw error(.invalidValue, n, "\(what).builder is \"\(value)\"; use buildkit or classic")
+            guard let kind = BuilderKind(rawValue: value), kind != .buildah else {
+                throw error(.invalidValue, n, "\(what).builder is \"\(value)\"; use buildkit or classic (podman builds with Buildah: engine: podman)")
             }
             settings.builder = kind
+        }
+        if let n = map["engine"] {
+            let value = try string(n, "\(what).engine")
+            guard let kind = EngineKind(rawValue: value) else {
+                throw error(.invalidValue, n, "\(what).engine is \"\(value)\"; use docker or podman")
+            }
+            settings.engine = kind
         }
         return settings
     }

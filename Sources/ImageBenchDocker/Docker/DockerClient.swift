@@ -6,10 +6,15 @@ public struct DockerClient: Sendable {
     public let commands: DockerCommands
     public let executor: any CommandExecuting
 
-    public init(docker: String, labels: [String: String] = [:], executor: any CommandExecuting = SubprocessExecutor()) {
-        commands = DockerCommands(docker: docker, labels: labels)
+    public init(
+        docker: String, labels: [String: String] = [:], kind: EngineKind = .docker, target: EngineTarget = .default,
+        executor: any CommandExecuting = SubprocessExecutor()
+    ) {
+        commands = DockerCommands(docker: docker, labels: labels, kind: kind, target: target)
         self.executor = executor
     }
+
+    public var kind: EngineKind { commands.kind }
 
     static let engineHint =
         "start the engine (`dockerd`, or `systemctl start docker`), point DOCKER_HOST at one, or choose another client with --docker or IMAGEBENCH_DOCKER; `scripts/setup` installs and starts Debian's docker.io"
@@ -41,6 +46,9 @@ public struct DockerClient: Sendable {
     public func probeEnvironment() async throws -> RunEnvironment {
         var environment = HostProbe.local()
         environment.dockerPath = commands.docker
+        environment.engineKind = kind
+        environment.endpoint = await endpoint()
+        if kind == .podman { return try await probePodman(environment) }
         // The three probes are independent: run them at once, so a run starts sooner.
         async let versionResult = run(commands.version())
         async let infoResult = run(commands.info())
@@ -65,6 +73,44 @@ public struct DockerClient: Sendable {
         return environment
     }
 
+    /// podman has no server to ask: its version and `podman info` describe the local engine.
+    private func probePodman(_ start: RunEnvironment) async throws -> RunEnvironment {
+        var environment = start
+        let version = try await run(commands.version())
+        guard version.succeeded, let versions = DockerOutputParser.versions(version.stdout), !versions.client.isEmpty else {
+            throw DockerError(
+                .engineUnavailable, command: commands.version().shellLine, exitCode: version.exitCode, outputTail: version.tail(),
+                hint: "install podman (apt-get install -y podman) or give its path with --podman")
+        }
+        let info = try await checked(commands.info(), hint: "podman cannot open its store; see `podman info`")
+        environment.dockerClient = versions.client
+        environment.dockerServer = versions.server ?? versions.client
+        DockerOutputParser.applyPodmanInfo(info.stdout, to: &environment)
+        environment.buildkitAvailable = false
+        environment.defaultBuilder = .buildah
+        return environment
+    }
+
+    /// How this client reaches its engine, for the record: the URL, the context and its URL, or the
+    /// default (`DOCKER_HOST`, else the current context's URL).
+    func endpoint() async -> String {
+        func contextHost(_ name: String?) async -> String? {
+            let args = ["context", "inspect"] + (name.map { [$0] } ?? []) + ["--format", "{{.Endpoints.docker.Host}}"]
+            guard let result = try? await run(Command(commands.docker, args, timeout: 10)), result.succeeded else { return nil }
+            let host = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            return host.isEmpty ? nil : host
+        }
+        switch (kind, commands.target) {
+        case (_, .host(let url)): return url
+        case (.docker, .context(let name)): return "context \(name)" + ((await contextHost(name)).map { " (\($0))" } ?? "")
+        case (.podman, .context(let name)): return "connection \(name)"
+        case (.podman, .default): return "local"
+        case (.docker, .default):
+            if let host = ProcessInfo.processInfo.environment["DOCKER_HOST"], !host.isEmpty { return host }
+            return await contextHost(nil) ?? "unix:///var/run/docker.sock"
+        }
+    }
+
     /// Clients before 23.0 have BuildKit built in; later ones need the buildx plugin.
     static func hasBuiltInBuildKit(client: String) -> Bool {
         Int(client.prefix { $0.isNumber }).map { $0 < 23 } ?? false
@@ -85,11 +131,12 @@ public struct DockerClient: Sendable {
         if try await imageExists(image) { return }
         let pull = try await run(commands.pull(image))
         if !pull.succeeded {
+            let hint =
+                kind == .podman
+                ? "\(image) is not in podman's store and cannot be pulled; name it in full (docker.io/library/...), copy it from docker with `docker save \(image) | podman load`, or use --profile offline after Scenarios/bases/build (which copies the offline bases to podman)"
+                : "\(image) is not present and cannot be pulled; pull or build it, substitute it with --image \(image)=OTHER, or use --profile offline after Scenarios/bases/build"
             throw DockerError(
-                .baseImageMissing, command: "docker pull \(image)", exitCode: pull.exitCode, outputTail: pull.tail(),
-                hint:
-                    "\(image) is not present and cannot be pulled; pull or build it, substitute it with --image \(image)=OTHER, or use --profile offline after Scenarios/bases/build"
-            )
+                .baseImageMissing, command: commands.pull(image).shellLine, exitCode: pull.exitCode, outputTail: pull.tail(), hint: hint)
         }
     }
 
@@ -200,7 +247,7 @@ extension DockerClient {
                 hint: "run imagebench on the engine's machine, as a user who can read its data root, or use --source save")
         }
         let reader = SaveArchiveReader(capture: entrypoint, estimateCompressed: estimateCompressed)
-        let save = Command(commands.docker, ["save", image], timeout: 3600)
+        let save = commands.save(image)
         let result = try await stream(save, to: reader)
         guard result.succeeded else {
             throw DockerError(.commandFailed, command: save.shellLine, exitCode: result.exitCode, outputTail: result.tail())

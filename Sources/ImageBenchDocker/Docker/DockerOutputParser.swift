@@ -62,6 +62,22 @@ public enum DockerOutputParser {
         if let name = object["Name"] as? String, !name.isEmpty { environment.host = name }
     }
 
+    /// Fills the engine fields of `environment` from `podman info --format json`.
+    public static func applyPodmanInfo(_ json: String, to environment: inout RunEnvironment) {
+        guard let object = jsonObject(json) else { return }
+        let host = object["host"] as? [String: Any] ?? [:]
+        let store = object["store"] as? [String: Any] ?? [:]
+        environment.storageDriver = store["graphDriverName"] as? String ?? ""
+        environment.cgroupVersion = host["cgroupVersion"] as? String ?? ""
+        if let n = host["cpus"] as? Int { environment.cpus = n }
+        if let m = (host["memTotal"] as? NSNumber)?.int64Value { environment.memoryBytes = m }
+        if let k = host["kernel"] as? String, !k.isEmpty { environment.kernel = k }
+        if let d = host["distribution"] as? [String: Any], let name = d["distribution"] as? String {
+            environment.os = [name, d["version"] as? String ?? ""].filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        if let name = host["hostname"] as? String, !name.isEmpty { environment.host = name }
+    }
+
     /// `docker image inspect ID` → id, `.Size` and the `.RootFS.Layers` count.
     public static func inspect(_ json: String) -> (id: String, size: Int64, layers: Int)? {
         guard let data = json.data(using: .utf8),
@@ -126,10 +142,16 @@ public enum DockerOutputParser {
 
     /// `docker history --no-trunc --human=false --format '{{json .}}' ID` (newest first) → layers oldest first.
     public static func history(_ output: String) -> [LayerRecord] {
-        let rows = output.split(separator: "\n").compactMap { jsonObject(String($0)) }
+        // docker prints one JSON object per line; podman one JSON array, with lower-case size and id.
+        let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let rows: [[String: Any]] =
+            trimmed.hasPrefix("[")
+            ? ((try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))) as? [[String: Any]] ?? [])
+            : output.split(separator: "\n").compactMap { jsonObject(String($0)) }
         return rows.reversed().enumerated().map { index, row in
-            let size = Int64(row["Size"] as? String ?? "") ?? (row["Size"] as? NSNumber)?.int64Value ?? 0
-            let id = row["ID"] as? String
+            let sizeValue = row["Size"] ?? row["size"]
+            let size = Int64(sizeValue as? String ?? "") ?? (sizeValue as? NSNumber)?.int64Value ?? 0
+            let id = (row["ID"] ?? row["id"]) as? String
             return LayerRecord(
                 position: index, sizeBytes: size, createdBy: row["CreatedBy"] as? String ?? "",
                 id: id == "<missing>" ? nil : id)

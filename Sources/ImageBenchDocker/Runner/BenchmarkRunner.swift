@@ -2,11 +2,12 @@ import Foundation
 import ImageBenchCore
 
 /// Builds, measures and smoke-tests every variant of a run, recording each result as soon as it exists.
+/// Variants are spread over the run's engines, `jobsPerEngine` at a time on each; every phase and
+/// repetition of one variant runs on one engine.
 public struct BenchmarkRunner: Sendable {
-    public let docker: DockerClient
+    public let engines: [EngineSlot]
     public let recorder: any RunRecording
     public let options: RunOptions
-    public let environment: RunEnvironment
     public let events: @Sendable (RunEvent) -> Void
     /// Makes container names unique across databases sharing an engine, and labels every image this
     /// process builds (`imagebench.session`) so cleanup removes exactly those.
@@ -16,14 +17,21 @@ public struct BenchmarkRunner: Sendable {
     public var session: String { containerToken }
 
     public init(
+        engines: [EngineSlot], recorder: any RunRecording, options: RunOptions, events: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    ) {
+        precondition(!engines.isEmpty, "a run needs an engine")
+        self.engines = engines
+        self.recorder = recorder
+        self.options = options
+        self.events = events
+    }
+
+    /// A runner on one engine.
+    public init(
         docker: DockerClient, recorder: any RunRecording, options: RunOptions, environment: RunEnvironment,
         events: @escaping @Sendable (RunEvent) -> Void = { _ in }
     ) {
-        self.docker = docker
-        self.recorder = recorder
-        self.options = options
-        self.environment = environment
-        self.events = events
+        self.init(engines: [EngineSlot(docker: docker, environment: environment)], recorder: recorder, options: options, events: events)
     }
 
     /// Runs every job; returns the variant results in order. Images are removed at the end unless
@@ -35,31 +43,75 @@ public struct BenchmarkRunner: Sendable {
         try FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratchRoot) }
         let total = jobs.reduce(0) { $0 + $1.variants.count }
-        var results: [VariantResult] = []
-        do {
-            var index = 0
-            for job in jobs {
-                for variant in job.variants {
-                    index += 1
-                    events(.variantStarted(scenario: job.scenario.name, variant: variant.name, index: index, total: total))
-                    let earlier = prior[PriorVariant.key(scenario: job.scenario.name, variant: variant.name)]
-                    if let earlier, earlier.result.status != .pending {
-                        results.append(earlier.result)
-                        events(.variantFinished(earlier.result))
-                        continue
-                    }
-                    let plan = BuildPlan(scenario: job.scenario, variant: variant, images: job.images, defaultBuilder: environment.defaultBuilder)
-                    let result = try await runVariant(plan, runID: runID, scratch: scratchRoot + "/v\(index)", prior: earlier)
-                    results.append(result)
-                    events(.variantFinished(result))
+        var results: [Int: VariantResult] = [:]
+        var waiting: [WorkQueue.Item] = []
+        for job in jobs {
+            for variant in job.variants {
+                let index = results.count + waiting.count + 1
+                let earlier = prior[PriorVariant.key(scenario: job.scenario.name, variant: variant.name)]
+                if let earlier, earlier.result.status != .pending {
+                    events(.variantStarted(scenario: job.scenario.name, variant: variant.name, index: index, total: total, engine: nil))
+                    results[index] = earlier.result
+                    events(.variantFinished(earlier.result))
+                    continue
                 }
+                let kind = variant.settings.engine ?? options.defaultEngine
+                // A begun variant finishes on the engine that built its first repetitions.
+                let pinned = (earlier?.result.engine ?? earlier?.result.builds.first?.engine).flatMap { record in
+                    engines.firstIndex { $0.record.endpoint == record.endpoint && $0.record.kind == kind }
+                }
+                waiting.append(WorkQueue.Item(index: index, job: job, variant: variant, prior: earlier, kind: kind, engine: pinned))
+            }
+        }
+        let queue = WorkQueue(waiting, engines: engines.map(\.record.kind))
+        do {
+            try await withThrowingTaskGroup(of: [Int: VariantResult].self) { group in
+                for engine in engines.indices {
+                    for _ in 0..<max(1, options.jobsPerEngine) {
+                        group.addTask { try await work(on: engine, from: queue, runID: runID, total: total, scratchRoot: scratchRoot) }
+                    }
+                }
+                for try await finished in group { results.merge(finished) { a, _ in a } }
             }
         } catch {
             await cleanUp()
             throw error
         }
         await cleanUp()
-        return results
+        // Variants no engine could finish: their engine stopped answering, and no other engine of their kind was left.
+        if let lost = await queue.firstLoss {
+            var failure = lost
+            failure.finishedElsewhere = results.count
+            throw failure
+        }
+        return results.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// One worker of one engine: takes variants from the queue until it is empty or the engine stops
+    /// answering; then the variant in flight stays unfinished (`run --resume` builds it) and the rest
+    /// of the queue goes to the other engines.
+    private func work(on engine: Int, from queue: WorkQueue, runID: Int64, total: Int, scratchRoot: String) async throws -> [Int: VariantResult] {
+        let slot = engines[engine]
+        var finished: [Int: VariantResult] = [:]
+        while let item = await queue.next(for: engine) {
+            events(
+                .variantStarted(
+                    scenario: item.job.scenario.name, variant: item.variant.name, index: item.index, total: total,
+                    engine: engines.count > 1 ? slot.record.label : nil))
+            let plan = BuildPlan(
+                scenario: item.job.scenario, variant: item.variant, images: item.job.images, defaultBuilder: slot.environment.defaultBuilder,
+                defaultEngine: options.defaultEngine)
+            do {
+                let result = try await runVariant(plan, on: slot, runID: runID, scratch: scratchRoot + "/v\(item.index)", prior: item.prior)
+                finished[item.index] = result
+                events(.variantFinished(result))
+            } catch var lost as EngineLost {
+                if engines.count > 1 { lost.engine = slot.record.label }
+                await queue.lose(engine: engine, lost)
+                return finished
+            }
+        }
+        return finished
     }
 
     /// Removes exactly the images this run process built (never another's, even one a cache hit handed
@@ -73,17 +125,23 @@ public struct BenchmarkRunner: Sendable {
     public func removeImages() async { await removeImages(keepingOwn: false) }
 
     private func removeImages(keepingOwn: Bool) async {
-        let docker = self.docker
-        let intermediates = await ledger.intermediates
         let token = containerToken
-        _ = await Task.detached {
-            if !keepingOwn { _ = try? await docker.removeSessionImages(token) }
-            await docker.removeIntermediates(intermediates, sparing: keepingOwn ? token : nil)
-        }.value
+        for (index, engine) in engines.enumerated() {
+            let docker = engine.docker
+            let intermediates = await ledger.intermediates(of: index)
+            _ = await Task.detached {
+                if !keepingOwn { _ = try? await docker.removeSessionImages(token) }
+                await docker.removeIntermediates(intermediates, sparing: keepingOwn ? token : nil)
+            }.value
+        }
     }
 
-    func runVariant(_ plan: BuildPlan, runID: Int64, scratch: String, prior: PriorVariant? = nil) async throws -> VariantResult {
+    func runVariant(_ plan: BuildPlan, on engine: EngineSlot, runID: Int64, scratch: String, prior: PriorVariant? = nil) async throws -> VariantResult
+    {
         let scenario = plan.scenario
+        let docker = engine.docker
+        let environment = engine.environment
+        let engineIndex = engines.firstIndex { $0.record == engine.record } ?? 0
         let variantID: Int64
         if let prior {
             variantID = prior.id
@@ -91,10 +149,17 @@ public struct BenchmarkRunner: Sendable {
             variantID = try await recorder.beginVariant(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
         }
         var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+        result.engine = engine.record
         // Builds an earlier attempt recorded (ok ones only: a failed build would have finished the variant).
         result.builds = (prior?.result.builds ?? []).filter { $0.outcome == .ok }
         let done = Set(result.builds.map { "\($0.phase.rawValue)/\($0.repetition)" })
 
+        if let mismatch = plan.engineMismatch {
+            result.status = .skipped
+            result.problem = mismatch
+            try await recorder.finishVariant(id: variantID, result: result)
+            return result
+        }
         if plan.builder == .buildkit && !environment.buildkitAvailable {
             result.status = .skipped
             result.problem =
@@ -129,7 +194,7 @@ public struct BenchmarkRunner: Sendable {
                 session: containerToken)
             let outcome = try await docker.run(command)
             // Noted first: an interrupted build leaves the step images it committed, too.
-            if plan.builder == .classic { await ledger.addIntermediates(DockerOutputParser.createdImages(outcome.stdout)) }
+            if plan.builder == .classic { await ledger.addIntermediates(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex) }
             // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
             try Task.checkCancellation()
             let imageID = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -183,7 +248,7 @@ public struct BenchmarkRunner: Sendable {
                 let record = BuildRecord(
                     phase: phase, repetition: repetition, startedAt: started, seconds: outcome.seconds, outcome: status,
                     exitCode: outcome.exitCode, builder: plan.builder, imageID: imageID,
-                    outputTail: status == .ok ? nil : outcome.tail(40))
+                    outputTail: status == .ok ? nil : outcome.tail(40), engine: engine.record)
                 try await recorder.record(build: record, variantID: variantID)
                 result.builds.append(record)
                 events(.buildFinished(record))
@@ -207,14 +272,14 @@ public struct BenchmarkRunner: Sendable {
             let inspect = try await docker.inspectJSON(image)
             result.image = try await docker.imageFacts(image, ref: plan.tag(runID: runLabel, session: containerToken), inspect: inspect)
             do {
-                result.insight = ImageInsight(try await analyse(image, plan: plan, runID: runLabel, inspect: inspect))
+                result.insight = ImageInsight(try await analyse(image, plan: plan, docker: docker, runID: runLabel, inspect: inspect))
             } catch let error as DockerError {
                 result.problem = "could not analyse the image: \(error)"
             } catch let error as RegistryError {
                 result.problem = "could not measure the compressed size: \(error)"
             }
             events(.smokeStarted)
-            let smoke = try await runSmoke(image: image, plan: plan, runID: runLabel, index: variantID)
+            let smoke = try await runSmoke(image: image, plan: plan, docker: docker, runID: runLabel, index: variantID)
             result.smoke = smoke
             result.status = Self.status(smoke: smoke, expectBroken: plan.variant.expectBroken)
             if result.status == .broken {
@@ -230,7 +295,7 @@ public struct BenchmarkRunner: Sendable {
 
     /// The image's layers, with their compressed sizes from the registry when `--registry` names one,
     /// else estimated while the layers stream past.
-    func analyse(_ image: String, plan: BuildPlan, runID: String, inspect: String) async throws -> ImageLayers {
+    func analyse(_ image: String, plan: BuildPlan, docker: DockerClient, runID: String, inspect: String) async throws -> ImageLayers {
         var layers = try await docker.layers(of: image, inspect: inspect, estimateCompressed: options.registry == nil)
         if let address = options.registry {
             let reference = plan.tag(runID: runID, session: containerToken)
@@ -245,8 +310,9 @@ public struct BenchmarkRunner: Sendable {
     /// The step images the classic builder made for a run (not taken from the cache), for cleanup: a
     /// multi-stage build's builder stages would stay behind, dangling, once the final images are gone.
     actor ImageLedger {
-        private(set) var intermediates: [String] = []
-        func addIntermediates(_ more: [String]) { intermediates += more }
+        private var made: [Int: [String]] = [:]
+        func addIntermediates(_ more: [String], engine: Int) { made[engine, default: []] += more }
+        func intermediates(of engine: Int) -> [String] { made[engine] ?? [] }
     }
 
     /// The variant's status from its smoke test.
@@ -264,14 +330,13 @@ public struct BenchmarkRunner: Sendable {
         return "output lacks \"\(spec.expectOutput ?? "")\"" + (last.isEmpty ? "" : ": \(last)")
     }
 
-    func runSmoke(image: String, plan: BuildPlan, runID: String, index: Int64) async throws -> SmokeResult {
+    func runSmoke(image: String, plan: BuildPlan, docker: DockerClient, runID: String, index: Int64) async throws -> SmokeResult {
         let spec = plan.scenario.smoke
         // Run ids are unique only within one database: a random token keeps two runs 1 apart on one engine.
         let name = "imagebench-r\(runID)-v\(index)-\(containerToken)"
         let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runID, spec: spec, platform: plan.platform))
         if outcome.timedOut || outcome.exitCode == nil || Task.isCancelled {
             // The client is gone but the container may still run: remove it, even when cancelled.
-            let docker = self.docker
             _ = await Task.detached { try? await docker.run(docker.commands.removeContainer(name)) }.value
         }
         try Task.checkCancellation()

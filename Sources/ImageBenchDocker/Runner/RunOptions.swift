@@ -9,10 +9,17 @@ public struct RunOptions: Sendable {
     public var buildTimeout: Double?
     /// `HOST:PORT` of a registry to push each variant to for its compressed size; `nil` to estimate it.
     public var registry: String?
+    /// Variants built at once on each engine (`--jobs-per-host`). One keeps build times honest.
+    public var jobsPerEngine: Int
+    /// The engine of variants whose scenario does not choose one (`--engine`).
+    public var defaultEngine: EngineKind
 
     public init(
-        repeatCount: Int = 3, phases: [Phase] = Phase.allCases, keepImages: Bool = false, buildTimeout: Double? = nil, registry: String? = nil
+        repeatCount: Int = 3, phases: [Phase] = Phase.allCases, keepImages: Bool = false, buildTimeout: Double? = nil, registry: String? = nil,
+        jobsPerEngine: Int = 1, defaultEngine: EngineKind = .docker
     ) {
+        self.jobsPerEngine = jobsPerEngine
+        self.defaultEngine = defaultEngine
         self.repeatCount = repeatCount
         self.phases = phases
         self.keepImages = keepImages
@@ -23,7 +30,8 @@ public struct RunOptions: Sendable {
 
 /// What the runner reports while it works, for a progress line.
 public enum RunEvent: Sendable {
-    case variantStarted(scenario: String, variant: String, index: Int, total: Int)
+    /// `engine` names the engine when the run has several.
+    case variantStarted(scenario: String, variant: String, index: Int, total: Int, engine: String?)
     case buildStarted(phase: Phase, repetition: Int, of: Int)
     case buildFinished(BuildRecord)
     case smokeStarted
@@ -54,4 +62,53 @@ public struct PriorVariant: Sendable {
     }
 
     public static func key(scenario: String, variant: String) -> String { scenario + "\u{1F}" + variant }
+}
+
+/// One engine a run builds on: its client, and what it is.
+public struct EngineSlot: Sendable {
+    public var docker: DockerClient
+    public var environment: RunEnvironment
+
+    public init(docker: DockerClient, environment: RunEnvironment) {
+        self.docker = docker
+        self.environment = environment
+    }
+
+    public var record: EngineRecord { environment.engineRecord }
+}
+
+/// The variants waiting for an engine. Each engine's workers take the first one of their kind (and not
+/// pinned elsewhere); an engine that stopped answering takes none, and its share goes to the others.
+actor WorkQueue {
+    struct Item: Sendable {
+        var index: Int
+        var job: ScenarioJob
+        var variant: Variant
+        var prior: PriorVariant?
+        var kind: EngineKind
+        /// The only engine that may build it (a begun variant's), by index.
+        var engine: Int?
+    }
+
+    private var items: [Item]
+    private let kinds: [EngineKind]
+    private var dead: Set<Int> = []
+    private(set) var firstLoss: EngineLost?
+
+    init(_ items: [Item], engines kinds: [EngineKind]) {
+        self.items = items
+        self.kinds = kinds
+    }
+
+    func next(for engine: Int) -> Item? {
+        guard !dead.contains(engine), let i = items.firstIndex(where: { $0.kind == kinds[engine] && ($0.engine ?? engine) == engine }) else {
+            return nil
+        }
+        return items.remove(at: i)
+    }
+
+    func lose(engine: Int, _ lost: EngineLost) {
+        dead.insert(engine)
+        if firstLoss == nil { firstLoss = lost }
+    }
 }

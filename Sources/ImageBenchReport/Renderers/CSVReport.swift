@@ -7,6 +7,7 @@ public enum CSVReport {
         "run_id", "scenario", "variant", "status", "size_bytes", "layers", "context_bytes", "phase", "n", "median_s", "mean_s", "stddev_s",
         "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s", "context_files", "context_file_bytes", "context_secrets",
         "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets", "compressed_bytes", "compressed_source",
+        "engine_kind", "engine_endpoint", "engine_host", "engine_version", "engine_storage_driver", "engine_cpus",
     ]
 
     public static func render(_ report: RunReport) -> String {
@@ -28,6 +29,8 @@ public enum CSVReport {
                     sharing[r].map { String($0.unique) } ?? "",
                     r.insight.map { String($0.wastedBytes) } ?? "", number(r.insight?.efficiency), r.insight?.secrets.joined(separator: ";") ?? "",
                     r.insight?.compressedBytes.map(String.init) ?? "", r.insight?.compressedSource?.rawValue ?? "",
+                    r.engine?.kind.rawValue ?? "", r.engine?.endpoint ?? "", r.engine?.host ?? "", r.engine?.serverVersion ?? "",
+                    r.engine?.storageDriver ?? "", r.engine.map { String($0.cpus) } ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

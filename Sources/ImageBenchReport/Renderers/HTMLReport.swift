@@ -12,19 +12,20 @@ public enum HTMLReport {
         let (good, verdict) = MarkdownReport.verdictText(report, comparison)
         body += "<p class=\"verdict \(good ? "good" : "bad")\">\(good ? "✓" : "✗") \(e(verdict))</p>"
         body +=
-            "<p class=\"env\">\(e(run.status.rawValue)) · \(e(Units.timestamp(run.startedAt))) · docker \(e(env.dockerClient)) / engine \(e(env.dockerServer)) · \(e(env.defaultBuilder.rawValue)) builder · \(e(env.storageDriver)) · \(e(env.host)), \(env.cpus) CPUs"
+            "<p class=\"env\">\(e(run.status.rawValue)) · \(e(Units.timestamp(run.startedAt))) · \(e(EngineText.header(env)))"
         if let comparison { body += " · baseline: run \(comparison.baseline.id)" }
         body += "</p>"
         if let comparison, !comparison.environmentDifferences.isEmpty {
             body +=
                 "<p class=\"warning\">The runs come from different environments: \(e(comparison.environmentDifferences.joined(separator: "; ")))</p>"
         }
+        if let mixed = EngineText.mixedWarning(report.results) { body += "<p class=\"warning\">Mixed engines: \(e(mixed))</p>" }
         body += "</header>"
         for scenario in report.scenarios {
             body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [])
         }
         body +=
-            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. Written by imagebench \(e(env.imagebenchVersion)).</footer>"
+            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
         return page(title: "imagebench run \(run.id)", body: body)
     }
 
@@ -42,7 +43,7 @@ public enum HTMLReport {
         let changes = (comparison?.changes ?? []).filter { $0.scenario == scenario }
         html += table(
             rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes,
-            sharing: SharedBytes.compute(report.results))
+            sharing: SharedBytes.compute(report.results), engines: EngineText.needsColumn(report.results))
         if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
         html += "<div class=\"charts\">"
         let sized = rows.filter { $0.image != nil }
@@ -86,13 +87,15 @@ public enum HTMLReport {
     }
 
     /// `changes` (with a baseline) adds a change column after size and each phase.
-    static func table(_ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: SharedBytes.Index) -> String {
+    static func table(
+        _ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: SharedBytes.Index, engines: Bool = false
+    ) -> String {
         let delta = changes != nil
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
         html += "<th>compressed</th><th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
         for phase in Phase.allCases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
-        html += "<th>smoke</th></tr>"
-        let columns = delta ? 17 : 13
+        html += "<th>smoke</th>" + (engines ? "<th>engine</th>" : "") + "</tr>"
+        let columns = (delta ? 17 : 13) + (engines ? 1 : 0)
         for r in rows {
             let change = changes?.first { $0.variant == r.name }
             let size = r.image?.sizeBytes
@@ -112,7 +115,7 @@ public enum HTMLReport {
                     html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, Metric(rawValue: phase.rawValue)!, symbols: false)))</td>"
                 }
             }
-            html += "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td></tr>"
+            html += "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td>" + (engines ? "<td>\(e(EngineText.cell(r)))</td>" : "") + "</tr>"
             for note in VariantNote.notes(for: r) {
                 let cssClass: String
                 let body: String

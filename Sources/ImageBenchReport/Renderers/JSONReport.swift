@@ -24,9 +24,10 @@ public enum JSONReport {
         var smoke: SmokeResult?
         var problem: String?
         var builds: [BuildRecord]
+        var engine: EngineRecord?
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
@@ -53,7 +54,7 @@ public enum JSONReport {
                 status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes, context: r.context, insight: r.insight,
                 sharedBytes: sharing[r]?.shared, uniqueBytes: sharing[r]?.unique,
                 phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
-                smoke: r.smoke, problem: r.problem, builds: r.builds)
+                smoke: r.smoke, problem: r.problem, builds: r.builds, engine: r.engine)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -8,13 +8,13 @@ public enum MarkdownReport {
         guard let run = report.runs.first else { return "No runs yet.\n" }
         var out = "### imagebench: \(verdict(report, comparison))\n\n"
         let env = run.environment
-        out += "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt)) · docker \(env.dockerClient) / engine \(env.dockerServer)"
-        out += " · \(env.defaultBuilder.rawValue) builder · \(env.host), \(env.cpus) CPUs"
+        out += "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt)) · \(EngineText.header(env))"
         if let comparison { out += " · baseline: run \(comparison.baseline.id) (\(Units.timestamp(comparison.baseline.startedAt)))" }
         out += "\n"
         if let comparison, !comparison.environmentDifferences.isEmpty {
             out += "\n> ⚠️ The runs come from different environments: \(comparison.environmentDifferences.joined(separator: "; ")).\n"
         }
+        if let mixed = EngineText.mixedWarning(report.results) { out += "\n> ⚠️ Mixed engines: \(mixed).\n" }
         for scenario in run.scenarios where scenario.images.contains(where: { $0.used != $0.requested }) {
             let list = scenario.images.filter { $0.used != $0.requested }.map { "`\($0.used)` for `\($0.requested)`" }
             out +=
@@ -28,6 +28,7 @@ public enum MarkdownReport {
             "\nSize: uncompressed bytes on disk (`docker image inspect .Size`), SI units. Compressed: the layers gzip-compressed, what a pull transfers (registry manifest, or ~estimated). Times: wall time of `docker build`, median ± standard deviation"
         if comparison != nil { out += "; a time change counts only when beyond its threshold and significant (\(WelchTest.name))" }
         out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
+        if let podman = EngineText.podmanSizeNote(report.results) { out += "\n" + podman + "\n" }
         return out
     }
 
@@ -85,8 +86,10 @@ public enum MarkdownReport {
             if comparison != nil { headers.append("Δ \(phase.rawValue)") }
         }
         headers.append("smoke")
+        let engines = EngineText.needsColumn(report.results)
+        if engines { headers.append("engine") }
         var out = "#### \(scenario)\n\n| " + headers.joined(separator: " | ") + " |\n|"
-        out += headers.map { ["variant", "status", "smoke"].contains($0) ? " --- |" : " ---: |" }.joined() + "\n"
+        out += headers.map { ["variant", "status", "smoke", "engine"].contains($0) ? " --- |" : " ---: |" }.joined() + "\n"
         for r in rows {
             let change = changes[r.name]
             var cells = [code(r.name), statusCell(r, change)]
@@ -101,6 +104,7 @@ public enum MarkdownReport {
                 if comparison != nil { cells.append(changeCell(change, Metric(rawValue: phase.rawValue)!)) }
             }
             cells.append(smokeCell(r))
+            if engines { cells.append(EngineText.cell(r)) }
             out += "| " + cells.map(escape).joined(separator: " | ") + " |\n"
         }
         if let comparison {

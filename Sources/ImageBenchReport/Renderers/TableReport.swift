@@ -6,11 +6,13 @@ public enum TableReport {
         guard !report.results.isEmpty || !report.runs.isEmpty else { return "No runs yet: run `imagebench run SCENARIO` first.\n" }
         var out = ""
         for run in report.runs { out += header(run) }
+        if let mixed = EngineText.mixedWarning(report.results) { out += "warning: \(mixed)\n" }
         for scenario in report.scenarios {
             out += "\n" + section(scenario, report: report)
         }
         let repeats = report.results.flatMap { r in Phase.allCases.map { r.samples($0).count } }.max() ?? 0
         out += "\nSize: docker image inspect .Size, uncompressed bytes on disk, SI units (1 MB = 10^6 B); vs min: size ÷ smallest working variant.\n"
+        if let podman = EngineText.podmanSizeNote(report.results) { out += podman + "\n" }
         out +=
             "Compressed: the layers gzip-compressed, the bytes a pull transfers; from the registry's manifest (run --registry), or ~estimated by gzip here.\n"
         out += "Unique: layer bytes no other variant of the scenario shares. Wasted: bytes written more than once, as dive counts them.\n"
@@ -22,8 +24,7 @@ public enum TableReport {
     static func header(_ run: RunRecord) -> String {
         let env = run.environment
         var line = "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt))"
-        line += " · docker \(env.dockerClient) / engine \(env.dockerServer) · \(env.defaultBuilder.rawValue) builder · \(env.storageDriver)"
-        line += " · \(env.host), \(env.cpus) CPUs\n"
+        line += " · \(EngineText.header(env))\n"
         if !run.labels.isEmpty {
             line += "Labels: " + run.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
         }
@@ -47,25 +48,28 @@ public enum TableReport {
         let rows = report.rows(for: scenario)
         let smallest = report.smallestWorkingSize(for: scenario)
         let sharing = SharedBytes.compute(report.results)
+        let engines = EngineText.needsColumn(report.results)
         var table = TextTable(
             headers: [
                 "variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s", "smoke",
-            ],
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left])
+            ] + (engines ? ["engine"] : []),
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left]
+                + (engines ? [.left] : []))
         for r in rows {
             let size = r.image?.sizeBytes
-            table.append([
-                r.name, r.status.rawValue,
-                size.map(Units.bytes) ?? "—",
-                Units.compressed(r.insight),
-                (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
-                sharing[r].map { Units.bytes($0.unique) } ?? "—",
-                r.insight.map { Units.bytes($0.wastedBytes) } ?? "—",
-                r.image.map { String($0.layers) } ?? "—",
-                contextCell(r),
-                phaseCell(r, .cold), phaseCell(r, .warm), phaseCell(r, .edit),
-                smokeCell(r),
-            ])
+            table.append(
+                [
+                    r.name, r.status.rawValue,
+                    size.map(Units.bytes) ?? "—",
+                    Units.compressed(r.insight),
+                    (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
+                    sharing[r].map { Units.bytes($0.unique) } ?? "—",
+                    r.insight.map { Units.bytes($0.wastedBytes) } ?? "—",
+                    r.image.map { String($0.layers) } ?? "—",
+                    contextCell(r),
+                    phaseCell(r, .cold), phaseCell(r, .warm), phaseCell(r, .edit),
+                    smokeCell(r),
+                ] + (engines ? [EngineText.cell(r)] : []))
         }
         var out = "\(scenario)\n" + table.render()
         if let total = sharedTotalLine(report, scenario) { out += total + "\n" }

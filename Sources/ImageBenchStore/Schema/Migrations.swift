@@ -102,6 +102,12 @@ enum Migrations {
                 UPDATE runs SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
                 CREATE UNIQUE INDEX runs_by_uid ON runs(uid);
                 """),
+        Migration(
+            version: 8, summary: "the engine each build and variant ran on (several engines, podman)",
+            sql: """
+                ALTER TABLE builds ADD COLUMN engine TEXT;
+                ALTER TABLE variants ADD COLUMN engine TEXT;
+                """),
     ]
 
     static var latest: Int { all.last!.version }

@@ -98,22 +98,23 @@ public actor ResultStore: RunRecording {
 
     public func record(build: BuildRecord, variantID: Int64) throws {
         try db.prepare(
-            "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         ).run([
             .int(variantID), .text(build.phase.rawValue), .int(Int64(build.repetition)), .double(build.startedAt.timeIntervalSince1970),
             .double(build.seconds), .text(build.outcome.rawValue), .optional(build.exitCode.map(Int64.init)), .text(build.builder.rawValue),
-            .optional(build.imageID), .optional(build.outputTail),
+            .optional(build.imageID), .optional(build.outputTail), .optional(build.engine.map { json($0) }),
         ])
     }
 
     public func finishVariant(id: Int64, result: VariantResult) throws {
         try db.transaction { () throws(StoreError) in
             try db.prepare(
-                "UPDATE variants SET status = ?, image_ref = ?, image_id = ?, size_bytes = ?, layers = ?, context_bytes = ?, smoke = ?, problem = ?, context_facts = ?, insight = ? WHERE id = ?"
+                "UPDATE variants SET status = ?, image_ref = ?, image_id = ?, size_bytes = ?, layers = ?, context_bytes = ?, smoke = ?, problem = ?, context_facts = ?, insight = ?, engine = ? WHERE id = ?"
             ).run([
                 .text(result.status.rawValue), .optional(result.image?.ref), .optional(result.image?.id), .optional(result.image?.sizeBytes),
                 .optional(result.image.map { Int64($0.layers) }), .optional(result.contextBytes), .optional(result.smoke.map { json($0) }),
-                .optional(result.problem), .optional(result.context.map { json($0) }), .optional(result.insight.map { json($0) }), .int(id),
+                .optional(result.problem), .optional(result.context.map { json($0) }), .optional(result.insight.map { json($0) }),
+                .optional(result.engine.map { json($0) }), .int(id),
             ])
             try db.prepare("DELETE FROM layers WHERE variant_id = ?").run([.int(id)])
             let insert = try db.prepare("INSERT INTO layers (variant_id, position, size_bytes, created_by, layer_id) VALUES (?, ?, ?, ?, ?)")
@@ -129,10 +130,10 @@ public actor ResultStore: RunRecording {
         try db.transaction { () throws(StoreError) -> Int64 in
             let id = try insertRun(run)
             let variant = try db.prepare(
-                "INSERT INTO variants (run_id, scenario, name, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO variants (run_id, scenario, name, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
             let build = try db.prepare(
-                "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             )
             let layer = try db.prepare("INSERT INTO layers (variant_id, position, size_bytes, created_by, layer_id) VALUES (?, ?, ?, ?, ?)")
             for r in results {
@@ -140,7 +141,7 @@ public actor ResultStore: RunRecording {
                     .int(id), .text(r.scenario), .text(r.name), .text(json(r.axes)), .text(r.status.rawValue), .optional(r.image?.ref),
                     .optional(r.image?.id), .optional(r.image?.sizeBytes), .optional(r.image.map { Int64($0.layers) }), .optional(r.contextBytes),
                     .optional(r.smoke.map { json($0) }), .optional(r.problem), .optional(r.context.map { json($0) }),
-                    .optional(r.insight.map { json($0) }),
+                    .optional(r.insight.map { json($0) }), .optional(r.engine.map { json($0) }),
                 ])
                 let variantID = db.lastInsertID
                 for b in r.builds {
@@ -148,7 +149,7 @@ public actor ResultStore: RunRecording {
                         .int(variantID), .text(b.phase.rawValue), .int(Int64(b.repetition)), .double(b.startedAt.timeIntervalSince1970),
                         .double(b.seconds),
                         .text(b.outcome.rawValue), .optional(b.exitCode.map(Int64.init)), .text(b.builder.rawValue), .optional(b.imageID),
-                        .optional(b.outputTail),
+                        .optional(b.outputTail), .optional(b.engine.map { json($0) }),
                     ])
                 }
                 for l in r.image?.history ?? [] {
@@ -213,7 +214,7 @@ public actor ResultStore: RunRecording {
     /// The variants a run has begun, with their row ids, for `run --resume`.
     public func variantRows(runID: Int64) throws(StoreError) -> [(id: Int64, result: VariantResult)] {
         let statement = try db.prepare(
-            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight FROM variants WHERE run_id = ? ORDER BY id"
+            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight, engine FROM variants WHERE run_id = ? ORDER BY id"
         )
         try statement.bind([.int(runID)])
         var rows: [(Int64, VariantResult)] = []
@@ -224,6 +225,7 @@ public actor ResultStore: RunRecording {
                 smoke: decode(SmokeResult.self, statement.optionalText(9)), problem: statement.optionalText(10))
             result.context = decode(BuildContextFacts.self, statement.optionalText(11))
             result.insight = decode(ImageInsight.self, statement.optionalText(12))
+            result.engine = decode(EngineRecord.self, statement.optionalText(13))
             if let id = statement.optionalText(5) {
                 result.image = ImageFacts(
                     ref: statement.optionalText(4) ?? "", id: id, sizeBytes: statement.optionalInt(6) ?? 0, layers: Int(statement.optionalInt(7) ?? 0)
@@ -232,7 +234,7 @@ public actor ResultStore: RunRecording {
             rows.append((statement.int(0), result))
         }
         let builds = try db.prepare(
-            "SELECT phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail FROM builds WHERE variant_id = ? ORDER BY id"
+            "SELECT phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail, engine FROM builds WHERE variant_id = ? ORDER BY id"
         )
         let layers = try db.prepare("SELECT position, size_bytes, created_by, layer_id FROM layers WHERE variant_id = ? ORDER BY position")
         for i in rows.indices {
@@ -244,7 +246,7 @@ public actor ResultStore: RunRecording {
                         startedAt: Date(timeIntervalSince1970: builds.double(2)), seconds: builds.double(3),
                         outcome: BuildOutcome(rawValue: builds.text(4)) ?? .failed, exitCode: builds.optionalInt(5).map { Int32($0) },
                         builder: BuilderKind(rawValue: builds.text(6)) ?? .classic, imageID: builds.optionalText(7),
-                        outputTail: builds.optionalText(8)))
+                        outputTail: builds.optionalText(8), engine: decode(EngineRecord.self, builds.optionalText(9))))
             }
             if rows[i].1.image != nil {
                 try layers.bind([.int(rows[i].0)])

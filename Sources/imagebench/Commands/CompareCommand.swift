@@ -68,7 +68,7 @@ struct CompareCommand: AsyncParsableCommand {
         let base = try await lookup.snapshot(baseline)
         let candidateRun = try await lookup.snapshot(candidate)
         let comparison = Comparison.compare(baseline: base, candidate: candidateRun, overrides: overrides)
-        let engines = candidateRun.run.environment.engineDifferences(from: base.run.environment)
+        let engines = comparison.engineDifferences
         if !engines.isEmpty && !allowMixed {
             throw ValidationError(
                 "runs \(base.run.id) and \(candidateRun.run.id) come from different hosts or engines (\(engines.joined(separator: "; "))), so their times are not comparable; pass --allow-mixed to gate across them anyway"

@@ -12,12 +12,14 @@ struct ListCommand: AsyncParsableCommand {
     @OptionGroup var scenarioOptions: ScenarioOptions
     @OptionGroup var dockerOptions: DockerOptions
 
+    @Option(help: ArgumentHelp("The engine of variants whose scenario does not choose one (docker or podman), as for run.", valueName: "engine"))
+    var engine: EngineKind = .docker
+
     func run() async throws {
         let (jobs, _) = try scenarioOptions.load()
         let docker = dockerOptions.client()
         // Listing needs no engine; without a usable client the default builder is assumed classic.
         let builder = (try? await docker.defaultBuilder()) ?? .classic
-        let commands = docker.commands
         var out =
             "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id, TOKEN a random per-run token.\n"
         out += "# Default builder for \(docker.commands.docker): \(builder.rawValue).\n"
@@ -27,7 +29,8 @@ struct ListCommand: AsyncParsableCommand {
             out += "context: \(s.context)\n"
             if !job.images.isEmpty { out += "images:\n" + TableReport.imageLines(job.images) }
             for variant in job.variants {
-                let plan = BuildPlan(scenario: s, variant: variant, images: job.images, defaultBuilder: builder)
+                let plan = BuildPlan(scenario: s, variant: variant, images: job.images, defaultBuilder: builder, defaultEngine: engine)
+                let commands = dockerOptions.client(kind: plan.engine, target: .default, labels: [:]).commands
                 out += "\(variant.name)" + (variant.expectBroken != nil ? "  (expect-broken)" : "") + "\n"
                 for base in plan.baseImages { out += "  base: \(base) (pulled before timing if missing)\n" }
                 for phase in Phase.allCases where phase != .edit || s.edit != nil {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ImageBenchCore
 import ImageBenchDocker
 
 /// `--docker PATH`: which docker client to run.
@@ -15,7 +16,23 @@ struct DockerOptions: ParsableArguments {
 
     func validate() throws {
         if let docker, docker.isEmpty { throw ValidationError("--docker needs the path of a docker client, e.g. --docker /usr/bin/docker") }
+        if let podman, podman.isEmpty { throw ValidationError("--podman needs the path of a podman client, e.g. --podman /usr/bin/podman") }
+    }
+
+    @Option(
+        name: .long, help: ArgumentHelp("The podman client to run for podman builds (default: $IMAGEBENCH_PODMAN or `podman`).", valueName: "path"))
+    var podman: String?
+
+    var podmanExecutable: String {
+        if let podman { return podman }
+        if let env = ProcessInfo.processInfo.environment["IMAGEBENCH_PODMAN"], !env.isEmpty { return env }
+        return "podman"
     }
 
     func client(labels: [String: String] = [:]) -> DockerClient { DockerClient(docker: executable, labels: labels) }
+
+    /// A client of one engine: docker's (at `target`) or podman's.
+    func client(kind: EngineKind, target: EngineTarget, labels: [String: String]) -> DockerClient {
+        DockerClient(docker: kind == .docker ? executable : podmanExecutable, labels: labels, kind: kind, target: target)
+    }
 }

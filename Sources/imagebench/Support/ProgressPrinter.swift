@@ -11,6 +11,8 @@ final class ProgressPrinter: @unchecked Sendable {
     private let start = Date()
     private var variantLine = ""
     private var phaseLine = ""
+    /// The heading of each variant in flight (several at once with several engines or jobs).
+    private var headings: [String: String] = [:]
 
     init(live: Bool = isatty(STDERR_FILENO) == 1) {
         self.live = live
@@ -20,8 +22,9 @@ final class ProgressPrinter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         switch event {
-        case .variantStarted(let scenario, let variant, let index, let total):
-            variantLine = "[\(index)/\(total)] \(scenario) \(variant)"
+        case .variantStarted(let scenario, let variant, let index, let total, let engine):
+            variantLine = "[\(index)/\(total)] \(scenario) \(variant)" + (engine.map { " on \($0)" } ?? "")
+            headings[scenario + "\u{1F}" + variant] = variantLine
             phaseLine = ""
         case .buildStarted(let phase, let repetition, let of):
             phaseLine = "\(phase.rawValue) \(repetition)/\(of)"
@@ -31,7 +34,8 @@ final class ProgressPrinter: @unchecked Sendable {
             phaseLine = "smoke test"
         case .variantFinished(let result):
             if live { write("\r\u{1B}[K") }
-            write("\(variantLine): \(Self.summary(result))\n")
+            let heading = headings.removeValue(forKey: result.scenario + "\u{1F}" + result.name) ?? variantLine
+            write("\(heading): \(Self.summary(result))\n")
             return
         }
         if live {

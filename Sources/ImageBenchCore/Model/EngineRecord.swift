@@ -1,0 +1,46 @@
+/// The container engine that builds: Docker's, or podman (Buildah builds, crun or runc runs).
+public enum EngineKind: String, Sendable, Codable, CaseIterable {
+    case docker
+    case podman
+}
+
+/// The engine one build ran on: where it was reached and what it is. Two builds compare like with like
+/// only on engines with the same ``identity``.
+public struct EngineRecord: Sendable, Codable, Equatable, Hashable {
+    public var kind: EngineKind
+    /// How imagebench reached it: `unix:///var/run/docker.sock`, `ssh://ci@builder1`, `context builder1
+    /// (tcp://10.0.0.5:2376)`, or `local` for podman.
+    public var endpoint: String
+    /// The engine machine's host name (`docker info` .Name, podman's host.hostname).
+    public var host: String
+    public var serverVersion: String
+    public var storageDriver: String
+    public var cpus: Int
+    public var memoryBytes: Int64
+
+    public init(
+        kind: EngineKind, endpoint: String, host: String, serverVersion: String, storageDriver: String, cpus: Int, memoryBytes: Int64
+    ) {
+        self.kind = kind
+        self.endpoint = endpoint
+        self.host = host
+        self.serverVersion = serverVersion
+        self.storageDriver = storageDriver
+        self.cpus = cpus
+        self.memoryBytes = memoryBytes
+    }
+
+    /// What makes results comparable: the kind, machine, version and storage driver. Two daemons on one
+    /// machine with the same version share it; the endpoint alone does not change what is measured.
+    public var identity: String { "\(kind.rawValue) \(serverVersion) on \(host) (\(storageDriver))" }
+
+    /// A short name for tables: the kind and the endpoint.
+    public var label: String { kind == .podman ? "podman \(serverVersion)" : endpoint }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, endpoint, host, cpus
+        case serverVersion = "server_version"
+        case storageDriver = "storage_driver"
+        case memoryBytes = "memory_bytes"
+    }
+}
