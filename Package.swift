@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["ImageBenchDocker", "ImageBenchStore", "ImageBenchTestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ImageBenchStoreTests", dependencies: ["ImageBenchStore", "ImageBenchTestSupport"]),
+        .testTarget(name: "ImageBenchStoreTests", dependencies: ["ImageBenchStore", "ImageBenchReport", "ImageBenchTestSupport"]),
         .testTarget(
             name: "ImageBenchReportTests",
             dependencies: ["ImageBenchReport", "ImageBenchTestSupport"],

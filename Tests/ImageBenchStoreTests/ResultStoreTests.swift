@@ -1,5 +1,6 @@
 import Foundation
 import ImageBenchCore
+import ImageBenchReport
 import ImageBenchTestSupport
 import Testing
 
@@ -231,6 +232,21 @@ struct StoreQueryTests {
             // Compressed sizes come from the stored analysis; a run without one has no value.
             let compressed = try await store.history(scenario: "go-http", metric: .compressed, last: 3)
             #expect(compressed[0].points.map(\.value) == [nil, 550_010, 525_010])
+        }
+    }
+
+    @Test("history names each run's engine and warns when the runs come from engines that differ")
+    func historyEngines() async throws {
+        try await withTemporaryStore { store, _ in
+            _ = try await ResultStoreTests.store(ResultStoreTests.result(runID: 0), in: store)
+            var other = ResultStoreTests.result(runID: 0)
+            other.engine?.serverVersion = "24.0.7"
+            _ = try await ResultStoreTests.store(other, in: store)
+            let sizes = try await store.history(scenario: "go-http", metric: .size, last: 5)
+            #expect(sizes[0].points.map(\.engine) == ["docker 20.10.24+dfsg1 on builder1 (overlay2)", "docker 24.0.7 on builder1 (overlay2)"])
+            let text = HistoryReport.render(sizes)
+            #expect(text.contains("warning: these runs come from 2 different engines"), "\(text)")
+            #expect(text.contains("docker 24.0.7 on builder1 (overlay2)"))
         }
     }
 

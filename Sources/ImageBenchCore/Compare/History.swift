@@ -6,8 +6,11 @@ public struct HistoryPoint: Sendable, Equatable, Codable {
     public var startedAt: Date
     public var value: Double?
     public var status: VariantStatus
+    /// The ``EngineRecord/identity`` of the engine the variant was built on in that run.
+    public var engine: String?
 
-    public init(runID: Int64, startedAt: Date, value: Double?, status: VariantStatus) {
+    public init(runID: Int64, startedAt: Date, value: Double?, status: VariantStatus, engine: String? = nil) {
+        self.engine = engine
         self.runID = runID
         self.startedAt = startedAt
         self.value = value
@@ -27,6 +30,14 @@ public struct HistorySeries: Sendable, Equatable {
         self.variant = variant
         self.metric = metric
         self.points = points
+    }
+}
+
+extension HistorySeries {
+    /// The different engines the points of these series were built on, sorted: more than one means
+    /// the values compare only between runs of one engine.
+    public static func engines(_ series: [HistorySeries]) -> [String] {
+        Array(Set(series.flatMap { $0.points.compactMap(\.engine) })).sorted()
     }
 }
 

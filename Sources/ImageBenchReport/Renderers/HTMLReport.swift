@@ -61,7 +61,8 @@ public enum HTMLReport {
             let metric = series[0].metric
             let runs = Set(series.flatMap { $0.points.map(\.runID) }).count
             html +=
-                "<figure><figcaption>\(metric == .size ? "Size" : "Cold build time") over the last \(runs) run\(runs == 1 ? "" : "s")</figcaption>"
+                "<figure><figcaption>\(metric == .size ? "Size" : "Cold build time") over the last \(runs) run\(runs == 1 ? "" : "s")"
+                + (HistoryReport.mixedEngines(HistorySeries.engines(series)).map { " · \(e($0))" } ?? "") + "</figcaption>"
             html +=
                 SVGChart.lines(
                     series.map { s in (s.variant, s.points.map { ($0.runID, $0.value) }) }, format: { Units.metric($0, metric) },

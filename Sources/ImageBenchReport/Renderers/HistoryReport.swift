@@ -8,20 +8,24 @@ public enum HistoryReport {
             first.metric.isTime
             ? "median wall time of `docker build`" : (first.metric == .size ? "uncompressed bytes on disk, SI units" : "compressed bytes, SI units")
         var out = "\(first.scenario) · \(first.metric.rawValue) (\(what))\n"
+        let engines = HistorySeries.engines(series)
+        if let mixed = mixedEngines(engines) { out += "warning: \(mixed)\n" }
         for s in series {
             out += "\n\(s.variant)  \(Sparkline.render(s.points.map(\.value)))\n"
             var table = TextTable(
-                headers: ["run", "started", "status", s.metric.rawValue, "change"], alignments: [.right, .left, .left, .right, .right])
+                headers: ["run", "started", "status", s.metric.rawValue, "change"] + (engines.count > 1 ? ["engine"] : []),
+                alignments: [.right, .left, .left, .right, .right, .left])
             var previous: Double?
             for point in s.points {
                 var change = ""
                 if let value = point.value, let before = previous {
                     change = Units.change(value - before, percent: before == 0 ? nil : (value - before) / before * 100, s.metric)
                 }
-                table.append([
-                    String(point.runID), Units.timestamp(point.startedAt), point.status.rawValue,
-                    point.value.map { Units.metric($0, s.metric) } ?? "—", change,
-                ])
+                table.append(
+                    [
+                        String(point.runID), Units.timestamp(point.startedAt), point.status.rawValue,
+                        point.value.map { Units.metric($0, s.metric) } ?? "—", change,
+                    ] + (engines.count > 1 ? [point.engine ?? "—"] : []))
                 if let value = point.value { previous = value }
             }
             out += table.render()
@@ -30,5 +34,12 @@ public enum HistoryReport {
             out += "\nNo compressed sizes are recorded in these runs.\n"
         }
         return out
+    }
+
+    /// Said when the runs come from engines that differ; nil for one engine.
+    static func mixedEngines(_ engines: [String]) -> String? {
+        engines.count > 1
+            ? "these runs come from \(engines.count) different engines (\(engines.joined(separator: "; "))): values compare only between runs of one engine"
+            : nil
     }
 }

@@ -324,12 +324,19 @@ public actor ResultStore: RunRecording {
             while try builds.step() { samples[builds.int(0), default: []].append(builds.double(1)) }
         }
         let rows = try db.prepare(
-            "SELECT v.id, v.run_id, r.started_at, v.name, v.status, v.size_bytes, json_extract(v.insight, '$.compressed_bytes') FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
+            "SELECT v.id, v.run_id, r.started_at, v.name, v.status, v.size_bytes, json_extract(v.insight, '$.compressed_bytes'), v.engine, r.environment FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
         )
         try rows.bind(values)
         var order: [String] = []
         var points: [String: [HistoryPoint]] = [:]
+        var runEngines: [Int64: String] = [:]
         while try rows.step() {
+            // Runs before the engine was recorded per variant built everything on the run's one engine.
+            let engine =
+                decode(EngineRecord.self, rows.optionalText(7))?.identity
+                ?? runEngines[rows.int(1)]
+                ?? decode(RunEnvironment.self, rows.text(8))?.engineRecord.identity
+            if runEngines[rows.int(1)] == nil, rows.optionalText(7) == nil { runEngines[rows.int(1)] = engine }
             let name = rows.text(3)
             let value: Double?
             switch metric {
@@ -341,7 +348,7 @@ public actor ResultStore: RunRecording {
             points[name, default: []].append(
                 HistoryPoint(
                     runID: rows.int(1), startedAt: Date(timeIntervalSince1970: rows.double(2)), value: value,
-                    status: VariantStatus(rawValue: rows.text(4)) ?? .pending))
+                    status: VariantStatus(rawValue: rows.text(4)) ?? .pending, engine: engine))
         }
         return order.map { HistorySeries(scenario: scenario, variant: $0, metric: metric, points: points[$0] ?? []) }
     }

@@ -300,23 +300,29 @@ enum EngineSet {
                 kind == .docker && !(hosts.isEmpty && contexts.isEmpty) ? hosts.map { .host($0) } + contexts.map { .context($0) } : [.default]
             clients += targets.map { options.client(kind: kind, target: $0, labels: labels) }
         }
-        let probes = await withTaskGroup(of: (Int, Result<RunEnvironment, any Error>).self) { group in
+        // In the order of `clients`.
+        let probes: [Result<RunEnvironment, any Error>] = await withTaskGroup(of: (Int, Result<RunEnvironment, any Error>).self) { group in
             for (index, client) in clients.enumerated() {
                 group.addTask {
-                    do { return (index, .success(try await client.probeEnvironment())) } catch { return (index, .failure(error)) }
+                    // Not `do { return (index, ...) } catch { return (index, ...) }`: Swift 6.3's optimizer
+                    // then returns the first index from every task (release builds only).
+                    let probe: Result<RunEnvironment, any Error>
+                    do { probe = .success(try await client.probeEnvironment()) } catch { probe = .failure(error) }
+                    return (index, probe)
                 }
             }
-            var results: [Int: Result<RunEnvironment, any Error>] = [:]
-            for await (index, result) in group { results[index] = result }
-            return results
+            var collected: [(Int, Result<RunEnvironment, any Error>)] = []
+            for await probe in group { collected.append(probe) }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        let answered = probes.map { (try? $0.get()) != nil }
         var slots: [EngineSlot] = []
         for (index, client) in clients.enumerated() {
-            switch probes[index]! {
+            switch probes[index] {
             case .success(let environment):
                 slots.append(EngineSlot(docker: client, environment: environment))
             case .failure(let error):
-                let others = clients.indices.contains { $0 != index && clients[$0].kind == client.kind && (try? probes[$0]!.get()) != nil }
+                let others = clients.indices.contains { $0 != index && clients[$0].kind == client.kind && answered[$0] }
                 if all || !others { throw error }
                 FileHandle.standardError.write(
                     Data("imagebench: warning: leaving out an engine that does not answer, the others build its share: \(error)\n".utf8))
