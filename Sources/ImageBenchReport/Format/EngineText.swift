@@ -19,8 +19,8 @@ enum EngineText {
             + " on \(engine.host) (\(engine.storageDriver), \(engine.cpus) CPUs)"
     }
 
-    /// Said when the variants were built on engines that differ (kind, machine, version or storage
-    /// driver); nil when they all ran on one kind of engine.
+    /// Said when the variants (of one scenario) were built on engines that differ (kind, machine,
+    /// version or storage driver); nil when they all ran on one kind of engine.
     static func mixedWarning(_ results: [VariantResult]) -> String? {
         let identities = RunEnvironment.identities(results.compactMap(\.engine))
         guard identities.count > 1 else { return nil }
@@ -28,7 +28,7 @@ enum EngineText {
             "the variants were built on \(identities.count) different engines (\(identities.joined(separator: "; "))): sizes compare; build times compare only between variants of one engine"
     }
 
-    /// Whether a report needs an engine column: the variants ran on more than one engine.
+    /// Whether a scenario's table needs an engine column: its variants ran on more than one engine.
     static func needsColumn(_ results: [VariantResult]) -> Bool {
         Set(results.compactMap(\.engine?.label)).count > 1
     }

@@ -19,7 +19,6 @@ public enum HTMLReport {
             body +=
                 "<p class=\"warning\">The runs come from different environments: \(e(comparison.environmentDifferences.joined(separator: "; ")))</p>"
         }
-        if let mixed = EngineText.mixedWarning(report.results) { body += "<p class=\"warning\">Mixed engines: \(e(mixed))</p>" }
         body += "</header>"
         for scenario in report.scenarios {
             body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [])
@@ -32,6 +31,7 @@ public enum HTMLReport {
     static func section(_ scenario: String, report: RunReport, run: RunRecord, comparison: Comparison?, trends: [HistorySeries]) -> String {
         let rows = report.rows(for: scenario)
         var html = "<section><h2>\(e(scenario))</h2>"
+        if let mixed = EngineText.mixedWarning(rows) { html += "<p class=\"warning\">Mixed engines: \(e(mixed))</p>" }
         if let images = run.scenarios.first(where: { $0.name == scenario })?.images, !images.isEmpty {
             html +=
                 "<p class=\"images\">Images used: "
@@ -43,7 +43,7 @@ public enum HTMLReport {
         let changes = (comparison?.changes ?? []).filter { $0.scenario == scenario }
         html += table(
             rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes,
-            sharing: SharedBytes.compute(report.results), engines: EngineText.needsColumn(report.results))
+            sharing: SharedBytes.compute(report.results), engines: EngineText.needsColumn(rows))
         if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
         html += "<div class=\"charts\">"
         let sized = rows.filter { $0.image != nil }

@@ -14,7 +14,6 @@ public enum MarkdownReport {
         if let comparison, !comparison.environmentDifferences.isEmpty {
             out += "\n> ⚠️ The runs come from different environments: \(comparison.environmentDifferences.joined(separator: "; ")).\n"
         }
-        if let mixed = EngineText.mixedWarning(report.results) { out += "\n> ⚠️ Mixed engines: \(mixed).\n" }
         for scenario in run.scenarios where scenario.images.contains(where: { $0.used != $0.requested }) {
             let list = scenario.images.filter { $0.used != $0.requested }.map { "`\($0.used)` for `\($0.requested)`" }
             out +=
@@ -86,9 +85,10 @@ public enum MarkdownReport {
             if comparison != nil { headers.append("Δ \(phase.rawValue)") }
         }
         headers.append("smoke")
-        let engines = EngineText.needsColumn(report.results)
+        let engines = EngineText.needsColumn(rows)
         if engines { headers.append("engine") }
-        var out = "#### \(scenario)\n\n| " + headers.joined(separator: " | ") + " |\n|"
+        var out = "#### \(scenario)\n\n" + (EngineText.mixedWarning(rows).map { "> ⚠️ Mixed engines: \($0).\n\n" } ?? "")
+        out += "| " + headers.joined(separator: " | ") + " |\n|"
         out += headers.map { ["variant", "status", "smoke", "engine"].contains($0) ? " --- |" : " ---: |" }.joined() + "\n"
         for r in rows {
             let change = changes[r.name]

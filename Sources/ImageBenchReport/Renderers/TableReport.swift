@@ -6,7 +6,6 @@ public enum TableReport {
         guard !report.results.isEmpty || !report.runs.isEmpty else { return "No runs yet: run `imagebench run SCENARIO` first.\n" }
         var out = ""
         for run in report.runs { out += header(run) }
-        if let mixed = EngineText.mixedWarning(report.results) { out += "warning: \(mixed)\n" }
         for scenario in report.scenarios {
             out += "\n" + section(scenario, report: report)
         }
@@ -48,7 +47,7 @@ public enum TableReport {
         let rows = report.rows(for: scenario)
         let smallest = report.smallestWorkingSize(for: scenario)
         let sharing = SharedBytes.compute(report.results)
-        let engines = EngineText.needsColumn(report.results)
+        let engines = EngineText.needsColumn(rows)
         var table = TextTable(
             headers: [
                 "variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s", "smoke",
@@ -71,7 +70,7 @@ public enum TableReport {
                     smokeCell(r),
                 ] + (engines ? [EngineText.cell(r)] : []))
         }
-        var out = "\(scenario)\n" + table.render()
+        var out = "\(scenario)\n" + (EngineText.mixedWarning(rows).map { "warning: \($0)\n" } ?? "") + table.render()
         if let total = sharedTotalLine(report, scenario) { out += total + "\n" }
         let notes = rows.flatMap { r in
             VariantNote.notes(for: r).compactMap { note -> String? in
