@@ -19,6 +19,13 @@ public struct DockerClient: Sendable {
     static let engineHint =
         "start the engine (`dockerd`, or `systemctl start docker`), point DOCKER_HOST at one, or choose another client with --docker or IMAGEBENCH_DOCKER; `scripts/setup` installs and starts Debian's docker.io"
 
+    /// The fix when the client cannot be started.
+    var notStartedHint: String {
+        kind == .podman
+            ? "install podman (apt-get install -y podman) or give its path with --podman or IMAGEBENCH_PODMAN"
+            : "install docker or give the client's path with --docker or IMAGEBENCH_DOCKER"
+    }
+
     /// Runs a command; failing to start it is a ``DockerError``.
     public func run(_ command: Command) async throws -> CommandResult {
         do {
@@ -26,9 +33,7 @@ public struct DockerClient: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw DockerError(
-                .notStarted, command: command.shellLine, outputTail: "\(error)",
-                hint: "install docker or give the client's path with --docker or IMAGEBENCH_DOCKER")
+            throw DockerError(.notStarted, command: command.shellLine, outputTail: "\(error)", hint: notStartedHint)
         }
     }
 
@@ -281,8 +286,7 @@ extension DockerClient {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw DockerError(
-                .notStarted, command: command.shellLine, outputTail: "\(error)", hint: "install docker or give the client's path with --docker")
+            throw DockerError(.notStarted, command: command.shellLine, outputTail: "\(error)", hint: notStartedHint)
         }
     }
 }

@@ -38,7 +38,7 @@ public struct DockerError: Error, CustomStringConvertible, Equatable {
         let last = outputTail.split(separator: "\n").last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         var line: String
         switch reason {
-        case .notStarted: line = "cannot start docker (\(command))"
+        case .notStarted: line = "cannot start the client (\(command))"
         case .engineUnavailable: line = "no Docker engine answers `\(command)`"
         case .commandFailed: line = "`\(command)` failed" + (exitCode.map { " with exit status \($0)" } ?? " (killed)")
         case .unexpectedOutput: line = "cannot read the output of `\(command)`"
