@@ -94,6 +94,23 @@ struct ComparisonTests {
         #expect(c.environmentDifferences == ["docker server: 20.10.24+dfsg1 → 24.0.7", "builder: classic → buildkit"])
     }
 
+    @Test("engine sets: one engine each says it through the fields; several engines that differ add one line, once")
+    func engineSets() {
+        var one = Sample.environment()
+        one.endpoint = "ssh://ci@b1"
+        var other = one
+        other.dockerServer = "24.0.7"
+        #expect(other.engineSetDifference(from: one) == nil)
+        #expect(other.engineDifferences(from: one) == ["docker server: 20.10.24+dfsg1 → 24.0.7"])
+        var two = one
+        two.engines = [one.engineRecord, other.engineRecord]
+        let line = "engines: docker 20.10.24+dfsg1 on ci-1 (overlay2) → docker 20.10.24+dfsg1 on ci-1 (overlay2) + docker 24.0.7 on ci-1 (overlay2)"
+        #expect(two.engineSetDifference(from: one) == line)
+        #expect(two.engineDifferences(from: one) == [line])
+        let c = Comparison.compare(baseline: Self.snapshot(1, []), candidate: Self.snapshot(2, [], environment: two))
+        #expect(c.environmentDifferences == [line] && c.engineDifferences == [line])
+    }
+
     @Test("Welch's t-test matches a textbook value")
     func welch() throws {
         // scipy 1.17: ttest_ind([14, 14.2, 13.9], [10, 10.2, 9.9], equal_var=False) → t 32.0713490, p 5.6347246e-06, df 4.0

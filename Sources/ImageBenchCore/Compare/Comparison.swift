@@ -121,13 +121,15 @@ public struct Comparison: Sendable, Equatable {
             guard let a = before[key(new)]?.engine, let b = new.engine, a.identity != b.identity else { return nil }
             return "\(new.scenario) \(new.name): \(a.identity) → \(b.identity)"
         }
-        let engines = candidate.run.environment.engineDifferences(from: baseline.run.environment)
+        let environment = candidate.run.environment
+        let engines = environment.engineDifferences(from: baseline.run.environment)
+        // differences(from:) names host, server and driver already; add only what it cannot say.
+        let unsaid = engines.isEmpty ? moved : environment.engineSetDifference(from: baseline.run.environment).map { [$0] } ?? []
         return Comparison(
             baseline: baseline.run, candidate: candidate.run, changes: changes,
             added: candidate.results.map(key).filter { before[$0] == nil },
             removed: baseline.results.map(key).filter { !afterKeys.contains($0) },
-            environmentDifferences: candidate.run.environment.differences(from: baseline.run.environment)
-                + (engines.isEmpty ? moved : engines.filter { $0.hasPrefix("engines:") }),
+            environmentDifferences: environment.differences(from: baseline.run.environment) + unsaid,
             engineDifferences: engines.isEmpty ? moved : engines)
     }
 

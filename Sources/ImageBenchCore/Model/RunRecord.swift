@@ -59,12 +59,22 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
     /// results from them are not comparable without saying so.
     /// With several engines (or podman) on either side, the sets of engine identities are compared.
     public func engineDifferences(from other: RunEnvironment) -> [String] {
-        if allEngines.count == 1, other.allEngines.count == 1, allEngines[0].kind == other.allEngines[0].kind {
-            return differences(from: other).filter { $0.hasPrefix("host:") || $0.hasPrefix("docker server:") || $0.hasPrefix("storage driver:") }
-        }
+        guard isOneEngine(like: other) else { return engineSetDifference(from: other).map { [$0] } ?? [] }
+        return differences(from: other).filter { $0.hasPrefix("host:") || $0.hasPrefix("docker server:") || $0.hasPrefix("storage driver:") }
+    }
+
+    /// `engines: a + b → c` when either side built on several engines (or podman) and the sets of
+    /// engine identities differ; nil otherwise, where ``differences(from:)`` already says it all.
+    public func engineSetDifference(from other: RunEnvironment) -> String? {
+        if isOneEngine(like: other) { return nil }
         let mine = Self.identities(allEngines)
         let theirs = Self.identities(other.allEngines)
-        return mine == theirs ? [] : ["engines: \(theirs.joined(separator: " + ")) → \(mine.joined(separator: " + "))"]
+        return mine == theirs ? nil : "engines: \(theirs.joined(separator: " + ")) → \(mine.joined(separator: " + "))"
+    }
+
+    /// One engine on each side, of one kind: the environment fields describe the engines.
+    private func isOneEngine(like other: RunEnvironment) -> Bool {
+        allEngines.count == 1 && other.allEngines.count == 1 && allEngines[0].kind == other.allEngines[0].kind
     }
 
     /// The distinct engine identities, sorted.

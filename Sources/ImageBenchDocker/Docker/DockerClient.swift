@@ -85,7 +85,7 @@ public struct DockerClient: Sendable {
         guard version.succeeded, let versions = DockerOutputParser.versions(version.stdout), !versions.client.isEmpty else {
             throw DockerError(
                 .engineUnavailable, command: commands.version().shellLine, exitCode: version.exitCode, outputTail: version.tail(),
-                hint: "install podman (apt-get install -y podman) or give its path with --podman")
+                hint: notStartedHint)
         }
         let info = try await checked(commands.info(), hint: "podman cannot open its store; see `podman info`")
         environment.dockerClient = versions.client

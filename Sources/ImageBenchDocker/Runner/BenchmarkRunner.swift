@@ -102,7 +102,7 @@ public struct BenchmarkRunner: Sendable {
                 scenario: item.job.scenario, variant: item.variant, images: item.job.images, defaultBuilder: slot.environment.defaultBuilder,
                 defaultEngine: options.defaultEngine)
             do {
-                let result = try await runVariant(plan, on: slot, runID: runID, scratch: scratchRoot + "/v\(item.index)", prior: item.prior)
+                let result = try await runVariant(plan, on: engine, runID: runID, scratch: scratchRoot + "/v\(item.index)", prior: item.prior)
                 finished[item.index] = result
                 events(.variantFinished(result))
             } catch var lost as EngineLost {
@@ -136,12 +136,12 @@ public struct BenchmarkRunner: Sendable {
         }
     }
 
-    func runVariant(_ plan: BuildPlan, on engine: EngineSlot, runID: Int64, scratch: String, prior: PriorVariant? = nil) async throws -> VariantResult
-    {
+    /// Builds, measures and smoke-tests one variant on `engines[engineIndex]`.
+    func runVariant(_ plan: BuildPlan, on engineIndex: Int, runID: Int64, scratch: String, prior: PriorVariant? = nil) async throws -> VariantResult {
         let scenario = plan.scenario
+        let engine = engines[engineIndex]
         let docker = engine.docker
         let environment = engine.environment
-        let engineIndex = engines.firstIndex { $0.record == engine.record } ?? 0
         let variantID: Int64
         if let prior {
             variantID = prior.id

@@ -204,7 +204,7 @@ struct RunCommand: AsyncParsableCommand {
             options: dockerOptions, labels: plan.imageLabels, all: true)
         let environment = EngineSet.runEnvironment(engines)
         var differences = environment.differences(from: run.environment)
-        if run.environment.engines != nil { differences += environment.engineDifferences(from: run.environment) }
+        if let engines = environment.engineSetDifference(from: run.environment) { differences.append(engines) }
         if !differences.isEmpty {
             throw ValidationError(
                 "run \(id) was measured elsewhere (\(differences.joined(separator: "; "))); resume it on the same machine and engine, or start a new run"
