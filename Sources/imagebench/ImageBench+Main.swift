@@ -5,7 +5,8 @@ import ImageBenchDocker
 import ImageBenchStore
 
 extension ImageBench {
-    /// Parses and runs the command; turns imagebench's errors into one line on stderr and a documented exit status.
+    /// Parses and runs the command; turns imagebench's errors into one line on stderr and a documented
+    /// exit status. The one place that maps an error to a status.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -14,38 +15,32 @@ extension ImageBench {
             } else {
                 try command.run()
             }
-        } catch let error as ScenarioError {
-            fail(error.description, .invalidScenario)
-        } catch let error as DockerError {
-            fail(error.description, error.reason == .engineUnavailable || error.reason == .notStarted ? .dockerUnavailable : .dockerFailed)
-        } catch let error as EngineLost {
-            fail(error.description, .dockerUnavailable)
-        } catch let error as RegistryError {
-            fail(error.description, .dockerUnavailable)
-        } catch let error as StoreError {
-            fail(error.description, .database)
-        } catch let error as RunNotFound {
-            fail(error.description, .runNotFound)
-        } catch is CancellationError {
-            fail("interrupted", .interrupted)
+        } catch let stopped as RunStopped where stopped.interrupted {
+            Console.note(stopped.description)
+            Foundation.exit(ExitStatus.interrupted.rawValue)
         } catch {
+            if let (message, status) = failure(error) {
+                Console.error(message)
+                Foundation.exit(status.rawValue)
+            }
+            // Argument-parser's own errors (a wrong flag, --help, an ExitCode a command threw).
             exit(withError: error)
         }
     }
 
-    static func fail(_ message: String, _ status: ExitStatus) -> Never {
-        FileHandle.standardError.write(Data("imagebench: error: \(message)\n".utf8))
-        Foundation.exit(status.rawValue)
-    }
-}
-
-/// `--run ID` names no run in the database.
-struct RunNotFound: Error, CustomStringConvertible {
-    var requested: String
-    var database: String
-    var description: String {
-        requested == "latest"
-            ? "\(database) holds no runs yet; run `imagebench run SCENARIO` first, or give the database with --db"
-            : "run \(requested) is not in \(database); `imagebench runs` lists the runs it holds"
+    /// The line and the exit status for an error imagebench's libraries throw; nil for argument-parser's.
+    static func failure(_ error: any Error) -> (String, ExitStatus)? {
+        switch error {
+        case let error as ScenarioError: (error.description, .invalidScenario)
+        case let error as RequestError: (error.description, error.reason == .runNotFound ? .runNotFound : .usage)
+        case let error as DockerError:
+            (error.description, error.reason == .engineUnavailable || error.reason == .notStarted ? .dockerUnavailable : .dockerFailed)
+        case let error as EngineLost: (error.description, .dockerUnavailable)
+        case let error as RegistryError: (error.description, .dockerUnavailable)
+        case let error as StoreError: (error.description, .database)
+        case let stopped as RunStopped: (stopped.description, failure(stopped.cause)?.1 ?? .failure)
+        case is CancellationError: ("interrupted", .interrupted)
+        default: nil
+        }
     }
 }

@@ -67,7 +67,7 @@ struct BenchmarkRunnerTests {
             let fake = await fakeDocker()
             let recorder = Recorder()
             let runner = BenchmarkRunner(
-                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder, options: RunOptions(repeatCount: 2),
+                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder, settings: RunSettings(.init(repeatCount: 2)),
                 environment: Sample.environment())
             let variants = scenario.variants().filter { $0.name == "runtime=good" || $0.name == "runtime=stale" }
             var finished = VariantResult(runID: 9, scenario: scenario.name, axes: variants[0].axes, status: .ok)
@@ -75,8 +75,8 @@ struct BenchmarkRunnerTests {
             var begun = VariantResult(runID: 9, scenario: scenario.name, axes: variants[1].axes, status: .pending)
             begun.builds = Sample.builds(.cold, [3, 3]) + Sample.builds(.warm, [0.2])
             let prior = [
-                PriorVariant.key(scenario: scenario.name, variant: "runtime=good"): PriorVariant(id: 41, result: finished),
-                PriorVariant.key(scenario: scenario.name, variant: "runtime=stale"): PriorVariant(id: 42, result: begun),
+                VariantKey(scenario: scenario.name, variant: "runtime=good"): StoredVariant(id: 41, result: finished),
+                VariantKey(scenario: scenario.name, variant: "runtime=stale"): StoredVariant(id: 42, result: begun),
             ]
             let results = try await runner.run(runID: 9, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: [])], prior: prior)
             #expect(results.map(\.status) == [.ok, .ok])
@@ -113,13 +113,13 @@ struct BenchmarkRunnerTests {
             await fake.on(["version"]) { _ in CommandResult(exitCode: 1, stderr: "Cannot connect to the Docker daemon") }
             let recorder = Recorder()
             let runner = BenchmarkRunner(
-                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder, options: RunOptions(repeatCount: 1),
+                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder, settings: RunSettings(.init(repeatCount: 1)),
                 environment: Sample.environment())
             do {
                 _ = try await runner.run(runID: 4, jobs: [ScenarioJob(scenario: scenario, variants: scenario.variants(), images: [])])
                 Issue.record("the run should stop")
             } catch let lost as EngineLost {
-                #expect(lost.variant == "runtime=bad" && lost.phase == .cold && lost.repetition == 1)
+                #expect(lost.variant.variant == "runtime=bad" && lost.activity == .building(BuildKey(.cold, 1)))
                 #expect(lost.description.hasSuffix("Start the engine again, then: imagebench run --resume 4"))
                 #expect(lost.description.contains("connection reset by peer"))
             }
@@ -145,7 +145,7 @@ struct BenchmarkRunnerTests {
                 EngineSlot(docker: DockerClient(docker: "docker", target: .host("tcp://b:2375"), executor: await fakeDocker()), environment: b),
             ]
             let recorder = Recorder()
-            let runner = BenchmarkRunner(engines: engines, recorder: recorder, options: RunOptions(repeatCount: 1, phases: [.cold, .warm]))
+            let runner = BenchmarkRunner(engines: engines, recorder: recorder, settings: RunSettings(.init(repeatCount: 1, phases: [.cold, .warm])))
             let variants = scenario.variants().filter { $0.name != "runtime=bad" }
             // runtime=good began on engine a: its cold build is there, so only a may finish it.
             var begun = VariantResult(runID: 5, scenario: scenario.name, axes: variants[0].axes, status: .pending)
@@ -157,10 +157,10 @@ struct BenchmarkRunnerTests {
             do {
                 _ = try await runner.run(
                     runID: 5, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: [])],
-                    prior: [PriorVariant.key(scenario: scenario.name, variant: "runtime=good"): PriorVariant(id: 40, result: begun)])
+                    prior: [VariantKey(scenario: scenario.name, variant: "runtime=good"): StoredVariant(id: 40, result: begun)])
                 Issue.record("the run should end with EngineLost")
             } catch let lost as EngineLost {
-                #expect(lost.variant == "runtime=good" && lost.engine == "tcp://a:2375")
+                #expect(lost.variant.variant == "runtime=good" && lost.engine == "tcp://a:2375")
                 #expect(lost.finishedElsewhere == 2)
                 #expect(lost.description.contains("the engine tcp://a:2375 stopped answering") && lost.description.contains("(2 variants finished)"))
             }
@@ -182,7 +182,7 @@ struct BenchmarkRunnerTests {
             environment.dockerPath = "docker"
             let runner = BenchmarkRunner(
                 docker: DockerClient(docker: "docker", executor: fake), recorder: recorder,
-                options: RunOptions(repeatCount: 2), environment: environment)
+                settings: RunSettings(.init(repeatCount: 2)), environment: environment)
             let results = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: scenario.variants(), images: [])])
             #expect(results.map(\.name) == ["runtime=good", "runtime=bad", "runtime=broken", "runtime=stale"])
             #expect(results.map(\.status) == [.ok, .buildFailed, .expectedBroken, .ok])
@@ -236,7 +236,7 @@ struct BenchmarkRunnerTests {
             await fake.on(["run"]) { _ in CommandResult(exitCode: 0, stdout: "ok") }
             let runner = BenchmarkRunner(
                 docker: DockerClient(docker: "docker", executor: fake), recorder: Recorder(),
-                options: RunOptions(repeatCount: 2, phases: [.edit]), environment: Sample.environment())
+                settings: RunSettings(.init(repeatCount: 2, phases: [.edit])), environment: Sample.environment())
             _ = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: [scenario.variants()[0]], images: [])])
             // With the edit phase alone, one unrecorded build of the unedited context fills the cache first.
             let builds = await fake.calls.filter { $0.arguments.first == "build" }
@@ -256,7 +256,7 @@ struct BenchmarkRunnerTests {
             let fake = await fakeDocker()
             let runner = BenchmarkRunner(
                 docker: DockerClient(docker: "docker", executor: fake), recorder: Recorder(),
-                options: RunOptions(repeatCount: 1, phases: [.cold]), environment: Sample.environment())
+                settings: RunSettings(.init(repeatCount: 1, phases: [.cold])), environment: Sample.environment())
             let results = try await runner.run(runID: 1, jobs: [ScenarioJob(scenario: scenario, variants: scenario.variants(), images: [])])
             #expect(results.map(\.status) == [.skipped, .ok])
             #expect(results[0].problem?.contains("has no BuildKit") == true)
@@ -281,7 +281,7 @@ struct BenchmarkRunnerCancellationTests {
             await fake.on(["image", "ls"]) { _ in CommandResult(exitCode: 0, stdout: "sha256:first\n") }
             let runner = BenchmarkRunner(
                 docker: DockerClient(docker: "docker", executor: fake), recorder: recorder,
-                options: RunOptions(repeatCount: 3, phases: [.cold]), environment: Sample.environment(),
+                settings: RunSettings(.init(repeatCount: 3, phases: [.cold])), environment: Sample.environment(),
                 events: { event in
                     // Cancel while the second build is "running".
                     if case .buildStarted(_, 2, _) = event { withUnsafeCurrentTask { $0?.cancel() } }

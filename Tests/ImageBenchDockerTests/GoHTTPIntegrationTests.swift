@@ -21,7 +21,7 @@ struct GoHTTPIntegrationTests {
             let environment = try await docker.probeEnvironment()
             let runID = try await store.createRun(RunRecord(startedAt: Date(), profile: "offline", environment: environment))
             let runner = BenchmarkRunner(
-                docker: docker, recorder: store, options: RunOptions(repeatCount: 2, phases: [.cold, .warm], keepImages: true),
+                docker: docker, recorder: store, settings: RunSettings(.init(repeatCount: 2, phases: [.cold, .warm], keepImages: true)),
                 environment: environment)
             var failure: (any Error)?
             var built: [String] = []

@@ -282,4 +282,30 @@ struct StoreImportTests {
             #expect(a.scenarios == b.scenarios && a.environment == b.environment && a.finishedAt == b.finishedAt && a.status == b.status)
         }
     }
+
+    @Test(
+        "a value that does not decode is an error naming the table, column and row, not a default",
+        arguments: [
+            ("UPDATE variants SET status = 'weird'", "table variants, column status, row 1: \"weird\" is not a VariantStatus"),
+            ("UPDATE builds SET phase = 'hot' WHERE id = 2", "table builds, column phase, row 2: \"hot\" is not a Phase"),
+            ("UPDATE variants SET smoke = '{\"ok\": \"yes\"}'", "table variants, column smoke, row 1: {\"ok\": \"yes\"} is not a SmokeResult"),
+            ("UPDATE layers SET size_bytes = 'big'", "table layers, column size_bytes, row 1: big where a whole number belongs"),
+            ("UPDATE runs SET finished_at = 'soon'", "table runs, column finished_at, row 1: soon where a number belongs"),
+            ("UPDATE runs SET environment = 'not json'", "table runs, column environment, row 1: not json is not a RunEnvironment (not JSON)"),
+            ("UPDATE run_scenarios SET images = '{}'", "table run_scenarios, column images, row 1: {} is not a Array<ResolvedImage>"),
+        ])
+    func undecodable(_ sql: String, _ says: String) async throws {
+        try await withTemporaryStore { store, path in
+            let id = try await ResultStoreTests.store(ResultStoreTests.result(runID: 0), in: store)
+            try Database(path: path).execute(sql)
+            do {
+                _ = try await store.snapshot(runID: id)
+                Issue.record("\(sql) should make the run unreadable")
+            } catch let error as StoreError {
+                #expect(error.reason == .undecodable)
+                #expect(error.description.hasPrefix("\(path): \(says)"), "\(error)")
+                #expect(error.description.split(separator: "\n").count == 1)
+            }
+        }
+    }
 }

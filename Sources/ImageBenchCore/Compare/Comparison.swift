@@ -67,15 +67,7 @@ public struct Comparison: Sendable, Equatable {
         public var kinds: [Kind] { [statusKind] + metrics.map(\.kind) }
     }
 
-    public struct VariantKey: Sendable, Equatable, Hashable, Codable {
-        public var scenario: String
-        public var variant: String
-
-        public init(scenario: String, variant: String) {
-            self.scenario = scenario
-            self.variant = variant
-        }
-    }
+    public typealias VariantKey = ImageBenchCore.VariantKey
 
     public var baseline: RunRecord
     public var candidate: RunRecord
@@ -103,12 +95,11 @@ public struct Comparison: Sendable, Equatable {
     /// Compares variants matched by scenario and name. Thresholds: `overrides` (flags) beat the
     /// candidate's scenario thresholds, which beat the defaults (size 1%, times 25%).
     public static func compare(baseline: RunSnapshot, candidate: RunSnapshot, overrides: Thresholds = Thresholds()) -> Comparison {
-        func key(_ r: VariantResult) -> VariantKey { VariantKey(scenario: r.scenario, variant: r.name) }
-        let before = Dictionary(baseline.results.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
-        let afterKeys = Set(candidate.results.map(key))
+        let before = Dictionary(baseline.results.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let afterKeys = Set(candidate.results.map(\.key))
         var changes: [VariantChange] = []
         for new in candidate.results {
-            guard let old = before[key(new)] else { continue }
+            guard let old = before[new.key] else { continue }
             let thresholds = (candidate.thresholds[new.scenario] ?? Thresholds()).overridden(by: overrides)
             changes.append(
                 VariantChange(
@@ -118,7 +109,7 @@ public struct Comparison: Sendable, Equatable {
         }
         // A variant built on different engines in the two runs, though the runs used the same set.
         let moved = candidate.results.compactMap { new -> String? in
-            guard let a = before[key(new)]?.engine, let b = new.engine, a.identity != b.identity else { return nil }
+            guard let a = before[new.key]?.engine, let b = new.engine, a.identity != b.identity else { return nil }
             return "\(new.scenario) \(new.name): \(a.identity) → \(b.identity)"
         }
         let environment = candidate.run.environment
@@ -127,8 +118,8 @@ public struct Comparison: Sendable, Equatable {
         let unsaid = engines.isEmpty ? moved : environment.engineSetDifference(from: baseline.run.environment).map { [$0] } ?? []
         return Comparison(
             baseline: baseline.run, candidate: candidate.run, changes: changes,
-            added: candidate.results.map(key).filter { before[$0] == nil },
-            removed: baseline.results.map(key).filter { !afterKeys.contains($0) },
+            added: candidate.results.map(\.key).filter { before[$0] == nil },
+            removed: baseline.results.map(\.key).filter { !afterKeys.contains($0) },
             environmentDifferences: environment.differences(from: baseline.run.environment) + unsaid,
             engineDifferences: engines.isEmpty ? moved : engines)
     }

@@ -55,6 +55,28 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         case endpoint, engines
     }
 
+    /// Runs recorded by earlier versions lack the fields added since (the builder, cgroup version ...):
+    /// those read as unknown, not as an error.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? ""
+        cpus = try c.decodeIfPresent(Int.self, forKey: .cpus) ?? 0
+        memoryBytes = try c.decodeIfPresent(Int64.self, forKey: .memoryBytes) ?? 0
+        kernel = try c.decodeIfPresent(String.self, forKey: .kernel) ?? ""
+        os = try c.decodeIfPresent(String.self, forKey: .os) ?? ""
+        dockerPath = try c.decodeIfPresent(String.self, forKey: .dockerPath) ?? ""
+        dockerClient = try c.decodeIfPresent(String.self, forKey: .dockerClient) ?? ""
+        dockerServer = try c.decodeIfPresent(String.self, forKey: .dockerServer) ?? ""
+        storageDriver = try c.decodeIfPresent(String.self, forKey: .storageDriver) ?? ""
+        cgroupVersion = try c.decodeIfPresent(String.self, forKey: .cgroupVersion) ?? ""
+        defaultBuilder = try c.decodeIfPresent(BuilderKind.self, forKey: .defaultBuilder) ?? .classic
+        buildkitAvailable = try c.decodeIfPresent(Bool.self, forKey: .buildkitAvailable) ?? false
+        imagebenchVersion = try c.decodeIfPresent(String.self, forKey: .imagebenchVersion) ?? ""
+        engineKind = try c.decodeIfPresent(EngineKind.self, forKey: .engineKind)
+        endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint)
+        engines = try c.decodeIfPresent([EngineRecord].self, forKey: .engines)
+    }
+
     /// The differences that mean another machine or engine (host, docker server, storage driver):
     /// results from them are not comparable without saying so.
     /// With several engines (or podman) on either side, the sets of engine identities are compared.
@@ -165,50 +187,5 @@ public struct RunRecord: Sendable, Codable, Equatable {
         case id, uid, status, labels, profile, environment, scenarios
         case startedAt = "started_at"
         case finishedAt = "finished_at"
-    }
-}
-
-/// What a run set out to do: its variants per scenario and the options that shape its builds.
-public struct RunPlan: Sendable, Codable, Equatable {
-    /// Scenario name → the names of the variants the run builds, in order.
-    public var variants: [String: [String]]
-    public var repeatCount: Int
-    public var phases: [Phase]
-    public var buildTimeout: Double?
-    public var registry: String?
-    public var keepImages: Bool
-    public var imageLabels: [String: String]
-    /// `--host` URLs and `--context` names (nil: the client's default engine).
-    public var hosts: [String]? = nil
-    public var contexts: [String]? = nil
-    public var jobsPerHost: Int? = nil
-    /// `--engine` (nil: docker).
-    public var engine: EngineKind? = nil
-
-    public init(
-        variants: [String: [String]], repeatCount: Int, phases: [Phase], buildTimeout: Double? = nil, registry: String? = nil,
-        keepImages: Bool = false, imageLabels: [String: String] = [:], hosts: [String] = [], contexts: [String] = [], jobsPerHost: Int = 1,
-        engine: EngineKind = .docker
-    ) {
-        self.hosts = hosts.isEmpty ? nil : hosts
-        self.contexts = contexts.isEmpty ? nil : contexts
-        self.jobsPerHost = jobsPerHost == 1 ? nil : jobsPerHost
-        self.engine = engine == .docker ? nil : engine
-        self.variants = variants
-        self.repeatCount = repeatCount
-        self.phases = phases
-        self.buildTimeout = buildTimeout
-        self.registry = registry
-        self.keepImages = keepImages
-        self.imageLabels = imageLabels
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case variants, phases, registry, hosts, contexts, engine
-        case jobsPerHost = "jobs_per_host"
-        case repeatCount = "repeat"
-        case buildTimeout = "build_timeout_s"
-        case keepImages = "keep_images"
-        case imageLabels = "image_labels"
     }
 }

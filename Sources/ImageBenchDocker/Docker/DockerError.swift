@@ -50,37 +50,3 @@ public struct DockerError: Error, CustomStringConvertible, Equatable {
         return line
     }
 }
-
-/// The engine stopped answering in the middle of a run: the run stops, keeping what it finished.
-public struct EngineLost: Error, CustomStringConvertible, Equatable {
-    public var runID: Int64
-    public var scenario: String
-    public var variant: String
-    public var phase: Phase
-    public var repetition: Int
-    /// docker's last line.
-    public var dockerSaid: String
-    /// The engine, named when the run had several.
-    public var engine: String? = nil
-    /// How many variants the run finished in all (on this engine before, or on the others).
-    public var finishedElsewhere: Int? = nil
-
-    public init(runID: Int64, scenario: String, variant: String, phase: Phase, repetition: Int, dockerSaid: String) {
-        self.runID = runID
-        self.scenario = scenario
-        self.variant = variant
-        self.phase = phase
-        self.repetition = repetition
-        self.dockerSaid = dockerSaid
-    }
-
-    public var description: String {
-        var line =
-            "the \(engine.map { "engine \($0)" } ?? "Docker engine") stopped answering during the \(phase) build \(repetition) of \(scenario) \(variant)"
-        let said = dockerSaid.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !said.isEmpty { line += " (docker said: \(said))" }
-        line += "; the builds finished before are kept"
-        if let finishedElsewhere, finishedElsewhere > 0 { line += " (\(finishedElsewhere) variant\(finishedElsewhere == 1 ? "" : "s") finished)" }
-        return line + ". Start the engine again, then: imagebench run --resume \(runID)"
-    }
-}

@@ -2,6 +2,8 @@
 public struct StoreError: Error, CustomStringConvertible, Equatable {
     public enum Reason: String, Sendable {
         case cannotOpen, sqlite, newerSchema, notFound, corrupt
+        /// A value in the file that does not decode into what imagebench wrote there.
+        case undecodable
     }
 
     public var reason: Reason

@@ -8,11 +8,9 @@ public struct RunSummary: Sendable, Equatable {
 }
 
 /// The one SQLite file holding every run. An actor: it alone owns the connection.
-public actor ResultStore: RunRecording {
+public actor ResultStore: RunStore {
     public nonisolated let path: String
     private let db: Database
-    private let encoder: JSONEncoder
-    private let decoder = JSONDecoder()
 
     /// Opens or creates the database at `path` and brings its schema up to date.
     public init(path: String) throws(StoreError) {
@@ -27,9 +25,6 @@ public actor ResultStore: RunRecording {
         }
         db = try Database(path: path)
         try Migrations.migrate(db)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        self.encoder = encoder
     }
 
     /// For tests of migrations: opens the database, migrating only up to `version`.
@@ -37,21 +32,11 @@ public actor ResultStore: RunRecording {
         self.path = path
         db = try Database(path: path)
         try Migrations.migrate(db, upTo: version)
-        encoder = JSONEncoder()
     }
 
     public static var schemaVersion: Int { Migrations.latest }
 
     public func schemaVersionInFile() throws(StoreError) -> Int { try Migrations.currentVersion(db) }
-
-    private func json(_ value: some Encodable) -> String {
-        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
-
-    private func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
-        guard let text, let data = text.data(using: .utf8) else { return nil }
-        return try? decoder.decode(type, from: data)
-    }
 
     // MARK: Writing
 
@@ -64,22 +49,10 @@ public actor ResultStore: RunRecording {
 
     /// Inserts a run and its scenarios inside the caller's transaction; returns the run's id.
     private func insertRun(_ run: RunRecord) throws(StoreError) -> Int64 {
-        try db.prepare("INSERT INTO runs (started_at, finished_at, status, profile, labels, environment, plan, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .run([
-                .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
-                .text(run.status.rawValue), .optional(run.profile), .text(json(run.labels)), .text(json(run.environment)),
-                .optional(run.plan.map { json($0) }), .text(run.uid),
-            ])
+        try db.prepare(RunRows.insertSQL).run(RunRows.values(run))
         let id = db.lastInsertID
-        let scenario = try db.prepare(
-            "INSERT INTO run_scenarios (run_id, name, path, content_hash, git_commit, git_branch, images, thresholds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        )
-        for s in run.scenarios {
-            try scenario.run([
-                .int(id), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
-                .text(json(s.images)), .text(json(s.thresholds)),
-            ])
-        }
+        let scenario = try db.prepare(ScenarioRows.insertSQL)
+        for s in run.scenarios { try scenario.run(ScenarioRows.values(s, runID: id)) }
         return id
     }
 
@@ -89,39 +62,27 @@ public actor ResultStore: RunRecording {
         ])
     }
 
-    public func beginVariant(runID: Int64, scenario: String, axes: [AxisChoice]) throws -> Int64 {
-        try db.prepare("INSERT INTO variants (run_id, scenario, name, axes, status) VALUES (?, ?, ?, ?, ?)").run([
-            .int(runID), .text(scenario), .text(Variant.name(of: axes)), .text(json(axes)), .text(VariantStatus.pending.rawValue),
-        ])
+    /// Stores the variant's row, `pending` until ``finishVariant(id:result:)``; returns its id.
+    public func beginVariant(runID: Int64, scenario: String, axes: [AxisChoice]) throws(StoreError) -> Int64 {
+        try db.prepare(VariantRows.insertSQL).run(VariantRows.values(VariantResult(runID: runID, scenario: scenario, axes: axes), runID: runID))
         return db.lastInsertID
     }
 
-    public func record(build: BuildRecord, variantID: Int64) throws {
-        try db.prepare(
-            "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ).run([
-            .int(variantID), .text(build.phase.rawValue), .int(Int64(build.repetition)), .double(build.startedAt.timeIntervalSince1970),
-            .double(build.seconds), .text(build.outcome.rawValue), .optional(build.exitCode.map(Int64.init)), .text(build.builder.rawValue),
-            .optional(build.imageID), .optional(build.outputTail), .optional(build.engine.map { json($0) }),
-        ])
+    public func record(build: BuildRecord, variantID: Int64) throws(StoreError) {
+        try db.prepare(BuildRows.insertSQL).run(BuildRows.values(build, variantID: variantID))
     }
 
-    public func finishVariant(id: Int64, result: VariantResult) throws {
+    /// Stores the variant's measurements, status and layers (its builds are stored as they finish).
+    public func finishVariant(id: Int64, result: VariantResult) throws(StoreError) {
         try db.transaction { () throws(StoreError) in
-            try db.prepare(
-                "UPDATE variants SET status = ?, image_ref = ?, image_id = ?, size_bytes = ?, layers = ?, context_bytes = ?, smoke = ?, problem = ?, context_facts = ?, insight = ?, engine = ? WHERE id = ?"
-            ).run([
-                .text(result.status.rawValue), .optional(result.image?.ref), .optional(result.image?.id), .optional(result.image?.sizeBytes),
-                .optional(result.image.map { Int64($0.layers) }), .optional(result.contextBytes), .optional(result.smoke.map { json($0) }),
-                .optional(result.problem), .optional(result.context.map { json($0) }), .optional(result.insight.map { json($0) }),
-                .optional(result.engine.map { json($0) }), .int(id),
-            ])
+            try db.prepare(VariantRows.updateSQL).run(VariantRows.measuredValues(result) + [.int(id)])
             try db.prepare("DELETE FROM layers WHERE variant_id = ?").run([.int(id)])
-            let insert = try db.prepare("INSERT INTO layers (variant_id, position, size_bytes, created_by, layer_id) VALUES (?, ?, ?, ?, ?)")
-            for layer in result.image?.history ?? [] {
-                try insert.run([.int(id), .int(Int64(layer.position)), .int(layer.sizeBytes), .text(layer.createdBy), .optional(layer.id)])
-            }
+            try insertLayers(of: result, variantID: id, with: try db.prepare(LayerRows.insertSQL))
         }
+    }
+
+    private func insertLayers(of result: VariantResult, variantID: Int64, with insert: Statement) throws(StoreError) {
+        for layer in result.image?.history ?? [] { try insert.run(LayerRows.values(layer, variantID: variantID)) }
     }
 
     /// Writes a whole finished run (its scenarios, variants, builds and layers) in one transaction;
@@ -129,32 +90,14 @@ public actor ResultStore: RunRecording {
     public func importRun(_ run: RunRecord, results: [VariantResult]) throws(StoreError) -> Int64 {
         try db.transaction { () throws(StoreError) -> Int64 in
             let id = try insertRun(run)
-            let variant = try db.prepare(
-                "INSERT INTO variants (run_id, scenario, name, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            )
-            let build = try db.prepare(
-                "INSERT INTO builds (variant_id, phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail, engine) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            )
-            let layer = try db.prepare("INSERT INTO layers (variant_id, position, size_bytes, created_by, layer_id) VALUES (?, ?, ?, ?, ?)")
+            let variant = try db.prepare(VariantRows.insertSQL)
+            let build = try db.prepare(BuildRows.insertSQL)
+            let layer = try db.prepare(LayerRows.insertSQL)
             for r in results {
-                try variant.run([
-                    .int(id), .text(r.scenario), .text(r.name), .text(json(r.axes)), .text(r.status.rawValue), .optional(r.image?.ref),
-                    .optional(r.image?.id), .optional(r.image?.sizeBytes), .optional(r.image.map { Int64($0.layers) }), .optional(r.contextBytes),
-                    .optional(r.smoke.map { json($0) }), .optional(r.problem), .optional(r.context.map { json($0) }),
-                    .optional(r.insight.map { json($0) }), .optional(r.engine.map { json($0) }),
-                ])
+                try variant.run(VariantRows.values(r, runID: id))
                 let variantID = db.lastInsertID
-                for b in r.builds {
-                    try build.run([
-                        .int(variantID), .text(b.phase.rawValue), .int(Int64(b.repetition)), .double(b.startedAt.timeIntervalSince1970),
-                        .double(b.seconds),
-                        .text(b.outcome.rawValue), .optional(b.exitCode.map(Int64.init)), .text(b.builder.rawValue), .optional(b.imageID),
-                        .optional(b.outputTail), .optional(b.engine.map { json($0) }),
-                    ])
-                }
-                for l in r.image?.history ?? [] {
-                    try layer.run([.int(variantID), .int(Int64(l.position)), .int(l.sizeBytes), .text(l.createdBy), .optional(l.id)])
-                }
+                for b in r.builds { try build.run(BuildRows.values(b, variantID: variantID)) }
+                try insertLayers(of: r, variantID: variantID, with: layer)
             }
             return id
         }
@@ -178,29 +121,19 @@ public actor ResultStore: RunRecording {
 
     private func runs(where clause: String, _ values: [SQLValue]) throws(StoreError) -> [RunSummary] {
         let statement = try db.prepare(
-            "SELECT id, started_at, finished_at, status, profile, labels, environment, (SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id), plan, uid FROM runs \(clause) ORDER BY id"
-        )
+            RunRows.selectSQL(
+                "\(clause) ORDER BY id", extra: ["id", "(SELECT COUNT(*) FROM variants v WHERE v.run_id = runs.id) AS variant_count"]))
         try statement.bind(values)
         var result: [RunSummary] = []
         while try statement.step() {
-            let run = RunRecord(
-                id: statement.int(0), startedAt: Date(timeIntervalSince1970: statement.double(1)),
-                finishedAt: statement.isNull(2) ? nil : Date(timeIntervalSince1970: statement.double(2)),
-                status: RunStatus(rawValue: statement.text(3)) ?? .failed, labels: decode([String: String].self, statement.text(5)) ?? [:],
-                profile: statement.optionalText(4), environment: decode(RunEnvironment.self, statement.text(6)) ?? RunEnvironment(),
-                plan: decode(RunPlan.self, statement.optionalText(8)), uid: statement.optionalText(9) ?? "")
-            result.append(RunSummary(run: run, variantCount: Int(statement.int(7))))
+            let row = Row(statement: statement, table: RunRows.table)
+            result.append(RunSummary(run: try RunRows.record(row), variantCount: Int(try row.int("variant_count"))))
         }
-        let scenarios = try db.prepare(
-            "SELECT name, path, content_hash, git_commit, git_branch, images, thresholds FROM run_scenarios WHERE run_id = ? ORDER BY rowid")
+        let scenarios = try db.prepare(ScenarioRows.selectSQL("WHERE run_id = ? ORDER BY rowid"))
         for i in result.indices {
             try scenarios.bind([.int(result[i].run.id)])
             while try scenarios.step() {
-                result[i].run.scenarios.append(
-                    RunScenario(
-                        name: scenarios.text(0), path: scenarios.text(1), contentHash: scenarios.text(2), gitCommit: scenarios.optionalText(3),
-                        gitBranch: scenarios.optionalText(4), images: decode([ResolvedImage].self, scenarios.text(5)) ?? [],
-                        thresholds: decode(Thresholds.self, scenarios.text(6)) ?? Thresholds()))
+                result[i].run.scenarios.append(try ScenarioRows.record(Row(statement: scenarios, table: ScenarioRows.table)))
             }
         }
         return result
@@ -208,55 +141,26 @@ public actor ResultStore: RunRecording {
 
     /// Every variant of a run with its builds and layers, in the order they were built.
     public func results(runID: Int64) throws(StoreError) -> [VariantResult] {
-        try variantRows(runID: runID).map(\.result)
+        try variants(runID: runID).map(\.result)
     }
 
-    /// The variants a run has begun, with their row ids, for `run --resume`.
-    public func variantRows(runID: Int64) throws(StoreError) -> [(id: Int64, result: VariantResult)] {
-        let statement = try db.prepare(
-            "SELECT id, scenario, axes, status, image_ref, image_id, size_bytes, layers, context_bytes, smoke, problem, context_facts, insight, engine FROM variants WHERE run_id = ? ORDER BY id"
-        )
+    /// The variants a run has begun, with their row ids, builds and layers (for `run --resume`).
+    public func variants(runID: Int64) throws(StoreError) -> [StoredVariant] {
+        let statement = try db.prepare(VariantRows.selectSQL("WHERE run_id = ? ORDER BY id", extra: ["id"]))
         try statement.bind([.int(runID)])
-        var rows: [(Int64, VariantResult)] = []
-        while try statement.step() {
-            var result = VariantResult(
-                runID: runID, scenario: statement.text(1), axes: decode([AxisChoice].self, statement.text(2)) ?? [],
-                status: VariantStatus(rawValue: statement.text(3)) ?? .pending, contextBytes: statement.optionalInt(8),
-                smoke: decode(SmokeResult.self, statement.optionalText(9)), problem: statement.optionalText(10))
-            result.context = decode(BuildContextFacts.self, statement.optionalText(11))
-            result.insight = decode(ImageInsight.self, statement.optionalText(12))
-            result.engine = decode(EngineRecord.self, statement.optionalText(13))
-            if let id = statement.optionalText(5) {
-                result.image = ImageFacts(
-                    ref: statement.optionalText(4) ?? "", id: id, sizeBytes: statement.optionalInt(6) ?? 0, layers: Int(statement.optionalInt(7) ?? 0)
-                )
-            }
-            rows.append((statement.int(0), result))
-        }
-        let builds = try db.prepare(
-            "SELECT phase, repetition, started_at, seconds, outcome, exit_code, builder, image_id, output_tail, engine FROM builds WHERE variant_id = ? ORDER BY id"
-        )
-        let layers = try db.prepare("SELECT position, size_bytes, created_by, layer_id FROM layers WHERE variant_id = ? ORDER BY position")
+        var rows: [StoredVariant] = []
+        while try statement.step() { rows.append(try VariantRows.record(Row(statement: statement, table: VariantRows.table))) }
+        let builds = try db.prepare(BuildRows.selectSQL("WHERE variant_id = ? ORDER BY id"))
+        let layers = try db.prepare(LayerRows.selectSQL("WHERE variant_id = ? ORDER BY position"))
         for i in rows.indices {
-            try builds.bind([.int(rows[i].0)])
-            while try builds.step() {
-                rows[i].1.builds.append(
-                    BuildRecord(
-                        phase: Phase(rawValue: builds.text(0)) ?? .cold, repetition: Int(builds.int(1)),
-                        startedAt: Date(timeIntervalSince1970: builds.double(2)), seconds: builds.double(3),
-                        outcome: BuildOutcome(rawValue: builds.text(4)) ?? .failed, exitCode: builds.optionalInt(5).map { Int32($0) },
-                        builder: BuilderKind(rawValue: builds.text(6)) ?? .classic, imageID: builds.optionalText(7),
-                        outputTail: builds.optionalText(8), engine: decode(EngineRecord.self, builds.optionalText(9))))
-            }
-            if rows[i].1.image != nil {
-                try layers.bind([.int(rows[i].0)])
-                while try layers.step() {
-                    rows[i].1.image?.history.append(
-                        LayerRecord(position: Int(layers.int(0)), sizeBytes: layers.int(1), createdBy: layers.text(2), id: layers.optionalText(3)))
-                }
+            try builds.bind([.int(rows[i].id)])
+            while try builds.step() { rows[i].result.builds.append(try BuildRows.record(Row(statement: builds, table: BuildRows.table))) }
+            if rows[i].result.image != nil {
+                try layers.bind([.int(rows[i].id)])
+                while try layers.step() { rows[i].result.image?.history.append(try LayerRows.record(Row(statement: layers, table: LayerRows.table))) }
             }
         }
-        return rows.map { (id: $0.0, result: $0.1) }
+        return rows
     }
 
     /// A consistent copy of a database in a temporary file (SQLite's VACUUM INTO, which reads through the
@@ -324,31 +228,36 @@ public actor ResultStore: RunRecording {
             while try builds.step() { samples[builds.int(0), default: []].append(builds.double(1)) }
         }
         let rows = try db.prepare(
-            "SELECT v.id, v.run_id, r.started_at, v.name, v.status, v.size_bytes, json_extract(v.insight, '$.compressed_bytes'), v.engine, r.environment FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
+            "SELECT v.id AS id, v.run_id AS run_id, r.started_at AS started_at, v.name AS name, v.status AS status, v.size_bytes AS size_bytes, json_extract(v.insight, '$.compressed_bytes') AS compressed_bytes, v.engine AS engine, r.environment AS environment FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
         )
         try rows.bind(values)
         var order: [String] = []
         var points: [String: [HistoryPoint]] = [:]
         var runEngines: [Int64: String] = [:]
         while try rows.step() {
+            let row = Row(statement: rows, table: VariantRows.table)
+            let run = try row.int("run_id")
             // Runs before the engine was recorded per variant built everything on the run's one engine.
-            let engine =
-                decode(EngineRecord.self, rows.optionalText(7))?.identity
-                ?? runEngines[rows.int(1)]
-                ?? decode(RunEnvironment.self, rows.text(8))?.engineRecord.identity
-            if runEngines[rows.int(1)] == nil, rows.optionalText(7) == nil { runEngines[rows.int(1)] = engine }
-            let name = rows.text(3)
+            let recorded = try row.optionalJSON(EngineRecord.self, "engine")
+            let engine: String
+            if let known = recorded?.identity ?? runEngines[run] {
+                engine = known
+            } else {
+                engine = try row.json(RunEnvironment.self, "environment").engineRecord.identity
+            }
+            if runEngines[run] == nil, recorded == nil { runEngines[run] = engine }
+            let name = try row.text("name")
             let value: Double?
             switch metric {
-            case .size: value = rows.optionalInt(5).map(Double.init)
-            case .compressed: value = rows.optionalInt(6).map(Double.init)
-            case .cold, .warm, .edit: value = Summary(samples[rows.int(0)] ?? [])?.median
+            case .size: value = try row.optionalInt("size_bytes").map(Double.init)
+            case .compressed: value = try row.optionalInt("compressed_bytes").map(Double.init)
+            case .cold, .warm, .edit: value = Summary(samples[try row.int("id")] ?? [])?.median
             }
             if points[name] == nil { order.append(name) }
             points[name, default: []].append(
                 HistoryPoint(
-                    runID: rows.int(1), startedAt: Date(timeIntervalSince1970: rows.double(2)), value: value,
-                    status: VariantStatus(rawValue: rows.text(4)) ?? .pending, engine: engine))
+                    runID: run, startedAt: Date(timeIntervalSince1970: try row.double("started_at")), value: value,
+                    status: try row.value(VariantStatus.self, "status"), engine: engine))
         }
         return order.map { HistorySeries(scenario: scenario, variant: $0, metric: metric, points: points[$0] ?? []) }
     }

@@ -63,22 +63,22 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let store = try database.openExisting() else { throw RunNotFound(requested: baseline, database: database.path) }
+        guard let store = try database.openExisting() else { throw RequestError.runNotFound(baseline, database: database.path) }
         let lookup = RunLookup(store: store, database: database.path)
         let base = try await lookup.snapshot(baseline)
         let candidateRun = try await lookup.snapshot(candidate)
         let comparison = Comparison.compare(baseline: base, candidate: candidateRun, overrides: overrides)
         let engines = comparison.engineDifferences
         if !engines.isEmpty && !allowMixed {
-            throw ValidationError(
+            throw RequestError(
+                .otherEnvironment,
                 "runs \(base.run.id) and \(candidateRun.run.id) come from different hosts or engines (\(engines.joined(separator: "; "))), so their times are not comparable; pass --allow-mixed to gate across them anyway"
             )
         }
         if !comparison.environmentDifferences.isEmpty {
-            FileHandle.standardError.write(
-                Data(
-                    "imagebench: warning: runs \(base.run.id) and \(candidateRun.run.id) come from different environments: \(comparison.environmentDifferences.joined(separator: "; "))\n"
-                        .utf8))
+            Console.warning(
+                "runs \(base.run.id) and \(candidateRun.run.id) come from different environments: \(comparison.environmentDifferences.joined(separator: "; "))"
+            )
         }
         let text: String
         switch format {

@@ -29,12 +29,13 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let store = try database.openExisting() else { throw RunNotFound(requested: "latest", database: database.path) }
+        guard let store = try database.openExisting() else { throw RequestError.runNotFound("latest", database: database.path) }
         let series = try await store.history(scenario: scenario, variant: variant, metric: metric, last: last)
         if series.isEmpty {
             let known = Set(try await store.runSummaries().flatMap { $0.run.scenarios.map(\.name) }).sorted()
             let what = variant.map { "variant \"\($0)\" of scenario \"\(scenario)\"" } ?? "scenario \"\(scenario)\""
-            throw ValidationError(
+            throw RequestError(
+                .noHistory,
                 "\(database.path) has no runs of \(what); scenarios recorded: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
         print(HistoryReport.render(series), terminator: "")

@@ -16,7 +16,7 @@ struct ListCommand: AsyncParsableCommand {
     var engine: EngineKind = .docker
 
     func run() async throws {
-        let (jobs, _) = try scenarioOptions.load()
+        let (jobs, _) = try scenarioOptions.selection.load()
         let docker = dockerOptions.client()
         // Listing needs no engine; without a usable client the default builder is assumed classic.
         let builder = (try? await docker.defaultBuilder()) ?? .classic
@@ -30,7 +30,7 @@ struct ListCommand: AsyncParsableCommand {
             if !job.images.isEmpty { out += "images:\n" + TableReport.imageLines(job.images) }
             for variant in job.variants {
                 let plan = BuildPlan(scenario: s, variant: variant, images: job.images, defaultBuilder: builder, defaultEngine: engine)
-                let commands = dockerOptions.client(kind: plan.engine, target: .default, labels: [:]).commands
+                let commands = dockerOptions.clients.client(plan.engine).commands
                 out += "\(variant.name)" + (variant.expectBroken != nil ? "  (expect-broken)" : "") + "\n"
                 for base in plan.baseImages { out += "  base: \(base) (pulled before timing if missing)\n" }
                 for phase in Phase.allCases where phase != .edit || s.edit != nil {

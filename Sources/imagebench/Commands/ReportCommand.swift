@@ -41,7 +41,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let store = try database.openExisting() else { throw RunNotFound(requested: run, database: database.path) }
+        guard let store = try database.openExisting() else { throw RequestError.runNotFound(run, database: database.path) }
         let snapshot = try await RunLookup(store: store, database: database.path).snapshot(run)
         let report = RunReport(runs: [snapshot.run], results: snapshot.results)
         var comparison: Comparison?
@@ -76,7 +76,7 @@ struct RunLookup {
 
     func snapshot(_ text: String) async throws -> RunSnapshot {
         guard let selector = RunSelector(text), let id = try await store.resolve(selector), let snapshot = try await store.snapshot(runID: id) else {
-            throw RunNotFound(requested: text, database: database)
+            throw RequestError.runNotFound(text, database: database)
         }
         return snapshot
     }
@@ -94,7 +94,8 @@ enum OutputFile {
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw ValidationError("--output \(path): cannot write the file (\(error.localizedDescription))")
+            throw RequestError(
+                .cannotWrite, "--output \(path): cannot write the file (\(error.localizedDescription)); give a path in a folder you can write")
         }
     }
 }

@@ -29,10 +29,9 @@ struct DockerOptions: ParsableArguments {
         return "podman"
     }
 
-    func client(labels: [String: String] = [:]) -> DockerClient { DockerClient(docker: executable, labels: labels) }
+    /// The clients of the engines a command may use: `--docker`'s and `--podman`'s.
+    var clients: EngineClients { EngineClients(docker: executable, podman: podmanExecutable) }
 
-    /// A client of one engine: docker's (at `target`) or podman's.
-    func client(kind: EngineKind, target: EngineTarget, labels: [String: String]) -> DockerClient {
-        DockerClient(docker: kind == .docker ? executable : podmanExecutable, labels: labels, kind: kind, target: target)
-    }
+    /// The default engine's docker client.
+    func client() -> DockerClient { clients.client(.docker) }
 }

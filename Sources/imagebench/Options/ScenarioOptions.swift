@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import ImageBenchCore
-import ImageBenchDocker
 
 /// Which scenarios and variants to build, and with which images.
 struct ScenarioOptions: ParsableArguments {
@@ -42,55 +41,10 @@ struct ScenarioOptions: ParsableArguments {
         return a.isEmpty || b.isEmpty ? nil : (a, b)
     }
 
-    /// The scenario folders to use.
-    func scenarioPaths() throws -> [String] {
-        if !scenarios.isEmpty { return scenarios }
-        let root = "Scenarios"
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        let found = entries.sorted().map { "\(root)/\($0)" }.filter { FileManager.default.fileExists(atPath: "\($0)/scenario.yaml") }
-        if found.isEmpty {
-            throw ValidationError(
-                "no scenario given and no ./Scenarios/*/scenario.yaml found; name a scenario folder, e.g. imagebench run Scenarios/go-http")
-        }
-        return found
-    }
-
-    /// Loads and checks everything before any docker command runs.
-    func load() throws -> (jobs: [ScenarioJob], substitutions: ImageSubstitutions) {
-        let loader = ScenarioLoader(allowOutside: allowOutside)
-        let scenarios = try scenarioPaths().map { path throws(ScenarioError) in try loader.load(path: path) }
-        var substitutions = ImageSubstitutions()
-        if let profile { substitutions = try ImageSubstitutions.loadProfile(path: try profilePath(profile, scenarios: scenarios), name: profile) }
-        for item in images {
-            if let (from, to) = Self.split(item) { substitutions.overrides[from] = to }
-        }
-        let filter = VariantFilter(pairs: only.compactMap { Self.split($0).map { AxisChoice(axis: $0.0, value: $0.1) } })
-        for pair in filter.pairs {
-            let axes = scenarios.flatMap(\.axes).filter { $0.name == pair.axis }
-            if axes.isEmpty {
-                throw ValidationError(
-                    "--only \(pair.axis)=\(pair.value): no scenario has an axis \"\(pair.axis)\"; axes: \(Set(scenarios.flatMap(\.axes).map(\.name)).sorted().joined(separator: ", "))"
-                )
-            }
-            if !axes.contains(where: { $0.values.contains { $0.name == pair.value } }) {
-                throw ValidationError(
-                    "--only \(pair.axis)=\(pair.value): axis \(pair.axis) has no value \"\(pair.value)\"; values: \(axes.flatMap { $0.values.map(\.name) }.joined(separator: ", "))"
-                )
-            }
-        }
-        let jobs = scenarios.map { scenario in
-            ScenarioJob(scenario: scenario, variants: filter.apply(scenario.variants(), axes: scenario.axes), images: substitutions.resolve(scenario))
-        }
-        return (jobs, substitutions)
-    }
-
-    /// A profile name is looked up in `profiles/` beside the scenario folders, then in ./Scenarios/profiles.
-    func profilePath(_ name: String, scenarios: [Scenario]) throws -> String {
-        if name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return name }
-        var candidates = scenarios.map {
-            (($0.directory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("profiles/\(name).yaml")
-        }
-        candidates.append("Scenarios/profiles/\(name).yaml")
-        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates.last!
+    /// What the arguments select, for the library to load.
+    var selection: ScenarioSelection {
+        ScenarioSelection(
+            paths: scenarios, profile: profile, images: Dictionary(images.compactMap(Self.split), uniquingKeysWith: { _, b in b }),
+            only: only.compactMap { Self.split($0).map { AxisChoice(axis: $0.0, value: $0.1) } }, allowOutside: allowOutside)
     }
 }

@@ -12,7 +12,7 @@ final class ProgressPrinter: @unchecked Sendable {
     private var variantLine = ""
     private var phaseLine = ""
     /// The heading of each variant in flight (several at once with several engines or jobs).
-    private var headings: [String: String] = [:]
+    private var headings: [VariantKey: String] = [:]
 
     init(live: Bool = isatty(STDERR_FILENO) == 1) {
         self.live = live
@@ -22,9 +22,9 @@ final class ProgressPrinter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         switch event {
-        case .variantStarted(let scenario, let variant, let index, let total, let engine):
-            variantLine = "[\(index)/\(total)] \(scenario) \(variant)" + (engine.map { " on \($0)" } ?? "")
-            headings[scenario + "\u{1F}" + variant] = variantLine
+        case .variantStarted(let key, let index, let total, let engine):
+            variantLine = "[\(index)/\(total)] \(key)" + (engine.map { " on \($0)" } ?? "")
+            headings[key] = variantLine
             phaseLine = ""
         case .buildStarted(let phase, let repetition, let of):
             phaseLine = "\(phase.rawValue) \(repetition)/\(of)"
@@ -34,8 +34,16 @@ final class ProgressPrinter: @unchecked Sendable {
             phaseLine = "smoke test"
         case .variantFinished(let result):
             if live { write("\r\u{1B}[K") }
-            let heading = headings.removeValue(forKey: result.scenario + "\u{1F}" + result.name) ?? variantLine
+            let heading = headings.removeValue(forKey: result.key) ?? variantLine
             write("\(heading): \(Self.summary(result))\n")
+            return
+        case .note(let text):
+            if live { write("\r\u{1B}[K") }
+            Console.note(text)
+            return
+        case .warning(let text):
+            if live { write("\r\u{1B}[K") }
+            Console.warning(text)
             return
         }
         if live {

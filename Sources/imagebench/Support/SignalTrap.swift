@@ -16,14 +16,13 @@ final class SignalTrap: @unchecked Sendable {
             source.setEventHandler { [unowned self] in
                 self.count += 1
                 if self.count == 1 {
-                    FileHandle.standardError.write(
-                        Data("\nimagebench: stopping (finished builds are kept); press Ctrl-C again to quit at once\n".utf8))
+                    FileHandle.standardError.write(Data("\n".utf8))
+                    Console.note("stopping (finished builds are kept); press Ctrl-C again to quit at once")
                     onFirst(sig)
                 } else {
                     // At once: kill the builds and containers' clients in flight, skip all cleanup.
                     RunningProcessGroups.shared.killAll()
-                    FileHandle.standardError.write(
-                        Data("imagebench: quit at once; the run stays 'running' (finish it with --resume) and its images are not removed\n".utf8))
+                    Console.note("quit at once; the run stays 'running' (finish it with --resume) and its images are not removed")
                     _exit(130)
                 }
             }
@@ -37,5 +36,13 @@ final class SignalTrap: @unchecked Sendable {
             for source in sources { source.cancel() }
             for sig in [SIGINT, SIGTERM] { signal(sig, SIG_DFL) }
         }
+    }
+
+    /// Runs `body` in a task that the first SIGINT or SIGTERM cancels.
+    static func cancelling<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await body() }
+        let trap = SignalTrap { _ in task.cancel() }
+        defer { trap.cancel() }
+        return try await task.value
     }
 }

@@ -1,0 +1,46 @@
+/// One thing a variant's build stage does, in order.
+public enum BuildStep: Sendable, Equatable {
+    /// A build that is not recorded: it fills the cache with the state the next warm or edit build
+    /// needs, when that state was built by an earlier attempt (`run --resume`) or not at all.
+    case fillCache
+    /// Append edit number N to the scenario's `edit` file.
+    case edit(Int)
+    /// A recorded build.
+    case build(BuildKey)
+}
+
+/// The order of a variant's builds: every phase's repetitions, the edits before the edit builds, and a
+/// cache-filling build wherever a warm or edit build would otherwise meet a cache that lacks its state.
+public enum BuildSchedule {
+    /// The steps for `phases` × `repeatCount`, leaving out the builds in `done` (recorded by an earlier
+    /// attempt). `edits` is false when the scenario has no `edit:`; its edit phase is then skipped.
+    public static func steps(phases: [Phase], repeatCount: Int, edits: Bool, done: Set<BuildKey>) -> [BuildStep] {
+        var steps: [BuildStep] = []
+        // Whether the cache holds the state the next build starts from.
+        var cacheReady = false
+        if !done.isEmpty {
+            steps.append(.fillCache)
+            cacheReady = true
+        }
+        for phase in phases where phase != .edit || edits {
+            for repetition in 1...max(1, repeatCount) {
+                let key = BuildKey(phase, repetition)
+                let missing = !done.contains(key)
+                if missing && phase != .cold && !cacheReady {
+                    steps.append(.fillCache)
+                    cacheReady = true
+                }
+                // Every edit is applied, also before a build already recorded, so the next edit differs from it.
+                if phase == .edit {
+                    steps.append(.edit(repetition))
+                    cacheReady = false
+                }
+                if missing {
+                    steps.append(.build(key))
+                    cacheReady = true
+                }
+            }
+        }
+        return steps
+    }
+}

@@ -1,0 +1,13 @@
+import ImageBenchCore
+
+/// A run recorded and ready to build: what ``RunLauncher/start(_:openStore:)`` or
+/// ``RunLauncher/resume(_:in:allowOutside:)`` found, for ``RunLauncher/execute(_:)``.
+public struct PreparedRun: Sendable {
+    public var id: Int64
+    public var store: any RunStore
+    public var jobs: [ScenarioJob]
+    /// What an earlier attempt at this run recorded (empty for a new run).
+    public var prior: [VariantKey: StoredVariant]
+    public var engines: [EngineSlot]
+    public var settings: RunSettings
+}

@@ -1,0 +1,108 @@
+import Foundation
+import ImageBenchCore
+
+/// Starts, resumes and runs benchmark runs: picks the engines (leaving out one that does not answer
+/// while another does), checks a resume against what the run recorded, records the run with its
+/// scenarios and environment, builds it, and records how it ended. `imagebench run` parses its flags,
+/// calls this, prints and maps the exit status; a unit test drives it with a scripted executor.
+public struct RunLauncher: Sendable {
+    public var clients: EngineClients
+    public var events: @Sendable (RunEvent) -> Void
+
+    public init(clients: EngineClients, events: @escaping @Sendable (RunEvent) -> Void = { _ in }) {
+        self.clients = clients
+        self.events = events
+    }
+
+    /// Reaches the engines, then records a new run in the store `openStore` opens (only once an engine
+    /// answers, so a run without one writes nothing).
+    public func start(_ request: NewRun, openStore: () throws -> any RunStore) async throws -> PreparedRun {
+        let settings = request.settings
+        let engines = try await connect(request.jobs, settings: settings, all: false)
+        if let registry = settings.registry { try await RegistryClient(address: registry).ping() }
+        let store = try openStore()
+        var scenarios: [RunScenario] = []
+        for job in request.jobs {
+            let git = await HostProbe.git(directory: job.scenario.directory, executor: clients.executor)
+            scenarios.append(
+                RunScenario(
+                    name: job.scenario.name, path: job.scenario.directory, contentHash: job.scenario.contentHash(),
+                    gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds))
+        }
+        let plan = RunPlan(
+            variants: Dictionary(request.jobs.map { ($0.scenario.name, $0.variants.map(\.name)) }, uniquingKeysWith: { a, _ in a }),
+            settings: settings)
+        let id = try await store.createRun(
+            RunRecord(
+                startedAt: Date(), labels: request.labels, profile: request.profile, environment: EngineSelection.runEnvironment(engines),
+                scenarios: scenarios, plan: plan))
+        if let profile = request.profile {
+            let substituted = request.jobs.flatMap(\.images).filter { $0.used != $0.requested }.count
+            events(.note("run \(id) uses profile \(profile): \(substituted) images substituted (reports name the images actually used)"))
+        }
+        return PreparedRun(id: id, store: store, jobs: request.jobs, prior: [:], engines: engines, settings: settings)
+    }
+
+    /// `run --resume ID`: the run's own scenarios (refused when their files changed), variants and
+    /// settings, on the engines it began on; what it finished stays. Nil when the run is complete.
+    public func resume(_ id: Int64, in store: any RunStore, allowOutside: Bool = false) async throws -> PreparedRun? {
+        guard let run = try await store.run(id: id) else { throw RequestError.runNotFound(String(id), database: store.path) }
+        if run.status == .complete {
+            events(.note("run \(id) is complete; nothing to resume"))
+            return nil
+        }
+        guard let plan = run.plan else {
+            throw RequestError(.notResumable, "run \(id) was recorded by an imagebench without --resume (it has no stored plan); start a new run")
+        }
+        let loader = ScenarioLoader(allowOutside: allowOutside)
+        var jobs: [ScenarioJob] = []
+        for stored in run.scenarios {
+            let scenario = try loader.load(path: stored.path)
+            if scenario.contentHash() != stored.contentHash {
+                throw ScenarioError(
+                    .invalidValue, file: scenario.file, line: 0,
+                    "changed since run \(id) started (its files differ); resume needs the files the run started with, or start a new run")
+            }
+            let names = plan.variants[stored.name] ?? []
+            jobs.append(ScenarioJob(scenario: scenario, variants: scenario.variants().filter { names.contains($0.name) }, images: stored.images))
+        }
+        let settings = RunSettings.resolve(RunSettings.Choices(), stored: plan.settings)
+        let engines = try await connect(jobs, settings: settings, all: true)
+        let environment = EngineSelection.runEnvironment(engines)
+        var differences = environment.differences(from: run.environment)
+        if let engines = environment.engineSetDifference(from: run.environment) { differences.append(engines) }
+        if !differences.isEmpty {
+            throw RequestError(
+                .otherEnvironment,
+                "run \(id) was measured elsewhere (\(differences.joined(separator: "; "))); resume it on the same machine and engine, or start a new run"
+            )
+        }
+        let prior = Dictionary(try await store.variants(runID: id).map { ($0.result.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let finished = prior.values.filter { $0.result.status != .pending }.count
+        let total = jobs.reduce(0) { $0 + $1.variants.count }
+        events(.note("resuming run \(id): \(finished) of \(total) variants finished; building the rest"))
+        try await store.reopenRun(id: id)
+        return PreparedRun(id: id, store: store, jobs: jobs, prior: prior, engines: engines, settings: settings)
+    }
+
+    /// Builds the run and records how it ended: `complete`, or `interrupted` (cancelled) or `failed`,
+    /// thrown as ``RunStopped`` with its cause. Cancel the calling task to interrupt it.
+    public func execute(_ run: PreparedRun) async throws -> [VariantResult] {
+        let runner = BenchmarkRunner(engines: run.engines, recorder: run.store, settings: run.settings, events: events)
+        do {
+            let results = try await runner.run(runID: run.id, jobs: run.jobs, prior: run.prior)
+            try await run.store.finishRun(id: run.id, status: .complete, at: Date())
+            return results
+        } catch {
+            let interrupted = error is CancellationError || Task.isCancelled
+            try await run.store.finishRun(id: run.id, status: interrupted ? .interrupted : .failed, at: Date())
+            throw RunStopped(runID: run.id, database: run.store.path, interrupted: interrupted, cause: error)
+        }
+    }
+
+    private func connect(_ jobs: [ScenarioJob], settings: RunSettings, all: Bool) async throws -> [EngineSlot] {
+        try await EngineSelection.connect(
+            kinds: EngineSelection.kinds(of: jobs, default: settings.engine), hosts: settings.hosts, contexts: settings.contexts, clients: clients,
+            labels: settings.imageLabels, all: all, warn: { events(.warning($0)) })
+    }
+}

@@ -1,0 +1,328 @@
+import Foundation
+import ImageBenchCore
+
+/// One variant's life on one engine, as named stages that pass values on:
+///
+///     preflight → prepare context → build phases → inspect and analyse → smoke test
+///
+/// ``run()`` is the one place that finishes the variant. Every engine command goes through an
+/// ``EngineWatch``, so an engine that stops answering in any stage leaves the variant unfinished
+/// (``EngineLost``), never with a status it did not earn.
+struct VariantPipeline: Sendable {
+    let plan: BuildPlan
+    let engine: EngineSlot
+    /// `engine`'s index in the run, for the ledger of classic step images.
+    let engineIndex: Int
+    let runID: Int64
+    let settings: RunSettings
+    /// The run process's token: in image tags, container names and the session label.
+    let session: String
+    /// A folder of the variant's own, removed when it ends.
+    let scratch: String
+    /// What an earlier, stopped attempt at this run recorded for the variant (`run --resume`).
+    let prior: StoredVariant?
+    let recorder: any RunRecording
+    let ledger: ImageLedger
+    let events: @Sendable (RunEvent) -> Void
+
+    var docker: DockerClient { engine.docker }
+    var scenario: Scenario { plan.scenario }
+    var runLabel: String { String(runID) }
+    var watch: EngineWatch { EngineWatch(docker: docker, runID: runID, variant: VariantKey(scenario: scenario.name, variant: plan.variant.name)) }
+
+    /// Runs every stage and stores the variant's result; throws ``EngineLost`` or `CancellationError`
+    /// with the variant left unfinished (its finished builds are already stored).
+    func run() async throws -> VariantResult {
+        let rowID: Int64
+        if let prior {
+            rowID = prior.id
+        } else {
+            rowID = try await recorder.beginVariant(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+        }
+        let result = try await measure(rowID: rowID)
+        try await recorder.finishVariant(id: rowID, result: result)
+        return result
+    }
+
+    /// The stages in order; each returns what the next needs, and a stage that ends the variant early
+    /// returns its result.
+    private func measure(rowID: Int64) async throws -> VariantResult {
+        var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
+        result.engine = engine.record
+        // Builds an earlier attempt recorded (ok ones only: a failed build would have finished the variant).
+        result.builds = (prior?.result.builds ?? []).filter { $0.outcome == .ok }
+
+        switch try await preflight() {
+        case .ready: break
+        case .skipped(let reason):
+            result.status = .skipped
+            result.problem = reason
+            return result
+        case .failed(let reason):
+            result.status = .buildFailed
+            result.problem = reason
+            return result
+        }
+
+        let context = try prepareContext()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        result.context = context.facts
+
+        let builds = try await buildPhases(in: context, rowID: rowID, done: Set(result.builds.map(\.key)))
+        result.builds += builds.records
+        result.contextBytes = builds.firstOutput.flatMap(DockerOutputParser.contextBytes)
+        if let failure = builds.failure {
+            result.status = .buildFailed
+            result.problem = failure
+            return result
+        }
+        guard let image = builds.image else { return result }
+
+        let inspection = try await inspect(image)
+        result.image = inspection.facts
+        result.insight = inspection.insight
+        result.problem = inspection.problem
+
+        events(.smokeStarted)
+        let smoke = try await smokeTest(image, rowID: rowID)
+        result.smoke = smoke
+        result.status = smoke.ok ? .ok : plan.variant.expectBroken == nil ? .broken : .expectedBroken
+        if result.status == .broken {
+            result.problem = "smoke test failed: " + Self.smokeFailure(smoke, spec: scenario.smoke)
+        } else if smoke.ok, let stale = plan.variant.expectBroken {
+            result.problem =
+                "\(scenario.file):\(stale.line): expect-broken \(stale.description) is stale: \(plan.variant.name) ran fine; remove the entry"
+        }
+        return result
+    }
+
+    // MARK: Preflight
+
+    enum Preflight: Equatable {
+        case ready
+        /// This engine cannot build the variant as written; the reason names the fix.
+        case skipped(String)
+        /// A base image is neither present nor pullable.
+        case failed(String)
+    }
+
+    /// Whether this engine can build the variant, with its base images made present (pulling is never
+    /// timed as building).
+    func preflight() async throws -> Preflight {
+        if let mismatch = plan.engineMismatch { return .skipped(mismatch) }
+        let environment = engine.environment
+        if plan.builder == .buildkit && !environment.buildkitAvailable {
+            return .skipped(
+                "\(plan.variant.name) asks for builder: buildkit, but \(environment.dockerPath) \(environment.dockerClient) has no BuildKit (no buildx plugin); use a client with BuildKit (--docker /usr/bin/docker for Debian's 20.10) or builder: classic"
+            )
+        }
+        do {
+            for base in plan.baseImages { try await watch.attempt(.checkingBaseImages) { try await docker.ensurePresent(base) } }
+        } catch let error as DockerError {
+            return .failed(error.description)
+        }
+        return .ready
+    }
+
+    // MARK: Context
+
+    /// The scratch copy of the build context, with the variant's .dockerignore choice applied.
+    struct PreparedContext {
+        var directory: String
+        var facts: BuildContextFacts
+    }
+
+    /// Copies the context into the scratch folder; the user's files stay untouched.
+    func prepareContext() throws -> PreparedContext {
+        let fm = FileManager.default
+        let path = scratch + "/context"
+        try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try fm.copyItem(atPath: scenario.context, toPath: path)
+        switch plan.dockerignore {
+        case .none?:
+            try? fm.removeItem(atPath: path + "/.dockerignore")
+        case .file(let file)?:
+            try? fm.removeItem(atPath: path + "/.dockerignore")
+            try fm.copyItem(atPath: file, toPath: path + "/.dockerignore")
+        case nil:
+            break
+        }
+        let facts = BuildContextFacts.scan(directory: path, dockerfile: plan.dockerfileInsideContext ? plan.dockerfile : "Dockerfile")
+        return PreparedContext(directory: path, facts: facts)
+    }
+
+    // MARK: Builds
+
+    /// What the build stage leaves: the builds it recorded, the image the later stages use, docker's
+    /// output of the first build (for the context size), and why it stopped early, if it did.
+    struct PhaseBuilds {
+        var records: [BuildRecord] = []
+        /// The cold build's image (or, without one, the first image built).
+        var image: String?
+        var firstOutput: String?
+        var failure: String?
+    }
+
+    /// Runs the variant's builds in ``BuildSchedule`` order; the first failed build ends the stage.
+    func buildPhases(in context: PreparedContext, rowID: Int64, done: Set<BuildKey>) async throws -> PhaseBuilds {
+        var builds = PhaseBuilds()
+        let steps = BuildSchedule.steps(
+            phases: settings.phases, repeatCount: settings.repeatCount, edits: scenario.edit != nil, done: done)
+        for step in steps {
+            switch step {
+            case .fillCache:
+                let (outcome, image) = try await build(.warm, activity: .fillingCache, in: context)
+                guard let image else {
+                    builds.failure = "the build that fills the cache before a warm or edit build failed: \(outcome.tail(1))"
+                    return builds
+                }
+                if builds.image == nil { builds.image = image }
+                if builds.firstOutput == nil { builds.firstOutput = outcome.stdout + "\n" + outcome.stderr }
+            case .edit(let number):
+                if let edit = scenario.edit { try appendEdit(edit, number: number, tag: "\(session)-v\(rowID)", context: context.directory) }
+            case .build(let key):
+                events(.buildStarted(phase: key.phase, repetition: key.repetition, of: settings.repeatCount))
+                let started = Date()
+                let (outcome, image) = try await build(key.phase, activity: .building(key), in: context)
+                let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && image != nil ? .ok : .failed)
+                let record = BuildRecord(
+                    phase: key.phase, repetition: key.repetition, startedAt: started, seconds: outcome.seconds, outcome: status,
+                    exitCode: outcome.exitCode, builder: plan.builder, imageID: image, outputTail: status == .ok ? nil : outcome.tail(40),
+                    engine: engine.record)
+                try await recorder.record(build: record, variantID: rowID)
+                builds.records.append(record)
+                events(.buildFinished(record))
+                if builds.firstOutput == nil { builds.firstOutput = outcome.stdout + "\n" + outcome.stderr }
+                guard status == .ok else {
+                    builds.failure = buildFailure(key, status: status, outcome: outcome)
+                    return builds
+                }
+                if builds.image == nil || key == BuildKey(.cold, 1) { builds.image = image }
+            }
+        }
+        return builds
+    }
+
+    /// One `docker build` of the context as it is now, and the image it made (nil when it failed).
+    func build(_ phase: Phase, activity: EngineActivity, in context: PreparedContext) async throws -> (outcome: CommandResult, image: String?) {
+        let iidfile = context.directory + ".iid"
+        try? FileManager.default.removeItem(atPath: iidfile)
+        let command = docker.commands.build(
+            plan, phase: phase, runID: runLabel, contextDirectory: context.directory, iidfile: iidfile, timeout: settings.buildTimeout,
+            session: session)
+        let outcome = try await docker.run(command)
+        // Noted first: an interrupted build leaves the step images it committed, too.
+        if plan.builder == .classic { await ledger.add(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex) }
+        // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
+        try Task.checkCancellation()
+        // A build that failed because the engine went away is not the variant's failure.
+        try await watch.check(activity, outcome)
+        let image = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return (outcome, outcome.succeeded ? image : nil)
+    }
+
+    func buildFailure(_ key: BuildKey, status: BuildOutcome, outcome: CommandResult) -> String {
+        let last = outcome.tail(1)
+        let how =
+            status == .timeout
+            ? "timed out after \(Int(settings.buildTimeout ?? 0)) s" : "failed (exit \(outcome.exitCode.map(String.init) ?? "signal"))"
+        return "\(key) \(how)" + (last.isEmpty ? "" : ": \(last)")
+    }
+
+    /// Appends edit number `number` to the scratch copy of the scenario's `edit` file.
+    func appendEdit(_ edit: EditSpec, number: Int, tag: String, context: String) throws {
+        let path = context + "/" + edit.file
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        let end = try handle.seekToEnd()
+        var prefix = ""
+        if end > 0 {
+            try handle.seek(toOffset: end - 1)
+            if handle.readData(ofLength: 1) != Data([0x0A]) { prefix = "\n" }
+            try handle.seekToEnd()
+        }
+        handle.write(Data((prefix + edit.line(number: number, tag: tag) + "\n").utf8))
+    }
+
+    // MARK: Inspect and analyse
+
+    struct Inspection {
+        var facts: ImageFacts
+        var insight: ImageInsight?
+        /// Why the analysis is missing, when it is.
+        var problem: String?
+    }
+
+    /// The image's size, layers and history, then its analysis: waste, secrets, linkage and compressed
+    /// size. A failed analysis is the variant's problem, unless the engine went away.
+    func inspect(_ image: String) async throws -> Inspection {
+        let (inspect, facts) = try await watch.attempt(.inspecting) {
+            let inspect = try await docker.inspectJSON(image)
+            return (inspect, try await docker.imageFacts(image, ref: plan.tag(runID: runLabel, session: session), inspect: inspect))
+        }
+        var inspection = Inspection(facts: facts)
+        do {
+            inspection.insight = ImageInsight(try await analyse(image, inspect: inspect))
+        } catch let error as DockerError {
+            inspection.problem = "could not analyse the image: \(error)"
+        } catch let error as RegistryError {
+            inspection.problem = "could not measure the compressed size: \(error)"
+        }
+        return inspection
+    }
+
+    /// The image's layers, with their compressed sizes from the registry when `--registry` names one,
+    /// else estimated while the layers stream past.
+    func analyse(_ image: String, inspect: String) async throws -> ImageLayers {
+        var layers = try await watch.attempt(.readingLayers) {
+            try await docker.layers(of: image, inspect: inspect, estimateCompressed: settings.registry == nil)
+        }
+        if let address = settings.registry {
+            let reference = plan.tag(runID: runLabel, session: session)
+            let colon = reference.lastIndex(of: ":")!
+            layers.compressed = try await watch.attempt(.pushing) {
+                try await docker.pushedLayerSizes(
+                    of: image, registry: RegistryClient(address: address), repository: String(reference[..<colon]),
+                    tag: String(reference[reference.index(after: colon)...]))
+            }
+        }
+        return layers
+    }
+
+    // MARK: Smoke test
+
+    /// Runs the image once as `smoke:` says. A failure is the image's only when the engine still answers.
+    func smokeTest(_ image: String, rowID: Int64) async throws -> SmokeResult {
+        let spec = scenario.smoke
+        // Run ids are unique only within one database: a random token keeps two runs 1 apart on one engine.
+        let name = "imagebench-r\(runID)-v\(rowID)-\(session)"
+        let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runLabel, spec: spec, platform: plan.platform))
+        var removal: CommandResult?
+        if outcome.timedOut || outcome.exitCode == nil || Task.isCancelled {
+            // The client is gone but the container may still run: remove it, even when cancelled.
+            let docker = docker
+            removal = await Task.detached { try? await docker.run(docker.commands.removeContainer(name)) }.value
+        }
+        try Task.checkCancellation()
+        if let removal { try await watch.check(.cleaningUp, removal) }
+        let stdout = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines)
+        var ok = !outcome.timedOut && outcome.exitCode == spec.expectExit
+        if let expected = spec.expectOutput, !stdout.contains(expected) { ok = false }
+        // A container cut off by its engine is no verdict on the image.
+        if !ok { try await watch.confirm(.smokeTesting, dockerSaid: outcome.tail(1)) }
+        let output = [stdout, stderr].filter { !$0.isEmpty }.joined(separator: "\n")
+        return SmokeResult(
+            ok: ok, exitCode: outcome.timedOut ? nil : outcome.exitCode, seconds: outcome.seconds, output: String(output.suffix(4000)),
+            timedOut: outcome.timedOut)
+    }
+
+    static func smokeFailure(_ smoke: SmokeResult, spec: SmokeSpec) -> String {
+        if smoke.timedOut { return "no exit within \(String(format: "%g", spec.timeoutSeconds)) s" }
+        let last = smoke.output.split(separator: "\n").last.map(String.init) ?? ""
+        if smoke.exitCode != spec.expectExit {
+            return "exit \(smoke.exitCode.map(String.init) ?? "signal"), expected \(spec.expectExit)" + (last.isEmpty ? "" : ": \(last)")
+        }
+        return "output lacks \"\(spec.expectOutput ?? "")\"" + (last.isEmpty ? "" : ": \(last)")
+    }
+}

@@ -1,0 +1,37 @@
+import ImageBenchCore
+
+/// The variants waiting for an engine. Each engine's workers take the first one of their kind (and not
+/// pinned elsewhere); an engine that stopped answering takes none, and its share goes to the others.
+actor WorkQueue {
+    struct Item: Sendable {
+        var index: Int
+        var job: ScenarioJob
+        var variant: Variant
+        var prior: StoredVariant?
+        var kind: EngineKind
+        /// The only engine that may build it (a begun variant's), by index.
+        var engine: Int?
+    }
+
+    private var items: [Item]
+    private let kinds: [EngineKind]
+    private var dead: Set<Int> = []
+    private(set) var firstLoss: EngineLost?
+
+    init(_ items: [Item], engines kinds: [EngineKind]) {
+        self.items = items
+        self.kinds = kinds
+    }
+
+    func next(for engine: Int) -> Item? {
+        guard !dead.contains(engine), let i = items.firstIndex(where: { $0.kind == kinds[engine] && ($0.engine ?? engine) == engine }) else {
+            return nil
+        }
+        return items.remove(at: i)
+    }
+
+    func lose(engine: Int, _ lost: EngineLost) {
+        dead.insert(engine)
+        if firstLoss == nil { firstLoss = lost }
+    }
+}
