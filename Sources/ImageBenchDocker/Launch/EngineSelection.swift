@@ -34,11 +34,22 @@ public enum EngineSelection {
                 warn("leaving out an engine that does not answer, the others build its share: \(error)")
             }
         }
-        var seen = Set<String>()
-        if let twice = slots.map(\.record.endpoint).first(where: { !seen.insert($0).inserted }) {
-            throw RequestError(.engineTwice, "two of the engines given are the same one (\(twice)); name each engine once")
+        var seen: [String: String] = [:]
+        for slot in slots {
+            let endpoint = slot.record.endpoint
+            if let first = seen.updateValue(endpoint, forKey: "\(slot.record.kind) " + address(endpoint)) {
+                throw RequestError(
+                    .engineTwice,
+                    "\(first) and \(endpoint) are the same engine; name each engine once (--jobs-per-host builds several variants at once on one)")
+            }
         }
         return slots
+    }
+
+    /// The URL an endpoint reaches: a context's own (`context b1 (ssh://ci@b1)` → `ssh://ci@b1`), else the endpoint.
+    static func address(_ endpoint: String) -> String {
+        guard endpoint.hasPrefix("context "), endpoint.hasSuffix(")"), let open = endpoint.firstIndex(of: "(") else { return endpoint }
+        return String(endpoint[endpoint.index(after: open)..<endpoint.index(before: endpoint.endIndex)])
     }
 
     /// Every client's environment, probed at once, in the order of `clients`.
