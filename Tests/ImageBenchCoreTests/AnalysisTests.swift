@@ -81,4 +81,15 @@ struct AnalysisTests {
 
 extension String {
     fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+
+    @Test("a secret deleted by a later layer is still in the image, once: its whiteout is not a second file")
+    func deletedSecret() {
+        let layers = ImageLayers(
+            digests: ["sha256:a", "sha256:b"],
+            files: [
+                [LayerFile(path: "app", size: 0, isDirectory: true), LayerFile(path: "app/server.pem", size: 5, isDirectory: false)],
+                [LayerFile(path: "app", size: 0, isDirectory: true), LayerFile(path: "app/.wh.server.pem", size: 0, isDirectory: false)],
+            ])
+        #expect(ImageInsight(layers).secrets == ["/app/server.pem (layer 0)"])
+    }
 }

@@ -34,7 +34,9 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     public init(_ image: ImageLayers) {
         var secrets: [String] = []
         for (index, files) in image.files.enumerated() {
-            for file in files where !file.isDirectory && SecretPatterns.looksSecret(file.path) {
+            // A whiteout (`.wh.NAME`) marks NAME deleted: not a file in the image, though its name looks like one.
+            for file in files
+            where !file.isDirectory && !(file.path.split(separator: "/").last?.hasPrefix(".wh.") ?? false) && SecretPatterns.looksSecret(file.path) {
                 secrets.append("/\(file.path) (layer \(index))")
             }
         }
