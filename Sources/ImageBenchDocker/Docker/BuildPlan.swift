@@ -56,7 +56,11 @@ public struct BuildPlan: Sendable, Equatable {
     /// `imagebench/<scenario>:r<run>-<variant>[-<session>]`, a valid docker tag. The session token keeps
     /// two runs with the same id (two databases on one engine) from taking each other's tags.
     public func tag(runID: String, session: String? = nil) -> String {
-        let repo = scenario.name.lowercased().map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "-" }
+        // A repository name starts and ends with a letter or digit (docker's reference grammar); a
+        // scenario named after its folder may have neither.
+        let mapped = String(scenario.name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "-" })
+        let trimmed = mapped.trimmingCharacters(in: CharacterSet(charactersIn: "._-"))
+        let repo = trimmed.isEmpty ? "scenario" : trimmed
         var name = variant.name.map { c -> Character in
             switch c {
             case "=": "-"
@@ -65,7 +69,7 @@ public struct BuildPlan: Sendable, Equatable {
             }
         }
         if name.count > 100 { name = Array(name.prefix(100)) }
-        return "imagebench/\(String(repo)):r\(runID)-\(String(name))" + (session.map { "-\($0)" } ?? "")
+        return "imagebench/\(repo):r\(runID)-\(String(name))" + (session.map { "-\($0)" } ?? "")
     }
 }
 

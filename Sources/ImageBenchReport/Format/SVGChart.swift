@@ -127,8 +127,9 @@ enum SVGChart {
 
     static func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
+    /// Text for HTML and SVG, in elements and in quoted attributes alike.
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 }

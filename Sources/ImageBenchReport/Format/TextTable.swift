@@ -11,7 +11,15 @@ public struct TextTable: Sendable {
         self.alignments = alignments
     }
 
-    public mutating func append(_ row: [String]) { rows.append(row) }
+    /// Adds a row; each cell is made ``plain(_:)``, so it stays on its line and in its column.
+    public mutating func append(_ row: [String]) { rows.append(row.map(Self.plain)) }
+
+    /// Text for a terminal: line breaks, tabs, escape sequences and other control characters (from
+    /// docker's output, file names, labels) become spaces, so they neither break a table's lines nor
+    /// drive the terminal.
+    public static func plain(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+    }
 
     public func render() -> String {
         var widths = headers.map(\.count)

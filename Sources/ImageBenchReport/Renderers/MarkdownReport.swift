@@ -6,19 +6,19 @@ import ImageBenchCore
 public enum MarkdownReport {
     public static func render(_ report: RunReport, comparison: Comparison? = nil) -> String {
         guard let run = report.runs.first else { return "No runs yet.\n" }
-        var out = "### imagebench: \(verdict(report, comparison))\n\n"
+        var out = "### imagebench: \(text(verdict(report, comparison)))\n\n"
         let env = run.environment
-        out += "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt)) · \(EngineText.header(env))"
+        out += "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt)) · \(text(EngineText.header(env)))"
         if let comparison { out += " · baseline: run \(comparison.baseline.id) (\(Units.timestamp(comparison.baseline.startedAt)))" }
         out += "\n"
         if let comparison, !comparison.environmentDifferences.isEmpty {
-            out += "\n> ⚠️ The runs come from different environments: \(comparison.environmentDifferences.joined(separator: "; ")).\n"
+            out += "\n> ⚠️ The runs come from different environments: \(text(comparison.environmentDifferences.joined(separator: "; "))).\n"
         }
         for scenario in run.scenarios where scenario.images.contains(where: { $0.used != $0.requested }) {
-            let list = scenario.images.filter { $0.used != $0.requested }.map { "`\($0.used)` for `\($0.requested)`" }
+            let list = scenario.images.filter { $0.used != $0.requested }.map { "\(code($0.used)) for \(code($0.requested))" }
             out +=
-                "\nImages used by \(scenario.name): " + list.joined(separator: ", ")
-                + " (\(scenario.images.first { $0.used != $0.requested }!.source)).\n"
+                "\nImages used by \(text(scenario.name)): " + list.joined(separator: ", ")
+                + " (\(text(scenario.images.first { $0.used != $0.requested }!.source))).\n"
         }
         for scenario in report.scenarios {
             out += "\n" + section(scenario, report: report, comparison: comparison)
@@ -87,8 +87,8 @@ public enum MarkdownReport {
         headers.append("smoke")
         let engines = EngineText.needsColumn(rows)
         if engines { headers.append("engine") }
-        var out = "#### \(scenario)\n\n" + (EngineText.mixedWarning(rows).map { "> ⚠️ Mixed engines: \($0).\n\n" } ?? "")
-        out += "| " + headers.joined(separator: " | ") + " |\n|"
+        var out = "#### \(text(scenario))\n\n" + (EngineText.mixedWarning(rows).map { "> ⚠️ Mixed engines: \(text($0)).\n\n" } ?? "")
+        out += row(headers) + "|"
         out += headers.map { ["variant", "status", "smoke", "engine"].contains($0) ? " --- |" : " ---: |" }.joined() + "\n"
         for r in rows {
             let change = changes[r.name]
@@ -104,8 +104,8 @@ public enum MarkdownReport {
                 if comparison != nil { cells.append(changeCell(change, Metric(rawValue: phase.rawValue)!)) }
             }
             cells.append(smokeCell(r))
-            if engines { cells.append(EngineText.cell(r)) }
-            out += "| " + cells.map(escape).joined(separator: " | ") + " |\n"
+            if engines { cells.append(text(EngineText.cell(r))) }
+            out += row(cells)
         }
         if let comparison {
             let added = comparison.added.filter { $0.scenario == scenario }.map { code($0.variant) }
@@ -116,14 +116,13 @@ public enum MarkdownReport {
         let notes = rows.flatMap { r in
             VariantNote.notes(for: r).map { note -> String in
                 switch note {
-                case .problem(let text): "- \(code(r.name)): \(escape(text))"
-                case .expectedBroken(let said):
-                    "- \(code(r.name)) is expected-broken; docker said: `\(said.replacingOccurrences(of: "`", with: "'"))`"
+                case .problem(let problem): "- \(code(r.name)): \(text(problem))"
+                case .expectedBroken(let said): "- \(code(r.name)) is expected-broken; docker said: \(code(said))"
                 case .secretsInContext(let paths):
                     "- ⚠️ \(code(r.name)): secret-looking files in the build context: " + paths.map(code).joined(separator: ", ")
                 case .secretsInImage(let paths):
                     "- 🚨 \(code(r.name)): secret-looking files inside the image: " + paths.map(code).joined(separator: ", ")
-                case .missingInterpreter(let linkage): "- \(code(r.name)): entrypoint \(escape(linkage.summary))"
+                case .missingInterpreter(let linkage): "- \(code(r.name)): entrypoint \(text(linkage.summary))"
                 case .waste(let bytes, let efficiency, let largest):
                     "- \(code(r.name)) wastes \(Units.bytes(bytes)) (efficiency \(String(format: "%.1f", efficiency * 100))%), largest: \(code(largest))"
                 }
@@ -140,9 +139,9 @@ public enum MarkdownReport {
         guard !withHistory.isEmpty else { return "" }
         var out = "\n<details><summary>Layers per variant (docker history, uncompressed)</summary>\n\n"
         for r in withHistory {
-            out += "**\(escape(r.name))**\n\n| # | size | instruction |\n| ---: | ---: | --- |\n"
+            out += "**\(text(r.name))**\n\n| # | size | instruction |\n| ---: | ---: | --- |\n"
             for layer in r.image!.history {
-                out += "| \(layer.position) | \(Units.bytes(layer.sizeBytes)) | \(code(String(instruction(layer.createdBy).prefix(100)))) |\n"
+                out += row([String(layer.position), Units.bytes(layer.sizeBytes), code(String(instruction(layer.createdBy).prefix(100)))])
             }
             out += "\n"
         }
@@ -187,10 +186,35 @@ public enum MarkdownReport {
         return smoke.timedOut ? "❌ timeout" : "❌ exit \(smoke.exitCode.map(String.init) ?? "?")"
     }
 
-    static func code(_ text: String) -> String { "`" + text.replacingOccurrences(of: "`", with: "'") + "`" }
+    /// A code span: what is inside is shown as written and never read as HTML or Markdown. A backtick
+    /// would end it and becomes `'`; a line break would end the line and becomes a space.
+    static func code(_ raw: String) -> String { "`" + oneLine(raw).replacingOccurrences(of: "`", with: "'") + "`" }
 
-    /// Keeps a cell in its column: pipes and newlines would break the table.
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    /// Text outside code spans, from docker, file names or scenarios: `&`, `<` and `>` as entities, so it
+    /// never becomes a tag; pipes escaped and line breaks as spaces, so it never leaves its table cell.
+    static func text(_ raw: String) -> String {
+        oneLine(raw).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    /// A table row of cells made by ``text(_:)``, ``code(_:)`` or imagebench itself: every `|` left in a
+    /// cell, also inside a code span, is escaped (GitHub splits cells on it before reading code spans).
+    static func row(_ cells: [String]) -> String {
+        "| "
+            + cells.map { cell in
+                var escaped = ""
+                var backslashes = 0
+                for c in oneLine(cell) {
+                    // A pipe after an odd number of backslashes is escaped already; after an even number it splits the cell.
+                    if c == "|" && backslashes % 2 == 0 { escaped.append("\\") }
+                    backslashes = c == "\\" ? backslashes + 1 : 0
+                    escaped.append(c)
+                }
+                return escaped
+            }.joined(separator: " | ") + " |\n"
+    }
+
+    static func oneLine(_ raw: String) -> String {
+        raw.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

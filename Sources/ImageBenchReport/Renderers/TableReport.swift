@@ -23,9 +23,9 @@ public enum TableReport {
     static func header(_ run: RunRecord) -> String {
         let env = run.environment
         var line = "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt))"
-        line += " · \(EngineText.header(env))\n"
+        line += " · \(TextTable.plain(EngineText.header(env)))\n"
         if !run.labels.isEmpty {
-            line += "Labels: " + run.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "\n"
+            line += "Labels: " + TextTable.plain(run.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) + "\n"
         }
         for scenario in run.scenarios where !scenario.images.isEmpty {
             line += "Images used by \(scenario.name):\n" + imageLines(scenario.images)
@@ -39,7 +39,7 @@ public enum TableReport {
         return images.map { image in
             let name = image.name + String(repeating: " ", count: width - image.name.count)
             let note = image.used == image.requested ? "" : " (stands in for \(image.requested), \(image.source))"
-            return "  \(name)  \(image.used)\(note)\n"
+            return TextTable.plain("  \(name)  \(image.used)\(note)") + "\n"
         }.joined()
     }
 
@@ -70,7 +70,8 @@ public enum TableReport {
                     smokeCell(r),
                 ] + (engines ? [EngineText.cell(r)] : []))
         }
-        var out = "\(scenario)\n" + (EngineText.mixedWarning(rows).map { "warning: \($0)\n" } ?? "") + table.render()
+        var out =
+            TextTable.plain(scenario) + "\n" + (EngineText.mixedWarning(rows).map { "warning: \(TextTable.plain($0))\n" } ?? "") + table.render()
         if let total = sharedTotalLine(report, scenario) { out += total + "\n" }
         let notes = rows.flatMap { r in
             VariantNote.notes(for: r).compactMap { note -> String? in
@@ -84,7 +85,7 @@ public enum TableReport {
                 }
             }
         }
-        if !notes.isEmpty { out += "Notes:\n" + notes.joined(separator: "\n") + "\n" }
+        if !notes.isEmpty { out += "Notes:\n" + notes.map(TextTable.plain).joined(separator: "\n") + "\n" }
         return out
     }
 
