@@ -1,15 +1,3 @@
-/// One entry of a tar archive.
-public struct TarEntry: Sendable, Equatable {
-    public var name: String
-    public var size: Int64
-    /// The tar type flag: `0` file, `5` directory, `2` symlink, `1` hard link, ...
-    public var typeflag: UInt8
-    public var linkname: String
-
-    public var isDirectory: Bool { typeflag == UInt8(ascii: "5") }
-    public var isRegular: Bool { typeflag == UInt8(ascii: "0") || typeflag == 0 || typeflag == UInt8(ascii: "7") }
-}
-
 /// A push parser for tar streams (ustar, GNU long names, PAX): feed it bytes as they arrive; it calls
 /// `entry` for each header and `content` for each piece of an entry's data, without buffering files.
 public struct TarStream {

@@ -1,9 +1,3 @@
-/// The container engine that builds: Docker's, or podman (Buildah builds, crun or runc runs).
-public enum EngineKind: String, Sendable, Codable, CaseIterable {
-    case docker
-    case podman
-}
-
 /// The engine one build ran on: where it was reached and what it is. Two builds compare like with like
 /// only on engines with the same ``identity``.
 public struct EngineRecord: Sendable, Codable, Equatable, Hashable {

@@ -1,14 +1,3 @@
-/// One thing a variant's build stage does, in order.
-public enum BuildStep: Sendable, Equatable {
-    /// A build that is not recorded: it fills the cache with the state the next warm or edit build
-    /// needs, when that state was built by an earlier attempt (`run --resume`) or not at all.
-    case fillCache
-    /// Append edit number N to the scenario's `edit` file.
-    case edit(Int)
-    /// A recorded build.
-    case build(BuildKey)
-}
-
 /// The order of a variant's builds: every phase's repetitions, the edits before the edit builds, and a
 /// cache-filling build wherever a warm or edit build would otherwise meet a cache that lacks its state.
 public enum BuildSchedule {

@@ -213,16 +213,6 @@ extension DockerClient {
     }
 }
 
-/// Where `layers(of:)` reads an image's layers from.
-public enum LayerSource: String, Sendable, CaseIterable {
-    /// The overlay2 folders when they can be read here, else `docker save`.
-    case auto
-    /// Always a `docker save` stream.
-    case save
-    /// Always the overlay2 folders; an error when they cannot be read.
-    case overlay2
-}
-
 extension DockerClient {
     /// The files of each layer of an image, read from a `docker save` stream (nothing unpacked to
     /// disk), with the layer digests from `docker image inspect` (`.RootFS.Layers`, same order), and,

@@ -14,8 +14,6 @@ public struct DockerError: Error, CustomStringConvertible, Equatable {
         case unexpectedOutput
         /// A base image is neither present nor pullable.
         case baseImageMissing
-        /// A variant asks for BuildKit, which this docker client lacks.
-        case buildkitUnavailable
     }
 
     public var reason: Reason
@@ -43,7 +41,6 @@ public struct DockerError: Error, CustomStringConvertible, Equatable {
         case .commandFailed: line = "`\(command)` failed" + (exitCode.map { " with exit status \($0)" } ?? " (killed)")
         case .unexpectedOutput: line = "cannot read the output of `\(command)`"
         case .baseImageMissing: line = "base image missing"
-        case .buildkitUnavailable: line = "BuildKit is not available to \(command)"
         }
         if !last.isEmpty { line += ": \(last)" }
         if !hint.isEmpty { line += "; \(hint)" }

@@ -59,10 +59,3 @@ public struct RegistryClient: Sendable {
         }
     }
 }
-
-/// A registry that did not give a manifest.
-public struct RegistryError: Error, CustomStringConvertible, Equatable {
-    public var url: String
-    public var problem: String
-    public var description: String { "no registry answers at \(url): \(problem); start one (scripts/registry start) or leave out --registry" }
-}

@@ -1,12 +1,6 @@
 import Foundation
 import ImageBenchCore
 
-/// A run as `imagebench runs` lists it.
-public struct RunSummary: Sendable, Equatable {
-    public var run: RunRecord
-    public var variantCount: Int
-}
-
 /// The one SQLite file holding every run. An actor: it alone owns the connection.
 public actor ResultStore: RunStore {
     public nonisolated let path: String

@@ -68,34 +68,3 @@ struct ReportCommand: AsyncParsableCommand {
         try OutputFile.write(text, to: output)
     }
 }
-
-/// Finds runs named by `--run`, `--baseline` and `--candidate`; a missing one is exit status 5.
-struct RunLookup {
-    let store: ResultStore
-    let database: String
-
-    func snapshot(_ text: String) async throws -> RunSnapshot {
-        guard let selector = RunSelector(text), let id = try await store.resolve(selector), let snapshot = try await store.snapshot(runID: id) else {
-            throw RequestError.runNotFound(text, database: database)
-        }
-        return snapshot
-    }
-}
-
-/// Writes a command's output to a file, or to standard output when no file is given.
-enum OutputFile {
-    static func write(_ text: String, to path: String?) throws {
-        guard let path else {
-            print(text, terminator: "")
-            return
-        }
-        do {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw RequestError(
-                .cannotWrite, "--output \(path): cannot write the file (\(error.localizedDescription)); give a path in a folder you can write")
-        }
-    }
-}

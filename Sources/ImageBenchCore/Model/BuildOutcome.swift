@@ -1,0 +1,6 @@
+import Foundation
+
+/// How one build ended.
+public enum BuildOutcome: String, Sendable, Codable {
+    case ok, failed, timeout
+}

@@ -1,0 +1,122 @@
+import Foundation
+import ImageBenchCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The exact docker command lines imagebench runs. Pure, so tests check the argument lists.
+public struct DockerCommands: Sendable {
+    public static let runLabel = "imagebench.run"
+    /// A random token per `imagebench run` process: run ids repeat across databases, tokens do not, so
+    /// cleanup can remove every image the process made, also one a timed-out build committed late.
+    public static let sessionLabel = "imagebench.session"
+    /// The client: a docker CLI, or podman's.
+    public var docker: String
+    /// Extra labels put on every image and container (`--image-label`), besides `imagebench.run`.
+    public var labels: [String: String]
+    public var kind: EngineKind
+    /// Which engine the client talks to: `--host URL`, `--context NAME` (podman: `--url URL`), or its default.
+    public var target: EngineTarget
+
+    public init(docker: String, labels: [String: String] = [:], kind: EngineKind = .docker, target: EngineTarget = .default) {
+        self.docker = docker
+        self.labels = labels
+        self.kind = kind
+        self.target = target
+    }
+
+    /// A command of the client, aimed at its engine.
+    func command(_ arguments: [String], environment: [String: String] = [:], timeout: Double?) -> Command {
+        Command(docker, target.arguments(kind) + arguments, environment: environment, timeout: timeout)
+    }
+
+    func labelArguments(runID: String) -> [String] {
+        ["--label", "\(Self.runLabel)=\(runID)"] + labels.sorted { $0.key < $1.key }.flatMap { ["--label", "\($0.key)=\($0.value)"] }
+    }
+
+    /// `docker build` of a plan from `contextDirectory` (the scratch copy).
+    public func build(
+        _ plan: BuildPlan, phase: Phase, runID: String, contextDirectory: String, iidfile: String, timeout: Double? = nil, session: String? = nil
+    ) -> Command {
+        var args = ["build"]
+        if phase == .cold { args.append("--no-cache") }
+        // BuildKit: plain progress to read the context size. Classic and Buildah: --force-rm, or a failed
+        // RUN step leaves its container behind on the user's engine.
+        args.append(plan.builder == .buildkit ? "--progress=plain" : "--force-rm")
+        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID, session: session)] + labelArguments(runID: runID)
+        if let session { args += ["--label", "\(Self.sessionLabel)=\(session)"] }
+        let dockerfile = plan.dockerfileInsideContext ? contextDirectory + "/" + plan.dockerfile : plan.dockerfile
+        args += ["--file", dockerfile]
+        if let target = plan.target { args += ["--target", target] }
+        if let platform = plan.platform { args += ["--platform", platform] }
+        for arg in plan.buildArgs { args += ["--build-arg", "\(arg.key)=\(arg.value)"] }
+        args.append(contextDirectory)
+        return command(args, environment: kind == .docker ? ["DOCKER_BUILDKIT": plan.builder == .buildkit ? "1" : "0"] : [:], timeout: timeout)
+    }
+
+    /// `docker run --rm` of a built image for its smoke test.
+    public func smoke(image: String, name: String, runID: String, spec: SmokeSpec, platform: String?) -> Command {
+        var args = ["run", "--rm", "--name", name] + labelArguments(runID: runID)
+        // podman asks for more open files and processes than a process without CAP_SYS_RESOURCE may give
+        // (runc then fails with "error setting rlimit type 7" or 6); docker passes its daemon's limits on.
+        if kind == .podman {
+            let (files, processes) = Self.podmanLimits
+            args += ["--ulimit", "nofile=\(files):\(files)", "--ulimit", "nproc=\(processes):\(processes)"]
+        }
+        if let platform { args += ["--platform", platform] }
+        args.append(image)
+        args += spec.args
+        return command(args, timeout: spec.timeoutSeconds)
+    }
+
+    public func inspect(_ image: String) -> Command { command(["image", "inspect", image], timeout: 60) }
+
+    public func history(_ image: String) -> Command {
+        command(["history", "--no-trunc", "--human=false", "--format", "{{json .}}", image], timeout: 60)
+    }
+
+    public func version() -> Command { command(["version", "--format", "{{json .}}"], timeout: 30) }
+    public func info() -> Command { command(["info", "--format", kind == .docker ? "{{json .}}" : "json"], timeout: 30) }
+    public func buildxVersion() -> Command { command(["buildx", "version"], timeout: 30) }
+    public func pull(_ image: String) -> Command { command(["pull", "--quiet", image], timeout: 900) }
+    public func removeContainer(_ name: String) -> Command { command(["rm", "--force", name], timeout: 60) }
+
+    /// Images one `imagebench run` process built (its session label).
+    public func imagesLabelled(session: String) -> Command {
+        command(["image", "ls", "--quiet", "--no-trunc", "--filter", "label=\(Self.sessionLabel)=\(session)"], timeout: 60)
+    }
+
+    public func tag(_ image: String, as reference: String) -> Command { command(["tag", image, reference], timeout: 60) }
+    public func push(_ reference: String) -> Command {
+        // podman verifies TLS even on loopback, where docker allows plain HTTP; a registry there speaks HTTP.
+        let loopback = reference.hasPrefix("127.") || reference.hasPrefix("localhost:") || reference.hasPrefix("[::1]")
+        return command(["push"] + (kind == .podman && loopback ? ["--tls-verify=false"] : []) + [reference], timeout: 1800)
+    }
+    /// Removes one tag; the image stays while other tags or its id refer to it.
+    public func untag(_ reference: String) -> Command { command(["image", "rm", reference], timeout: 60) }
+    public func removeImages(_ ids: [String]) -> Command { command(["image", "rm", "--force"] + ids, timeout: 300) }
+    /// Removes images only if nothing uses them (no --force): a tagged or parent image stays.
+    public func removeUnusedImages(_ ids: [String]) -> Command { command(["image", "rm"] + ids, timeout: 300) }
+    public func danglingImages() -> Command { command(["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], timeout: 60) }
+    /// Just the server's version: fails fast when no engine answers.
+    public func serverVersion() -> Command {
+        // A local podman has no server: its version answers when its store can be opened.
+        command(["version", "--format", kind == .docker ? "{{.Server.Version}}" : "{{.Client.Version}}"], timeout: 10)
+    }
+    /// The image as a `docker save` tar stream (podman writes the same docker-archive format).
+    public func save(_ image: String) -> Command { command(["save", image], timeout: 3600) }
+
+    /// Limits a podman container may be given: this process's hard limit of open files, and of
+    /// processes no more than the kernel's pid_max (podman lowers its own limit to that).
+    static let podmanLimits: (files: UInt64, processes: UInt64) = {
+        func hard(_ resource: __rlimit_resource) -> UInt64? {
+            var limit = rlimit()
+            return getrlimit(Int32(resource.rawValue), &limit) == 0 ? UInt64(limit.rlim_max) : nil
+        }
+        let pidMax =
+            (try? String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8))
+            .flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 32768
+        return (min(hard(RLIMIT_NOFILE) ?? 1024, 1_048_576), min(hard(__RLIMIT_NPROC) ?? 4096, pidMax))
+    }()
+}
