@@ -188,10 +188,17 @@ public struct DockerClient: Sendable {
         _ = try? await run(commands.removeUnusedImages(leaves))
     }
 
-    /// Whether an engine still answers `docker version` within 10 s.
-    public func engineAnswers() async -> Bool {
-        guard let result = try? await run(commands.serverVersion()) else { return false }
-        return result.succeeded && !result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    /// Nil when the engine answers `docker version` (its server version) within 10 s; else what the
+    /// client said instead, in one line.
+    public func engineSilence() async -> String? {
+        let result: CommandResult
+        do {
+            result = try await run(commands.serverVersion())
+        } catch {
+            return "\(error)"
+        }
+        if result.succeeded && !result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
+        return result.timedOut ? "no answer to `docker version` within 10 s" : result.tail(1)
     }
 
     /// Removes these images (by id); returns how many were asked for.

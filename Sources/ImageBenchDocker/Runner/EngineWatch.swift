@@ -1,3 +1,4 @@
+import Foundation
 import ImageBenchCore
 
 /// The one place that decides whether a failure belongs to the variant or to its engine. Every engine
@@ -26,10 +27,11 @@ struct EngineWatch: Sendable {
         }
     }
 
-    /// Throws ``EngineLost`` unless the engine answers.
+    /// Throws ``EngineLost`` unless the engine answers; it quotes the failed command, else the probe.
     func confirm(_ activity: EngineActivity, dockerSaid: String) async throws {
         try Task.checkCancellation()
-        if await docker.engineAnswers() { return }
-        throw EngineLost(runID: runID, variant: variant, activity: activity, dockerSaid: dockerSaid)
+        guard let silence = await docker.engineSilence() else { return }
+        let said = dockerSaid.trimmingCharacters(in: .whitespacesAndNewlines)
+        throw EngineLost(runID: runID, variant: variant, activity: activity, dockerSaid: said.isEmpty ? silence : said)
     }
 }

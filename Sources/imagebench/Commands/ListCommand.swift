@@ -12,8 +12,11 @@ struct ListCommand: AsyncParsableCommand {
     @OptionGroup var scenarioOptions: ScenarioOptions
     @OptionGroup var dockerOptions: DockerOptions
 
-    @Option(help: ArgumentHelp("The engine of variants whose scenario does not choose one (docker or podman), as for run.", valueName: "engine"))
-    var engine: EngineKind = .docker
+    @Option(
+        help: ArgumentHelp(
+            "The engine of variants whose scenario does not choose one (docker or podman; default: \(RunSettings.defaults.engine.rawValue)), as for run.",
+            valueName: "engine"))
+    var engine: EngineKind?
 
     func run() async throws {
         let (jobs, _) = try scenarioOptions.selection.load()
@@ -29,7 +32,9 @@ struct ListCommand: AsyncParsableCommand {
             out += "context: \(s.context)\n"
             if !job.images.isEmpty { out += "images:\n" + TableReport.imageLines(job.images) }
             for variant in job.variants {
-                let plan = BuildPlan(scenario: s, variant: variant, images: job.images, defaultBuilder: builder, defaultEngine: engine)
+                let plan = BuildPlan(
+                    scenario: s, variant: variant, images: job.images, defaultBuilder: builder,
+                    defaultEngine: RunSettings(.init(engine: engine)).engine)
                 let commands = dockerOptions.clients.client(plan.engine).commands
                 out += "\(variant.name)" + (variant.expectBroken != nil ? "  (expect-broken)" : "") + "\n"
                 for base in plan.baseImages { out += "  base: \(base) (pulled before timing if missing)\n" }
