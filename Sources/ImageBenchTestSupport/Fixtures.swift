@@ -10,6 +10,14 @@ public func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async 
     return try await body(path)
 }
 
+/// `withTemporaryDirectory` for a synchronous body.
+public func withTemporaryDirectorySync<T>(_ body: (String) throws -> T) throws -> T {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-test-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return try body(path)
+}
+
 /// A fresh database in its own folder for one test.
 public func withTemporaryStore<T>(_ body: (ResultStore, String) async throws -> T) async throws -> T {
     try await withTemporaryDirectory { dir in

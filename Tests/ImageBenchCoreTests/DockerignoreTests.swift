@@ -12,7 +12,7 @@ struct DockerignoreTests {
         var testDescription: String { "\(patterns.replacingOccurrences(of: "\n", with: " | ")) ⟶ \(path): \(excluded)" }
     }
 
-    /// Expected results follow moby/patternmatcher's MatchesOrParentMatches, which the docker CLI uses.
+    /// imagebench's own cases; expected results follow moby/patternmatcher's MatchesOrParentMatches.
     static let cases: [Case] = [
         Case(patterns: "*.o", path: "a.o", excluded: true),
         Case(patterns: "*.o", path: "dir/a.o", excluded: false),  // * stays within one segment
@@ -51,17 +51,19 @@ struct DockerignoreTests {
     ]
 
     @Test("patterns match like docker's", arguments: cases)
-    func matching(_ c: Case) {
-        #expect(DockerignoreMatcher(text: c.patterns).excludes(c.path) == c.excluded)
+    func matching(_ c: Case) throws {
+        let matcher = try DockerignoreMatcher(lines: DockerignoreFile.read(Array(c.patterns.utf8)))
+        #expect(matcher.matchesOrParentMatches(c.path) == c.excluded)
+        #expect(matcher.matchesUsingParentResults(c.path, parent: .init()).matched == c.excluded)
     }
 
     @Test("paths are cleaned like Go's path.Clean")
     func clean() {
-        #expect(DockerignoreMatcher.clean("./a//b/") == "a/b")
-        #expect(DockerignoreMatcher.clean("a/./b/../c") == "a/c")
-        #expect(DockerignoreMatcher.clean("../x") == "../x")
-        #expect(DockerignoreMatcher.clean("") == ".")
-        #expect(DockerignoreMatcher.clean("/a/..") == "/")
+        #expect(GoPath.clean("./a//b/") == "a/b")
+        #expect(GoPath.clean("a/./b/../c") == "a/c")
+        #expect(GoPath.clean("../x") == "../x")
+        #expect(GoPath.clean("") == ".")
+        #expect(GoPath.clean("/a/..") == "/")
     }
 
     @Test("the fast path for already clean paths changes no result: every path of up to 4 tricky segments")
@@ -85,7 +87,7 @@ struct DockerignoreTests {
         var paths = [""]
         for _ in 0..<4 { paths += paths.flatMap { p in segments.map { p.isEmpty ? $0 : p + "/" + $0 } } }
         paths += paths.map { "/" + $0 }
-        for path in Set(paths) { #expect(DockerignoreMatcher.clean(path) == reference(path), "\(path)") }
+        for path in Set(paths) { #expect(GoPath.clean(path) == reference(path), "\(path)") }
     }
 
     @Test("the context: what is sent, what is left out, and the secrets among what is sent")
@@ -98,9 +100,11 @@ struct DockerignoreTests {
                     ".env": "TOKEN=1\n", "keys/id_rsa": "key\n", "certs/server.pem": "pem\n", "notes.txt": "n\n",
                     ".dockerignore": "*\n!app\n!certs\napp/*.md\n",
                 ], under: dir)
-            let facts = BuildContextFacts.scan(directory: dir)
-            // Sent: Dockerfile and .dockerignore (always), app/main.go, certs/server.pem.
+            let facts = try BuildContextFacts.scan(directory: dir, rules: .of(.classic, client: "28.2.2"))
+            // Sent: Dockerfile and .dockerignore (always), app/main.go, certs/server.pem; COPY sees the last two.
             #expect(facts.files == 4)
+            #expect(facts.copyableFiles == 2 && facts.copyableBytes == Int64("package main\n".utf8.count + "pem\n".utf8.count))
+            #expect(facts.ignoreFile == ".dockerignore" && facts.rules == "classic")
             #expect(
                 facts.bytes
                     == Int64(
@@ -110,8 +114,8 @@ struct DockerignoreTests {
             #expect(facts.excludedBytes == 5000 + 3 + 8 + 4 + 2 + 5)
 
             try FileManager.default.removeItem(atPath: dir + "/.dockerignore")
-            let everything = BuildContextFacts.scan(directory: dir)
-            #expect(everything.files == 9)
+            let everything = try BuildContextFacts.scan(directory: dir, rules: .of(.buildkit, client: "20.10.24"))
+            #expect(everything.files == 9 && everything.copyableFiles == 9 && everything.ignoreFile == nil)
             #expect(everything.secrets == [".env", "certs/server.pem", "keys/id_rsa"])
         }
     }

@@ -59,7 +59,7 @@ final class FileTree {
         var nodes: [Substring: Node] = [:]
         for f in files {
             let info = Info(size: f.size, isDirectory: f.isDirectory, linkTarget: f.linkTarget)
-            let path = DockerignoreMatcher.clean(f.path)[...]
+            let path = GoPath.clean(f.path)[...]
             let name = path.lastPathSegment
             if name.count < path.count, let parent = nodes[path.dropLast(name.count + 1)] {
                 if let child = parent.children[String(name)] {
@@ -86,7 +86,7 @@ final class FileTree {
     /// dive's `AddPath`: creates missing parents with empty info; `.wh..wh..` names are never added.
     @discardableResult
     func add(path: String, info: Info) -> Node? {
-        let names = DockerignoreMatcher.clean(path).split(separator: "/")
+        let names = GoPath.clean(path).split(separator: "/")
         guard !names.isEmpty, names != ["."] else { return nil }
         var node = root
         for name in names {

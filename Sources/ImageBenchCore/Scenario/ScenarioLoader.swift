@@ -118,6 +118,15 @@ public struct ScenarioLoader: Sendable {
             _ = try paths.resolve(scenario.dockerfile, from: scenario.context, node: dockerfileNode ?? root, key: "dockerfile", directory: false)
         }
 
+        // Every ignore file some builder would read, with patternmatcher's rules: the run checks each
+        // variant again with its own builder's, before anything is built.
+        let shownDirectory = ((shownAs ?? file) as NSString).deletingLastPathComponent
+        for variant in scenario.variants() {
+            for builder in BuilderKind.allCases {
+                try scenario.checkIgnoreFile(for: variant, rules: .of(builder, client: ContextRules.currentClient), shownDirectory: shownDirectory)
+            }
+        }
+
         let count = scenario.variants().count
         if count == 0 {
             throw reader.error(.emptyMatrix, reader.keyLine(top, "exclude"), "exclude removes every variant; nothing would be built")

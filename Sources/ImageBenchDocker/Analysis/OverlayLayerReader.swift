@@ -29,7 +29,7 @@ struct OverlayLayerReader {
     /// The first `limit` bytes of `path` (relative to the image root) from the newest layer that has it
     /// as a regular file, or nil when the newest entry for that path is not one.
     static func head(of path: String, in folders: [String], layers: [[LayerFile]], limit: Int) -> [UInt8]? {
-        let relative = String(DockerignoreMatcher.clean(path).trimmingPrefix("/"))
+        let relative = String(GoPath.clean(path).trimmingPrefix("/"))
         for (folder, files) in zip(folders, layers).reversed() {
             guard let file = files.first(where: { $0.path == relative }) else { continue }
             guard !file.isDirectory, file.linkTarget == nil, let handle = FileHandle(forReadingAtPath: folder + "/" + relative) else { return nil }

@@ -26,7 +26,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     private(set) var compressed: [String: Int64] = [:]
 
     init(capture path: String? = nil, estimateCompressed: Bool = false) {
-        capturePath = path.map { DockerignoreMatcher.clean($0).trimmingPrefix("/") }.map(String.init)
+        capturePath = path.map { GoPath.clean($0).trimmingPrefix("/") }.map(String.init)
         self.estimateCompressed = estimateCompressed
     }
     private(set) var jsonFiles: [String: Data] = [:]
@@ -75,7 +75,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         inner?.feed(
             piece,
             entry: { [unowned self] file in
-                let path = DockerignoreMatcher.clean(file.name)
+                let path = GoPath.clean(file.name)
                 let link = file.typeflag == UInt8(ascii: "2") ? file.linkname : nil
                 if path != "." { self.innerFiles.append(LayerFile(path: path, size: file.size, isDirectory: file.isDirectory, linkTarget: link)) }
                 self.capturing = path == self.capturePath && file.isRegular

@@ -214,9 +214,14 @@ extension DockerClient {
     /// The builder a variant gets when it does not choose one: BuildKit when the client has it.
     /// Needs only the client, so it works without an engine.
     public func defaultBuilder() async throws -> BuilderKind {
+        try await buildkitAvailable(client: clientVersion()) ? .buildkit : .classic
+    }
+
+    /// The client's own version (`20.10.24+dfsg1`), which decides how it reads a `.dockerignore`; empty
+    /// when it does not say. Needs no engine.
+    public func clientVersion() async throws -> String {
         let version = try await run(commands.version())
-        let client = DockerOutputParser.versions(version.stdout)?.client ?? ""
-        return try await buildkitAvailable(client: client) ? .buildkit : .classic
+        return DockerOutputParser.versions(version.stdout)?.client ?? ""
     }
 }
 

@@ -19,6 +19,7 @@ public struct RunLauncher: Sendable {
     public func start(_ request: NewRun, openStore: () throws -> any RunStore) async throws -> PreparedRun {
         let settings = request.settings
         let engines = try await connect(request.jobs, settings: settings, all: false)
+        try Self.checkIgnoreFiles(request.jobs, engines: engines, settings: settings)
         if let registry = settings.registry { try await RegistryClient(address: registry).ping() }
         let store = try openStore()
         var scenarios: [RunScenario] = []
@@ -97,6 +98,21 @@ public struct RunLauncher: Sendable {
             let interrupted = error is CancellationError || Task.isCancelled
             try await run.store.finishRun(id: run.id, status: interrupted ? .interrupted : .failed, at: Date())
             throw RunStopped(runID: run.id, database: run.store.path, interrupted: interrupted, cause: error)
+        }
+    }
+
+    /// Each variant's ignore file, compiled as its builder on its engine's client compiles it (docker
+    /// 20.10 refuses patterns later clients take): a refusal is a `FILE:LINE` error before any build.
+    static func checkIgnoreFiles(_ jobs: [ScenarioJob], engines: [EngineSlot], settings: RunSettings) throws(ScenarioError) {
+        for job in jobs {
+            for variant in job.variants {
+                let kind = variant.settings.engine ?? settings.engine
+                guard let slot = engines.first(where: { $0.record.kind == kind }) else { continue }
+                let plan = BuildPlan(
+                    scenario: job.scenario, variant: variant, images: job.images, defaultBuilder: slot.environment.defaultBuilder,
+                    defaultEngine: settings.engine)
+                try job.scenario.checkIgnoreFile(for: variant, rules: .of(plan.builder, client: slot.environment.dockerClient))
+            }
         }
     }
 

@@ -126,29 +126,11 @@ struct VariantPipeline: Sendable {
 
     // MARK: Context
 
-    /// The scratch copy of the build context, with the variant's .dockerignore choice applied.
-    struct PreparedContext {
-        var directory: String
-        var facts: BuildContextFacts
-    }
-
-    /// Copies the context into the scratch folder; the user's files stay untouched.
-    func prepareContext() throws -> PreparedContext {
-        let fm = FileManager.default
-        let path = scratch + "/context"
-        try fm.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        try fm.copyItem(atPath: scenario.context, toPath: path)
-        switch plan.dockerignore {
-        case .none?:
-            try? fm.removeItem(atPath: path + "/.dockerignore")
-        case .file(let file)?:
-            try? fm.removeItem(atPath: path + "/.dockerignore")
-            try fm.copyItem(atPath: file, toPath: path + "/.dockerignore")
-        case nil:
-            break
-        }
-        let facts = BuildContextFacts.scan(directory: path, dockerfile: plan.dockerfileInsideContext ? plan.dockerfile : "Dockerfile")
-        return PreparedContext(directory: path, facts: facts)
+    /// The scratch copy of the build context, as the variant's builder gets it.
+    func prepareContext() throws -> ContextCopy {
+        try ContextCopy.make(
+            of: scenario, at: scratch + "/context", dockerfile: plan.dockerfile, dockerfileInside: plan.dockerfileInsideContext,
+            choice: plan.dockerignore, rules: ContextRules.of(plan.builder, client: engine.environment.dockerClient))
     }
 
     // MARK: Builds
@@ -164,7 +146,7 @@ struct VariantPipeline: Sendable {
     }
 
     /// Runs the variant's builds in ``BuildSchedule`` order; the first failed build ends the stage.
-    func buildPhases(in context: PreparedContext, rowID: Int64, done: Set<BuildKey>) async throws -> PhaseBuilds {
+    func buildPhases(in context: ContextCopy, rowID: Int64, done: Set<BuildKey>) async throws -> PhaseBuilds {
         var builds = PhaseBuilds()
         let steps = BuildSchedule.steps(
             phases: settings.phases, repeatCount: settings.repeatCount, edits: scenario.edit != nil, done: done)
@@ -204,7 +186,7 @@ struct VariantPipeline: Sendable {
     }
 
     /// One `docker build` of the context as it is now, and the image it made (nil when it failed).
-    func build(_ phase: Phase, activity: EngineActivity, in context: PreparedContext) async throws -> (outcome: CommandResult, image: String?) {
+    func build(_ phase: Phase, activity: EngineActivity, in context: ContextCopy) async throws -> (outcome: CommandResult, image: String?) {
         let iidfile = context.directory + ".iid"
         try? FileManager.default.removeItem(atPath: iidfile)
         let command = docker.commands.build(
