@@ -32,7 +32,10 @@ public enum ReportFixture {
                     LayerRecord(position: 0, sizeBytes: 4_472_832, createdBy: "/bin/sh -c #(nop) COPY file:35421671fb9c in /app ", id: "sha256:l0"),
                     LayerRecord(position: 1, sizeBytes: 0, createdBy: "/bin/sh -c #(nop)  ENTRYPOINT [\"/app\"]", id: "sha256:l1"),
                 ]),
-            contextBytes: 1480, context: BuildContextFacts(files: 3, bytes: 1210, secrets: [".env"], excludedFiles: 2, excludedBytes: 4_000_000),
+            contextBytes: 1480,
+            context: BuildContextFacts(
+                files: 3, bytes: 1210, copyableFiles: 2, copyableBytes: 1180, secrets: [".env"], excludedFiles: 2, excludedBytes: 4_000_000,
+                ignoreFile: ".dockerignore", rules: "classic"),
             builds: Sample.builds(.cold, [3.62, 3.71, 3.90]) + Sample.builds(.warm, [0.2]),
             smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.41, output: "ok true"))
         let dynamic = VariantResult(

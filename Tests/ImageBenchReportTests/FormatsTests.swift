@@ -66,7 +66,7 @@ struct FormatsTests {
         #expect(lines[0].hasPrefix("run_id,scenario,variant,status,size_bytes"))
         #expect(
             lines[4]
-                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0),2150000,registry,docker,default,ci-1,20.10.24+dfsg1,overlay2,2"
+                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0),2150000,registry,docker,default,ci-1,20.10.24+dfsg1,overlay2,2,2,1180,.dockerignore,classic"
         )
     }
 

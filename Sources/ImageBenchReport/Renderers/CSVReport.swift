@@ -8,6 +8,7 @@ public enum CSVReport {
         "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s", "context_files", "context_file_bytes", "context_secrets",
         "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets", "compressed_bytes", "compressed_source",
         "engine_kind", "engine_endpoint", "engine_host", "engine_version", "engine_storage_driver", "engine_cpus",
+        "context_copyable_files", "context_copyable_bytes", "context_ignore_file", "context_rules",
     ]
 
     public static func render(_ report: RunReport) -> String {
@@ -31,6 +32,8 @@ public enum CSVReport {
                     r.insight?.compressedBytes.map(String.init) ?? "", r.insight?.compressedSource?.rawValue ?? "",
                     r.engine?.kind.rawValue ?? "", r.engine?.endpoint ?? "", r.engine?.host ?? "", r.engine?.serverVersion ?? "",
                     r.engine?.storageDriver ?? "", r.engine.map { String($0.cpus) } ?? "",
+                    r.context?.copyableFiles.map(String.init) ?? "", r.context?.copyableBytes.map(String.init) ?? "",
+                    r.context?.ignoreFile ?? "", r.context?.rules ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

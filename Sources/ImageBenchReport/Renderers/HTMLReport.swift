@@ -45,6 +45,7 @@ public enum HTMLReport {
             rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes,
             sharing: SharedBytes.compute(report.results), engines: EngineText.needsColumn(rows))
         if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
+        if let ignore = TableReport.ignoreLine(rows, name: { "<code>\(e($0))</code>" }) { html += "<p class=\"images\">\(ignore)</p>" }
         html += "<div class=\"charts\">"
         let sized = rows.filter { $0.image != nil }
         html += "<figure><figcaption>Image size (uncompressed, on disk)</figcaption>"

@@ -130,6 +130,7 @@ public enum MarkdownReport {
         }
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
         if let total = TableReport.sharedTotalLine(report, scenario) { out += "\n" + total + "\n" }
+        if let ignore = TableReport.ignoreLine(rows, name: code) { out += "\n" + ignore + "\n" }
         out += layers(rows)
         return out
     }

@@ -18,11 +18,18 @@ struct ListCommand: AsyncParsableCommand {
             valueName: "engine"))
     var engine: EngineKind?
 
+    @Flag(
+        name: .long,
+        help: "Also list the files each variant's builder sends and its build can COPY, with the ignore file that applies (read from a scratch copy)."
+    )
+    var files = false
+
     func run() async throws {
         let (jobs, _) = try scenarioOptions.selection.load()
         let docker = dockerOptions.client()
         // Listing needs no engine; without a usable client the default builder is assumed classic.
         let builder = (try? await docker.defaultBuilder()) ?? .classic
+        let client = files ? (try? await docker.clientVersion()) ?? "" : ""
         var out =
             "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id, TOKEN a random per-run token.\n"
         out += "# Default builder for \(docker.commands.docker): \(builder.rawValue).\n"
@@ -47,6 +54,7 @@ struct ListCommand: AsyncParsableCommand {
                 let smoke = commands.smoke(
                     image: "__IMAGE__", name: "imagebench-r__RUN__-v__VARIANT__-__TOKEN__", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
                 out += "  smoke: \(Self.placeholders(smoke.shellLine))\n"
+                if files { out += try Self.files(plan, client: client) }
             }
         }
         print(out, terminator: "")
@@ -56,5 +64,22 @@ struct ListCommand: AsyncParsableCommand {
         line.replacingOccurrences(of: "__RUN__", with: "${RUN}").replacingOccurrences(of: "__CONTEXT__", with: "${CONTEXT}")
             .replacingOccurrences(of: "__IMAGE__", with: "${IMAGE}").replacingOccurrences(of: "__VARIANT__", with: "${VARIANT}").replacingOccurrences(
                 of: "__TOKEN__", with: "${TOKEN}")
+    }
+
+    /// The variant's context as its builder gets it: each file sent, marked when the build cannot COPY it.
+    static func files(_ plan: BuildPlan, client: String) throws -> String {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-list-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let rules = ContextRules.of(plan.builder, client: client)
+        let copy = try ContextCopy.make(
+            of: plan.scenario, at: scratch + "/context", dockerfile: plan.dockerfile, dockerfileInside: plan.dockerfileInsideContext,
+            choice: plan.dockerignore, rules: rules)
+        let copyable = Set(copy.walk.copyable.map(\.path))
+        var out =
+            "  context (\(rules.name) rules, ignore file \(copy.walk.ignoreFile ?? "none")): \(copy.walk.copyable.count) files to COPY, \(copy.walk.sent.count) sent\n"
+        for file in copy.walk.sent {
+            out += "    \(file.path)" + (copyable.contains(file.path) ? "" : "  (sent, not COPY-able)") + "\n"
+        }
+        return out
     }
 }
