@@ -20,13 +20,19 @@ extension Scenario {
     /// a `FILE:LINE` error before anything is built. `shownDirectory` names the scenario folder as the
     /// user gave it, for the message.
     public func checkIgnoreFile(for variant: Variant, rules: ContextRules, shownDirectory: String? = nil) throws(ScenarioError) {
-        guard let file = ignoreFile(for: variant, rules: rules), let lines = DockerignoreFile.read(path: file) else { return }
+        guard let file = ignoreFile(for: variant, rules: rules) else { return }
+        try checkIgnoreFile(file, dialect: rules.dialect, shownDirectory: shownDirectory)
+    }
+
+    /// Compiles one ignore file in `dialect`; see ``checkIgnoreFile(for:rules:shownDirectory:)``.
+    public func checkIgnoreFile(_ file: String, dialect: DockerignorePattern.Dialect, shownDirectory: String? = nil) throws(ScenarioError) {
+        guard let lines = DockerignoreFile.read(path: file) else { return }
         do {
-            _ = try DockerignoreMatcher(lines: lines, dialect: rules.dialect)
+            _ = try DockerignoreMatcher(lines: lines, dialect: dialect)
         } catch {
             var shown = file
             if let shownDirectory, file.hasPrefix(directory + "/") { shown = shownDirectory + file.dropFirst(directory.count) }
-            let who = rules.dialect == .legacy ? "docker before 23.0 refuses" : "Docker refuses"
+            let who = dialect == .legacy ? "docker before 23.0 refuses" : "Docker refuses"
             throw ScenarioError(
                 .invalidValue, file: shown, line: error.line,
                 "pattern \"\(error.pattern)\": \(error.reason); \(who) to build a context with it, so fix it or escape its special characters with \\"

@@ -120,11 +120,18 @@ public struct ScenarioLoader: Sendable {
 
         // Every ignore file some builder would read, with patternmatcher's rules: the run checks each
         // variant again with its own builder's, before anything is built.
-        let shownDirectory = ((shownAs ?? file) as NSString).deletingLastPathComponent
+        var ignoreFiles: [String] = []
         for variant in scenario.variants() {
             for builder in BuilderKind.allCases {
-                try scenario.checkIgnoreFile(for: variant, rules: .of(builder, client: ContextRules.currentClient), shownDirectory: shownDirectory)
+                if let found = scenario.ignoreFile(for: variant, rules: .of(builder, client: ContextRules.currentClient)),
+                    !ignoreFiles.contains(found)
+                {
+                    ignoreFiles.append(found)
+                }
             }
+        }
+        for found in ignoreFiles {
+            try scenario.checkIgnoreFile(found, dialect: .current, shownDirectory: ((shownAs ?? file) as NSString).deletingLastPathComponent)
         }
 
         let count = scenario.variants().count
