@@ -179,4 +179,22 @@ struct PatternMatcherPortTests {
             try DockerignoreMatcher(patterns: ["[Local-Only]/"])
         }
     }
+
+    // Where imagebench refuses what Docker takes, on purpose: regular-expression features a pattern can
+    // reach (a `\` before a letter in patternmatcher, anything in docker 20.10's dialect) that
+    // imagebench does not read. Docker would match with them; imagebench says so before a build rather
+    // than count a context it cannot predict.
+    @Test("deliberate differences: \\p{...} and \\Q...\\E are refused, which Docker would read")
+    func unsupportedExpressions() throws {
+        // patternmatcher: `\Q...\E` quotes text in RE2.
+        #expect(throws: DockerignorePattern.Refusal.self) { try DockerignoreMatcher(patterns: ["\\Qa*b\\E"]) }
+        // docker 20.10: `\p{L}` is a Unicode class in RE2.
+        #expect(throws: DockerignorePattern.Refusal.self) { try DockerignoreMatcher(patterns: ["a\\p{L}"], dialect: .legacy) }
+        // A flag cannot be written there (`?` becomes `[^/]`): `(?i)readme` is a group of any character and `i`.
+        #expect(try DockerignoreMatcher(patterns: ["(?i)readme"], dialect: .legacy).matchesParentAtDepth("xireadme"))
+        // What RE2 reads the same way imagebench does: Perl classes and word boundaries.
+        #expect(try DockerignoreMatcher(patterns: ["log\\d"]).matchesOrParentMatches("log7"))
+        #expect(try !DockerignoreMatcher(patterns: ["log\\d"]).matchesOrParentMatches("logx"))
+        #expect(try DockerignoreMatcher(patterns: ["[[:digit:]]*.txt"]).matchesOrParentMatches("1.txt"))
+    }
 }

@@ -3,7 +3,8 @@
 /// (`[^abc]` negates, `[:alpha:]` inside a class, `[` inside a class is a character), `\d \s \w`,
 /// `\A \z \b \B`, anchors, groups, `* + ?`. A pattern RE2 rejects (a reversed range such as `[l-O]`, an
 /// unknown escape such as `\y`) is a `nil` parse, which Docker reports as "syntax error in pattern".
-/// `\p{...}` classes and `\Q...\E` are refused too: imagebench does not read them (Docker does).
+/// `\p{...}` classes, `\Q...\E` and `(?flags)` are refused too: imagebench does not read them (Docker
+/// does, where a pattern can reach them).
 struct GoRegexp: Sendable {
     indirect enum Node: Sendable {
         case scalar(Unicode.Scalar)
