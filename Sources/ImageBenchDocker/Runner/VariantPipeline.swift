@@ -148,10 +148,10 @@ struct VariantPipeline: Sendable {
     /// Runs the variant's builds in ``BuildSchedule`` order; the first failed build ends the stage.
     func buildPhases(in context: ContextCopy, rowID: Int64, done: Set<BuildKey>) async throws -> PhaseBuilds {
         var builds = PhaseBuilds()
-        let steps = BuildSchedule.steps(
+        let actions = BuildSchedule.actions(
             phases: settings.phases, repeatCount: settings.repeatCount, edits: scenario.edit != nil, done: done)
-        for step in steps {
-            switch step {
+        for action in actions {
+            switch action {
             case .fillCache:
                 let (outcome, image) = try await build(.warm, activity: .fillingCache, in: context)
                 guard let image else {
