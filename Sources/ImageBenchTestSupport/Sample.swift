@@ -29,4 +29,37 @@ public enum Sample {
                 phase: phase, repetition: i + 1, startedAt: date, seconds: s, outcome: .ok, exitCode: 0, builder: .classic, imageID: "sha256:abc")
         }
     }
+
+    /// BuildKit steps of a two-stage Go build: `cached` says which Dockerfile steps were cache hits,
+    /// `run` is the `go build` step's duration.
+    public static func steps(run: Double, cached: Set<String> = [], copy: Double = 0.1) -> [StepRecord] {
+        var steps: [StepRecord] = []
+        var at = 0.1
+        func add(_ stage: String?, _ number: Int, _ total: Int?, _ instruction: String, _ kind: StepRecord.Kind, _ seconds: Double) {
+            let hit = cached.contains(instruction)
+            let duration = hit ? 0 : seconds
+            steps.append(
+                StepRecord(
+                    stage: stage, number: number, total: total, instruction: instruction, kind: kind, cached: hit, start: at, seconds: duration))
+            at += duration
+        }
+        add(nil, 0, nil, "[internal] load build definition from Dockerfile", .internal, 0.05)
+        add("build", 1, 4, "FROM docker.io/library/golang:1.22-bookworm", .base, 0)
+        add("build", 2, 4, "WORKDIR /src", .instruction, 0.05)
+        add("build", 3, 4, "COPY go.mod main.go ./", .instruction, copy)
+        add("build", 4, 4, "RUN go build -o /app .", .instruction, run)
+        add("stage-1", 2, 2, "COPY --from=build /app /app", .instruction, 0.1)
+        add(nil, 0, nil, "exporting to image", .internal, 0.2)
+        return steps
+    }
+
+    /// Builds of a phase whose steps come from ``steps(run:cached:copy:)``, one per duration of `go build`.
+    public static func builds(_ phase: Phase, runs: [Double], cached: Set<String> = []) -> [BuildRecord] {
+        runs.enumerated().map { i, run in
+            let steps = Self.steps(run: run, cached: cached)
+            return BuildRecord(
+                phase: phase, repetition: i + 1, startedAt: date, seconds: (steps.last.map { $0.start + $0.seconds } ?? 0) + 0.1, outcome: .ok,
+                exitCode: 0, builder: .buildkit, imageID: "sha256:abc", steps: steps)
+        }
+    }
 }

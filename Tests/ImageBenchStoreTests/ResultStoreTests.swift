@@ -23,6 +23,7 @@ struct ResultStoreTests {
             smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.41, output: "ok true"))
         result.engine = engine
         for i in result.builds.indices { result.builds[i].engine = engine }
+        result.builds[0].steps = Sample.steps(run: 3.1)
         return result
     }
 
@@ -291,6 +292,10 @@ struct StoreImportTests {
             ("UPDATE variants SET smoke = '{\"ok\": \"yes\"}'", "table variants, column smoke, row 1: {\"ok\": \"yes\"} is not a SmokeResult"),
             ("UPDATE layers SET size_bytes = 'big'", "table layers, column size_bytes, row 1: big where a whole number belongs"),
             ("UPDATE runs SET finished_at = 'soon'", "table runs, column finished_at, row 1: soon where a number belongs"),
+            (
+                "UPDATE builds SET steps = '[{\"number\": 1}]' WHERE id = 1",
+                "table builds, column steps, row 1: [{\"number\": 1}] is not a Array<StepRecord>"
+            ),
             ("UPDATE runs SET environment = 'not json'", "table runs, column environment, row 1: not json is not a RunEnvironment (not JSON)"),
             ("UPDATE run_scenarios SET images = '{}'", "table run_scenarios, column images, row 1: {} is not a Array<ResolvedImage>"),
         ])

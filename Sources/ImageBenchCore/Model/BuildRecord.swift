@@ -15,12 +15,15 @@ public struct BuildRecord: Sendable, Codable, Equatable {
     public var outputTail: String?
     /// The engine the build ran on; nil in runs recorded before imagebench recorded it.
     public var engine: EngineRecord?
+    /// The build's steps as its output showed them; nil in runs recorded before imagebench read them.
+    public var steps: [StepRecord]?
 
     public init(
         phase: Phase, repetition: Int, startedAt: Date, seconds: Double, outcome: BuildOutcome, exitCode: Int32?,
-        builder: BuilderKind, imageID: String?, outputTail: String? = nil, engine: EngineRecord? = nil
+        builder: BuilderKind, imageID: String?, outputTail: String? = nil, engine: EngineRecord? = nil, steps: [StepRecord]? = nil
     ) {
         self.engine = engine
+        self.steps = steps
         self.phase = phase
         self.repetition = repetition
         self.startedAt = startedAt
@@ -35,7 +38,7 @@ public struct BuildRecord: Sendable, Codable, Equatable {
     public var succeeded: Bool { outcome == .ok }
 
     enum CodingKeys: String, CodingKey {
-        case phase, repetition, seconds, outcome, builder, engine
+        case phase, repetition, seconds, outcome, builder, engine, steps
         case startedAt = "started_at"
         case exitCode = "exit_code"
         case imageID = "image_id"

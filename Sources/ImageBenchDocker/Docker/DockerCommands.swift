@@ -41,7 +41,7 @@ public struct DockerCommands: Sendable {
     ) -> Command {
         var args = ["build"]
         if phase == .cold { args.append("--no-cache") }
-        // BuildKit: plain progress to read the context size. Classic and Buildah: --force-rm, or a failed
+        // BuildKit: plain progress to read the context size and the steps. Classic and Buildah: --force-rm, or a failed
         // RUN step leaves its container behind on the user's engine.
         args.append(plan.builder == .buildkit ? "--progress=plain" : "--force-rm")
         args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID, session: session)] + labelArguments(runID: runID)
@@ -52,7 +52,10 @@ public struct DockerCommands: Sendable {
         if let platform = plan.platform { args += ["--platform", platform] }
         for arg in plan.buildArgs { args += ["--build-arg", "\(arg.key)=\(arg.value)"] }
         args.append(contextDirectory)
-        return command(args, environment: kind == .docker ? ["DOCKER_BUILDKIT": plan.builder == .buildkit ? "1" : "0"] : [:], timeout: timeout)
+        var build = command(args, environment: kind == .docker ? ["DOCKER_BUILDKIT": plan.builder == .buildkit ? "1" : "0"] : [:], timeout: timeout)
+        // Each step's start and cache hit are read from the output as it streams.
+        build.timesLines = true
+        return build
     }
 
     /// `docker run --rm` of a built image for its smoke test.

@@ -10,10 +10,15 @@ public struct Command: Sendable, Equatable {
     public var timeout: Double?
     /// The folder to start in; `nil` for the current one.
     public var workingDirectory: String?
+    /// Whether the result keeps the output lines that can mark a build step (``StepLines``), each with
+    /// the time it arrived.
+    public var timesLines: Bool
 
     public init(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil, workingDirectory: String? = nil
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double? = nil, workingDirectory: String? = nil,
+        timesLines: Bool = false
     ) {
+        self.timesLines = timesLines
         self.executable = executable
         self.arguments = arguments
         self.environment = environment

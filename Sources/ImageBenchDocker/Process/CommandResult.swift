@@ -1,4 +1,5 @@
 import Foundation
+import ImageBenchCore
 
 /// What a finished process left behind.
 public struct CommandResult: Sendable, Equatable {
@@ -9,8 +10,14 @@ public struct CommandResult: Sendable, Equatable {
     /// Wall time from start to exit.
     public var seconds: Double
     public var timedOut: Bool
+    /// With ``Command/timesLines``: the lines of both streams that can mark a build step, in the order
+    /// they arrived, each with its arrival time in seconds after the process started.
+    public var lines: [OutputLine]
 
-    public init(exitCode: Int32?, stdout: String = "", stderr: String = "", seconds: Double = 0, timedOut: Bool = false) {
+    public init(
+        exitCode: Int32?, stdout: String = "", stderr: String = "", seconds: Double = 0, timedOut: Bool = false, lines: [OutputLine] = []
+    ) {
+        self.lines = lines
         self.exitCode = exitCode
         self.stdout = stdout
         self.stderr = stderr

@@ -1,4 +1,5 @@
 import Foundation
+import ImageBenchCore
 import Subprocess
 import Synchronization
 
@@ -20,7 +21,9 @@ public struct SubprocessExecutor: CommandExecuting {
 
     public func run(_ command: Command) async throws -> CommandResult {
         let limit = outputLimit
-        return try await launch(command, output: .sequence) { execution in try await Self.collect(execution.standardOutput, limit: limit) }
+        return try await launch(command, output: .sequence) { execution, start in
+            try await Self.collect(execution.standardOutput, limit: limit, timing: command.timesLines ? start : nil)
+        }
     }
 
     /// Standard output goes through a pipe of imagebench's own, 1 MiB deep, read by a dedicated thread
@@ -29,9 +32,9 @@ public struct SubprocessExecutor: CommandExecuting {
     public func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult {
         let pipe = try BlockPipe()
         do {
-            return try await launch(command, output: .fileDescriptor(pipe.writeEnd, closeAfterSpawningProcess: true)) { _ in
+            return try await launch(command, output: .fileDescriptor(pipe.writeEnd, closeAfterSpawningProcess: true)) { _, _ in
                 await pipe.drain(into: sink)
-                return []
+                return Collected()
             }
         } catch {
             pipe.closeReadEnd()
@@ -41,7 +44,7 @@ public struct SubprocessExecutor: CommandExecuting {
 
     private func launch<Output: OutputProtocol>(
         _ command: Command, output: Output,
-        standardOutput: @escaping @Sendable (Execution<NoInput, Output, SequenceOutput>) async throws -> [UInt8]
+        standardOutput: @escaping @Sendable (Execution<NoInput, Output, SequenceOutput>, ContinuousClock.Instant) async throws -> Collected
     ) async throws -> CommandResult {
         var options = PlatformOptions()
         options.createSession = true
@@ -69,8 +72,10 @@ public struct SubprocessExecutor: CommandExecuting {
             RunningProcessGroups.shared.insert(processGroup)
             defer { RunningProcessGroups.shared.remove(processGroup) }
             return try await withThrowingTaskGroup(of: StreamResult.self) { group in
-                group.addTask { .stdout(try await standardOutput(execution)) }
-                group.addTask { .stderr(try await Self.collect(execution.standardError, limit: limit)) }
+                group.addTask { .stdout(try await standardOutput(execution, start)) }
+                group.addTask {
+                    .stderr(try await Self.collect(execution.standardError, limit: limit, timing: command.timesLines ? start : nil))
+                }
                 if let timeout {
                     group.addTask {
                         try await Task.sleep(for: .seconds(timeout))
@@ -81,8 +86,8 @@ public struct SubprocessExecutor: CommandExecuting {
                         return .timedOut
                     }
                 }
-                var out: [UInt8] = []
-                var err: [UInt8] = []
+                var out = Collected()
+                var err = Collected()
                 var streamsLeft = 2
                 while streamsLeft > 0, let next = try await group.next() {
                     switch next {
@@ -100,9 +105,12 @@ public struct SubprocessExecutor: CommandExecuting {
         if case .exited(let code) = result.terminationStatus { exitCode = code }
         let (out, err) = result.closureResult
         let timedOut = fired.isSet
+        // Both streams' lines in the order they arrived (stable: a stream's own order is kept).
+        let lines = (out.lines + err.lines).enumerated().sorted { ($0.element.seconds, $0.offset) < ($1.element.seconds, $1.offset) }
+            .map(\.element)
         return CommandResult(
-            exitCode: exitCode, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
-            seconds: seconds, timedOut: timedOut)
+            exitCode: exitCode, stdout: String(decoding: out.bytes, as: UTF8.self), stderr: String(decoding: err.bytes, as: UTF8.self),
+            seconds: seconds, timedOut: timedOut, lines: lines)
     }
 
     /// Set by the timer before it signals, so the result says "timeout" even when the streams end first.
@@ -113,19 +121,32 @@ public struct SubprocessExecutor: CommandExecuting {
     }
 
     private enum StreamResult: Sendable {
-        case stdout([UInt8])
-        case stderr([UInt8])
+        case stdout(Collected)
+        case stderr(Collected)
         case timedOut
     }
 
-    private static func collect(_ stream: SubprocessOutputSequence, limit: Int) async throws -> [UInt8] {
+    /// What one stream left: its last bytes, and its timed lines when the command asked for them.
+    struct Collected: Sendable {
         var bytes: [UInt8] = []
+        var lines: [OutputLine] = []
+    }
+
+    /// Reads a stream to its end; with `timing`, also times its marker lines from that instant.
+    private static func collect(_ stream: SubprocessOutputSequence, limit: Int, timing start: ContinuousClock.Instant?) async throws -> Collected {
+        var bytes: [UInt8] = []
+        var timer = start.map { _ in LineTimer() }
         for try await buffer in stream {
+            if let start, timer != nil {
+                let now = seconds(ContinuousClock.now - start)
+                buffer.withUnsafeBytes { timer!.consume($0, at: now) }
+            }
             buffer.withUnsafeBytes { bytes.append(contentsOf: $0) }
             if bytes.count > limit * 2 { bytes.removeFirst(bytes.count - limit) }
         }
         if bytes.count > limit { bytes.removeFirst(bytes.count - limit) }
-        return bytes
+        if let start { timer?.finishLine(at: seconds(ContinuousClock.now - start)) }
+        return Collected(bytes: bytes, lines: timer?.lines ?? [])
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -108,6 +108,11 @@ enum Migrations {
                 ALTER TABLE builds ADD COLUMN engine TEXT;
                 ALTER TABLE variants ADD COLUMN engine TEXT;
                 """),
+        Migration(
+            version: 9, summary: "each build's steps: instruction, cache hit, start and duration (JSON)",
+            sql: """
+                ALTER TABLE builds ADD COLUMN steps TEXT;
+                """),
     ]
 
     static var latest: Int { all.last!.version }

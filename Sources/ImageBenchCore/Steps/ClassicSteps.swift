@@ -1,0 +1,41 @@
+import Foundation
+
+/// Reads the classic builder's output: `Step k/n : INSTRUCTION`, ` ---> Using cache`, `Sending build
+/// context to Docker daemon` (the upload, kept as an internal step) and `Successfully built`. It prints
+/// no times, so each step is timed by when its line arrives. A `Step` line a RUN prints counts only
+/// when its number is the next one expected.
+enum ClassicSteps {
+    static func parse(_ lines: [OutputLine], wall: Double) -> [StepRecord] {
+        var steps = SequentialSteps()
+        var stage = -1
+        var last = 0
+        for line in lines {
+            let text = line.text
+            if text.hasPrefix("Step "), let colon = text.range(of: " : "),
+                let (number, total) = SequentialSteps.position(text[text.index(text.startIndex, offsetBy: 5)..<colon.lowerBound]),
+                number == last + 1
+            {
+                last = number
+                let instruction = String(text[colon.upperBound...])
+                let kind = SequentialSteps.kind(instruction, afterFrom: stage >= 0)
+                if kind == .base {
+                    stage += 1
+                    steps.nameStage(stage, SequentialSteps.stageName(instruction))
+                }
+                let step = StepRecord(
+                    stage: nil, number: number, total: total, instruction: instruction, kind: kind, cached: false, start: 0, seconds: 0)
+                steps.begin(step, at: line.seconds, stage: stage >= 0 ? stage : nil)
+            } else if text == " ---> Using cache" {
+                steps.markCached()
+            } else if last == 0, text.hasPrefix("Sending build context to Docker daemon"), steps.steps.isEmpty {
+                steps.begin(
+                    StepRecord(
+                        stage: nil, number: 0, total: nil, instruction: "sending build context", kind: .internal, cached: false, start: 0, seconds: 0),
+                    at: line.seconds, stage: nil)
+            } else if text.hasPrefix("Successfully built ") {
+                steps.end(at: line.seconds)
+            }
+        }
+        return steps.finished(wall: wall)
+    }
+}

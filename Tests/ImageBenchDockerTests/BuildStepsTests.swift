@@ -1,0 +1,221 @@
+import Foundation
+import ImageBenchCore
+import Testing
+
+@testable import ImageBenchDocker
+
+/// The step parser on real output of this machine's builders (`Fixtures/steps/capture` records it):
+/// docker 20.10 with BuildKit and classic, docker 28.2 classic, podman 4.3, building
+/// `Fixtures/steps/context`. Each fixture line carries the seconds after the build started when it
+/// arrived; the last line is the build's end.
+@Suite("Build steps from real builder output")
+struct BuildStepsTests {
+    struct Capture {
+        var lines: [OutputLine]
+        var wall: Double
+        /// Every line, the ones no step parser reads too.
+        var all: [String]
+    }
+
+    static func capture(_ name: String) throws -> Capture {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/steps/\(name).txt")
+        var capture = Capture(lines: [], wall: 0, all: [])
+        for raw in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
+            let space = try #require(raw.firstIndex(of: " "))
+            let seconds = try #require(Double(raw[..<space]))
+            let line = String(raw[raw.index(after: space)...])
+            if line.hasPrefix("EXIT ") {
+                capture.wall = seconds
+                continue
+            }
+            capture.all.append(line)
+            // What the process reader keeps: the lines that can mark a step.
+            if StepLines.mayMark(Array(line.utf8)) { capture.lines.append(OutputLine(seconds, line)) }
+        }
+        return capture
+    }
+
+    static func builder(_ name: String) -> BuilderKind {
+        name.hasPrefix("buildkit") ? .buildkit : name.hasPrefix("podman") ? .buildah : .classic
+    }
+
+    static func steps(_ name: String) throws -> [StepRecord] {
+        let capture = try capture(name)
+        return BuildSteps.parse(capture.lines, builder: builder(name), wall: capture.wall)
+    }
+
+    static let phases = ["buildkit", "classic20", "classic28", "podman"].flatMap { b in ["cold", "warm", "edit"].map { "\(b)-\($0)" } }
+    static let all = phases + ["buildkit-parallel", "classic20-parallel", "buildkit-failing", "classic20-failing", "podman-failing"]
+
+    /// The Dockerfile steps of `Fixtures/steps/context/Dockerfile`, as each builder numbers and names them.
+    static func expected(_ builder: BuilderKind) -> [String] {
+        switch builder {
+        case .buildkit:
+            [
+                "build 2/4 WORKDIR /src", "build 3/4 COPY a.txt .", "build 4/4 RUN sleep 1 && cat a.txt > /out.txt",
+                "stage-1 2/3 COPY --from=build /out.txt /out.txt", "stage-1 3/3 RUN echo done",
+            ]
+        case .classic:
+            [
+                "build 3/9 WORKDIR /src", "build 4/9 COPY a.txt .", "build 5/9 RUN sleep 1 && cat a.txt > /out.txt",
+                "stage-1 7/9 COPY --from=build /out.txt /out.txt", "stage-1 8/9 RUN echo done", #"stage-1 9/9 CMD ["cat", "/out.txt"]"#,
+            ]
+        case .buildah:
+            [
+                "build 2/4 WORKDIR /src", "build 3/4 COPY a.txt .", "build 4/4 RUN sleep 1 && cat a.txt > /out.txt",
+                "stage-1 2/4 COPY --from=build /out.txt /out.txt", "stage-1 3/4 RUN echo done", #"stage-1 4/4 CMD ["cat", "/out.txt"]"#,
+            ]
+        }
+    }
+
+    @Test("every builder's Dockerfile steps, in order, with stage names", arguments: phases)
+    func dockerfileSteps(_ name: String) throws {
+        let steps = try Self.steps(name)
+        let expected = Self.expected(Self.builder(name))
+        let labels = steps.filter { $0.kind == .instruction }.map(\.label)
+        // In order within each stage; BuildKit may interleave the stages.
+        #expect(labels.sorted() == expected.sorted())
+        for stage in ["build ", "stage-1 "] { #expect(labels.filter { $0.hasPrefix(stage) } == expected.filter { $0.hasPrefix(stage) }) }
+        if Self.builder(name) != .buildkit { #expect(labels == expected) }
+        let bases = steps.filter { $0.kind == .base }.map(\.label)
+        switch Self.builder(name) {
+        case .buildkit: #expect(bases == ["build 1/4 FROM docker.io/imagebench-local/musl-busybox:1"])
+        case .classic: #expect(bases == ["build 2/9 FROM ${BASE} AS build", "stage-1 6/9 FROM ${BASE}"])
+        case .buildah:
+            #expect(bases == ["build 1/4 FROM imagebench-local/musl-busybox:1 AS build", "stage-1 1/4 FROM imagebench-local/musl-busybox:1"])
+        }
+    }
+
+    @Test("BuildKit's own steps are kept apart from the Dockerfile's; the classic builder's global ARG and upload too")
+    func internalSteps() throws {
+        let buildkit = try Self.steps("buildkit-cold").filter { $0.kind == .internal }.map(\.instruction)
+        #expect(
+            buildkit == [
+                "[internal] load build definition from Dockerfile", "[internal] load .dockerignore",
+                "[internal] load metadata for docker.io/imagebench-local/musl-busybox:1", "[internal] load build context", "exporting to image",
+            ])
+        #expect(try Self.steps("buildkit-cold").allSatisfy { $0.kind != .internal || ($0.number == 0 && $0.stage == nil) })
+        let classic = try Self.steps("classic28-cold")
+        #expect(classic.first?.instruction == "sending build context" && classic.first?.kind == .internal)
+        #expect(classic.first { $0.kind == .global }?.label == "1/9 ARG BASE=imagebench-local/musl-busybox:1")
+        #expect(try Self.steps("podman-cold").last.map { [$0.instruction, $0.kind.rawValue] } == ["COMMIT", "internal"])
+    }
+
+    /// Counts the cache hits in docker's own words, apart from the parser: BuildKit's vertices with a
+    /// `#N CACHED` line (a `FROM` too), the classic builder's ` ---> Using cache`, Buildah's `--> Using cache`.
+    static func cacheHitsSaid(_ capture: Capture, _ builder: BuilderKind) -> Int {
+        switch builder {
+        case .buildkit:
+            // A vertex two stages share is printed twice; it counts once.
+            return Set(capture.all.filter { $0.hasPrefix("#") && $0.hasSuffix(" CACHED") }).count
+        case .classic: return capture.all.filter { $0 == " ---> Using cache" }.count
+        case .buildah: return capture.all.filter { $0.hasPrefix("--> Using cache") }.count
+        }
+    }
+
+    @Test("the cached flags agree with the builder's own lines", arguments: all)
+    func cachedFlagsAgree(_ name: String) throws {
+        let capture = try Self.capture(name)
+        let steps = BuildSteps.parse(capture.lines, builder: Self.builder(name), wall: capture.wall)
+        #expect(steps.filter(\.cached).count == Self.cacheHitsSaid(capture, Self.builder(name)))
+    }
+
+    @Test("a warm build of an unchanged context: every Dockerfile step cached", arguments: phases.filter { $0.hasSuffix("-warm") })
+    func warmAllCached(_ name: String) throws {
+        let steps = try Self.steps(name).filter { $0.kind == .instruction }
+        #expect(!steps.isEmpty && steps.allSatisfy(\.cached))
+    }
+
+    @Test("after the edit, the first step that misses the cache is the COPY of the edited file", arguments: phases.filter { $0.hasSuffix("-edit") })
+    func editInvalidates(_ name: String) throws {
+        let steps = try Self.steps(name).filter { $0.kind == .instruction }
+        #expect(steps.first { !$0.cached }?.instruction == "COPY a.txt .")
+        #expect(steps.first?.cached == true)  // WORKDIR, before it
+    }
+
+    @Test("the time line never exceeds the wall time, and covers 90% of it in builds over 2 s", arguments: all)
+    func timeline(_ name: String) throws {
+        let capture = try Self.capture(name)
+        let steps = BuildSteps.parse(capture.lines, builder: Self.builder(name), wall: capture.wall)
+        let covered = BuildSteps.timeline(steps)
+        #expect(covered <= capture.wall + 1e-9)
+        #expect(steps.allSatisfy { $0.start >= 0 && $0.seconds >= 0 && $0.start + $0.seconds <= capture.wall + 1e-9 })
+        if capture.wall > 2 { #expect(covered >= 0.9 * capture.wall, "\(covered) of \(capture.wall) s") }
+    }
+
+    @Test("BuildKit runs independent stages at once: their steps overlap and count once in the time line")
+    func parallelStages() throws {
+        let steps = try Self.steps("buildkit-parallel")
+        let a = try #require(steps.first { $0.label == "a 2/2 RUN sleep 2" })
+        let b = try #require(steps.first { $0.label == "b 2/2 RUN sleep 1" })
+        // BuildKit's own durations of `sleep 2` and `sleep 1`.
+        #expect((2.0...2.5).contains(a.seconds) && (1.0...1.5).contains(b.seconds))
+        #expect(b.start < a.start + a.seconds && a.start < b.start + b.seconds)
+        #expect(BuildSteps.timeline(steps) < steps.reduce(0) { $0 + $1.seconds })
+        // The classic builder runs the same stages one after the other.
+        let classic = try Self.steps("classic20-parallel").filter { $0.instruction.hasPrefix("RUN sleep") }
+        #expect(classic.map(\.label) == ["a 2/8 RUN sleep 2", "b 4/8 RUN sleep 1", "stage-2 8/8 RUN sleep 1"])
+        #expect(zip(classic, classic.dropFirst()).allSatisfy { $0.start + $0.seconds <= $1.start + 1e-9 })
+        #expect(abs(classic[0].seconds - 2) < 0.5)
+    }
+
+    @Test("a failed build keeps the steps it reached, the failing one last", arguments: ["buildkit-failing", "classic20-failing", "podman-failing"])
+    func failedBuild(_ name: String) throws {
+        let steps = try Self.steps(name).filter { $0.kind == .instruction }
+        #expect(steps.map(\.instruction) == ["COPY a.txt /a.txt", "RUN echo failing && exit 3"])
+        #expect(steps.allSatisfy { $0.stage == nil && $0.total == 3 })
+    }
+
+    @Test("a RUN that prints builder-like lines does not make steps")
+    func spoofedLines() {
+        let classic = [
+            OutputLine(0.1, "Step 1/2 : FROM x"), OutputLine(0.2, "Step 2/2 : RUN printf 'Step 7/9 : X'"), OutputLine(0.3, "Step 7/9 : X"),
+            OutputLine(0.4, "Successfully built 0123456789ab"),
+        ]
+        #expect(BuildSteps.parse(classic, builder: .classic, wall: 0.5).map(\.number) == [1, 2])
+        // BuildKit's step output is `#N <seconds> <text>`: never a marker line.
+        #expect(!StepLines.mayMark(Array("#8 0.181 #9 [build 1/1] RUN x".utf8)))
+        #expect(StepLines.mayMark(Array("#8 [build 1/1] RUN x".utf8)) && StepLines.mayMark(Array(" ---> Using cache".utf8)))
+        #expect(!StepLines.mayMark(Array("npm notice".utf8)))
+    }
+
+    @Test("BuildKit names: single stage, platform prefix, long names and vertices that never finished")
+    func buildkitNames() {
+        let lines = [
+            OutputLine(0.1, "#1 [linux/arm64 build 2/4] RUN make"), OutputLine(0.5, "#1 DONE 0.3s"),
+            OutputLine(0.6, "#2 [linux/arm64 3/3] COPY . ."), OutputLine(0.7, "#2 CACHED"),
+            OutputLine(0.8, "#3 [2/2] RUN sleep 100"),
+        ]
+        let steps = BuildSteps.parse(lines, builder: .buildkit, wall: 1)
+        #expect(steps.map(\.label) == ["build 2/4 RUN make", "3/3 COPY . ."])
+        #expect(abs(steps[0].start - 0.2) < 1e-9 && steps[0].seconds == 0.3)
+    }
+
+    @Test("the process reader times lines as they arrive, split at newlines and carriage returns")
+    func lineTimer() {
+        var timer = LineTimer()
+        func feed(_ text: String, _ at: Double) { Array(text.utf8).withUnsafeBytes { timer.consume($0, at: at) } }
+        feed("Sending build context to Docker daemon  1kB\rSending build context to Docker daemon  2kB\r\r\nStep 1/2 : FR", 0.1)
+        feed("OM x\n ---> abc\n", 0.2)
+        feed("Step 2/2 : RUN x", 0.3)
+        timer.finishLine(at: 0.4)
+        #expect(
+            timer.lines == [
+                OutputLine(0.1, "Sending build context to Docker daemon  1kB"), OutputLine(0.1, "Sending build context to Docker daemon  2kB"),
+                OutputLine(0.2, "Step 1/2 : FROM x"), OutputLine(0.2, " ---> abc"), OutputLine(0.4, "Step 2/2 : RUN x"),
+            ])
+    }
+
+    @Test("a real process: lines of both streams with their arrival times, only when asked")
+    func executorTimesLines() async throws {
+        let script = "echo 'Step 1/2 : FROM x'; sleep 0.4; echo 'Step 2/2 : RUN x' >&2; echo plain"
+        var command = Command("/bin/sh", ["-c", script])
+        #expect(try await SubprocessExecutor().run(command).lines.isEmpty)
+        command.timesLines = true
+        let result = try await SubprocessExecutor().run(command)
+        #expect(result.lines.map(\.text) == ["Step 1/2 : FROM x", "Step 2/2 : RUN x"])
+        #expect(result.lines[1].seconds - result.lines[0].seconds >= 0.3)
+        #expect(result.lines[1].seconds <= result.seconds)
+        #expect(result.stdout == "Step 1/2 : FROM x\nplain\n")
+    }
+}
