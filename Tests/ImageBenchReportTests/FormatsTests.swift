@@ -43,14 +43,15 @@ struct FormatsTests {
         let text = MarkdownReport.render(ReportFixture.report())
         Self.check(text, "report-plain.md")
         #expect(!text.contains("Δ"))
-        #expect(text.contains("| variant | status | size | compressed | unique | wasted | layers | cold | warm | edit | smoke |"))
+        #expect(
+            text.contains("| variant | status | size | compressed | unique | wasted | layers | cold | warm | edit | slowest step (cold) | smoke |"))
     }
 
     @Test("html: self-contained, with size, time, trend and layer charts")
     func html() {
         let text = HTMLReport.render(ReportFixture.report(), comparison: ReportFixture.comparison(), trends: ReportFixture.trends())
         Self.check(text, "report.html")
-        for chart in ["size-chart", "time-chart", "trend-chart", "layer-chart"] { #expect(text.contains("class=\"chart \(chart)\"")) }
+        for chart in ["size-chart", "time-chart", "trend-chart", "layer-chart", "step-chart"] { #expect(text.contains("class=\"chart \(chart)\"")) }
         #expect(!text.contains("<script"))
         #expect(!text.contains("http://") || text.contains("http://www.w3.org/2000/svg"))
         #expect(!text.contains("https://"))

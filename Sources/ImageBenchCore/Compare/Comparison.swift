@@ -49,8 +49,11 @@ public struct Comparison: Sendable, Equatable {
         /// `regression` when a working variant stopped working, `improvement` when a broken one works.
         public var statusKind: Kind
         public var metrics: [MetricChange]
+        /// Steps that got slower in a phase whose build time regressed, and steps no longer cached.
+        public var steps: [StepChange] = []
 
-        public var kinds: [Kind] { [statusKind] + metrics.map(\.kind) }
+        /// A step no longer cached is a regression of its own; a slower step explains its phase's.
+        public var kinds: [Kind] { [statusKind] + metrics.map(\.kind) + (steps.contains { $0.kind == .noLongerCached } ? [.regression] : []) }
     }
 
     public typealias VariantKey = ImageBenchCore.VariantKey
@@ -87,11 +90,17 @@ public struct Comparison: Sendable, Equatable {
         for new in candidate.results {
             guard let old = before[new.key] else { continue }
             let thresholds = (candidate.thresholds[new.scenario] ?? Thresholds()).overridden(by: overrides)
+            let metricChanges = metrics.map { change($0, old, new, limit: thresholds.limit(for: $0)) }
+            let steps = Phase.allCases.flatMap { phase in
+                let metric = Metric(rawValue: phase.rawValue)!
+                return StepChange.changes(
+                    phase, old.steps(phase), new.steps(phase), limit: thresholds.limit(for: metric),
+                    regressed: metricChanges.contains { $0.metric == metric && $0.kind == .regression })
+            }
             changes.append(
                 VariantChange(
                     scenario: new.scenario, variant: new.name, baselineStatus: old.status, candidateStatus: new.status,
-                    statusKind: statusKind(old.status, new.status),
-                    metrics: metrics.map { change($0, old, new, limit: thresholds.limit(for: $0)) }))
+                    statusKind: statusKind(old.status, new.status), metrics: metricChanges, steps: steps))
         }
         // A variant built on different engines in the two runs, though the runs used the same set.
         let moved = candidate.results.compactMap { new -> String? in

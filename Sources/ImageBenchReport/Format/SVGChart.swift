@@ -106,6 +106,34 @@ enum SVGChart {
         return svg + "</svg>"
     }
 
+    /// A build's steps on its time line, one row each: a bar from the step's start for its duration,
+    /// hollow for a cache hit, grey for the builder's own steps; the axis is the build's wall time.
+    static func waterfall(_ steps: [StepRecord], wall: Double, cssClass: String) -> String {
+        let row = 18.0
+        let height = row * Double(steps.count) + 26
+        let span = max(wall, 1e-9)
+        var svg = open(width: labelWidth + plotWidth + 90, height: height, cssClass: cssClass)
+        for (i, step) in steps.enumerated() {
+            let y = 2 + row * Double(i)
+            let x = labelWidth + step.start / span * plotWidth
+            let w = max(1.5, step.seconds / span * plotWidth)
+            let label = StepText.label(step, limit: 44)
+            let color = step.kind == .internal || step.kind == .base ? "#9a9a9a" : palette[0]
+            let paint = step.cached ? "fill=\"none\" stroke=\"\(color)\"" : "fill=\"\(color)\""
+            let said =
+                "\(step.label): \(step.cached ? "cache hit, " : "")starts at \(Units.seconds(step.start)), takes \(Units.seconds(step.seconds))"
+            svg += text(label, x: labelWidth - 8, y: y + 13, anchor: "end", cssClass: "small")
+            svg +=
+                "<rect x=\"\(f(x))\" y=\"\(f(y + 3))\" width=\"\(f(w))\" height=\"\(f(row - 6))\" \(paint)><title>\(escape(said))</title></rect>"
+            svg += text(step.cached ? "cached" : Units.seconds(step.seconds), x: x + w + 4, y: y + 13, anchor: "start", cssClass: "small")
+        }
+        let axis = 2 + row * Double(steps.count) + 4
+        svg += "<line class=\"axis\" x1=\"\(f(labelWidth))\" y1=\"\(f(axis))\" x2=\"\(f(labelWidth + plotWidth))\" y2=\"\(f(axis))\"/>"
+        svg += text("0 s", x: labelWidth, y: axis + 14, anchor: "start", cssClass: "small")
+        svg += text("\(Units.seconds(wall)) (the build's wall time)", x: labelWidth + plotWidth, y: axis + 14, anchor: "end", cssClass: "small")
+        return svg + "</svg>"
+    }
+
     static func legend(_ names: [String], y: Double) -> String {
         var svg = ""
         for (i, name) in names.enumerated() {

@@ -66,6 +66,11 @@ extension Units {
         return "\(sign)\(magnitude)\(pct) \(delta > 0 ? "▲" : "▼")"
     }
 
+    /// `12.1 (11.8–12.6)`: median, then min–max when the repetitions differ; seconds without the unit.
+    public static func medianRange(_ s: Summary) -> String {
+        s.n == 1 || s.min == s.max ? plainSeconds(s.median) : "\(plainSeconds(s.median)) (\(plainSeconds(s.min))–\(plainSeconds(s.max)))"
+    }
+
     /// `14.4 s ± 0.30` (median ± sample standard deviation).
     public static func medianSpread(_ s: Summary) -> String {
         s.n > 1 ? "\(seconds(s.median)) ± \(plainSeconds(s.stddev))" : seconds(s.median)

@@ -11,6 +11,8 @@ public enum VariantNote: Sendable, Equatable {
     case waste(bytes: Int64, efficiency: Double, largest: String)
     /// The entrypoint's interpreter is not in the image.
     case missingInterpreter(Linkage)
+    /// The edit phase's first cache miss and what ran again; `build` is the edit builds' wall time.
+    case editInvalidated(CacheInvalidation, build: Summary)
 
     /// The notes for a variant, in the order every format shows them.
     public static func notes(for r: VariantResult) -> [VariantNote] {
@@ -23,6 +25,7 @@ public enum VariantNote: Sendable, Equatable {
         if let linkage = r.insight?.linkage, linkage.interpreterPresent == false { notes.append(.missingInterpreter(linkage)) }
         if let secrets = r.context?.secrets, !secrets.isEmpty { notes.append(.secretsInContext(secrets)) }
         if let secrets = r.insight?.secrets, !secrets.isEmpty { notes.append(.secretsInImage(secrets)) }
+        if let edit = r.steps(.edit), let invalidation = CacheInvalidation(edit) { notes.append(.editInvalidated(invalidation, build: edit.builds)) }
         if let insight = r.insight, insight.wastedBytes > 0 {
             notes.append(.waste(bytes: insight.wastedBytes, efficiency: insight.efficiency, largest: insight.wastedFiles.first?.path ?? ""))
         }

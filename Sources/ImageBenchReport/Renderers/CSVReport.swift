@@ -41,6 +41,36 @@ public enum CSVReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    static let stepHeader = [
+        "run_id", "scenario", "variant", "status", "phase", "builder", "stage", "step_number", "step_total", "instruction", "kind", "n",
+        "cached_builds", "median_s", "mean_s", "stddev_s", "min_s", "max_s", "samples_s", "start_s", "share_of_build", "build_median_s",
+    ]
+
+    /// `--steps`: one row per variant, phase and step, in the order the builder printed the steps;
+    /// start_s is the first build's, share_of_build the step's median over the builds' median.
+    public static func steps(_ report: RunReport) -> String {
+        var lines = [stepHeader.joined(separator: ",")]
+        for r in report.results {
+            for phase in r.phaseSteps {
+                let builder = Set(r.builds.filter { $0.phase == phase.phase && $0.steps != nil }.map(\.builder.rawValue)).sorted().joined(
+                    separator: ";")
+                for stats in phase.steps {
+                    let s = stats.summary
+                    let step = stats.step
+                    let cells: [String] = [
+                        String(r.runID), r.scenario, r.name, r.status.rawValue, phase.phase.rawValue, builder, step.stage ?? "", String(step.number),
+                        step.total.map(String.init) ?? "", step.instruction, step.kind.rawValue, String(s.n), String(stats.cachedCount),
+                        number(s.median), number(s.mean), number(s.stddev), number(s.min), number(s.max),
+                        s.samples.map { number($0) }.joined(separator: ";"), number(step.start), number(phase.share(stats)),
+                        number(phase.builds.median),
+                    ]
+                    lines.append(cells.map(quote).joined(separator: ","))
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     static func number(_ value: Double?) -> String {
         guard let value else { return "" }
         var text = String(format: "%.6f", value)

@@ -28,6 +28,8 @@ public enum ComparisonReport {
         let notes = c.changes.flatMap { change in change.metrics.compactMap { m in m.note.map { "  \(change.variant) \(m.metric.rawValue): \($0)" } }
         }
         if !notes.isEmpty { out += "Notes:\n" + notes.joined(separator: "\n") + "\n" }
+        let steps = c.changes.flatMap { change in change.steps.map { "  \(change.scenario) \(change.variant): \(StepText.change($0))" } }
+        if !steps.isEmpty { out += "Steps:\n" + steps.map(TextTable.plain).joined(separator: "\n") + "\n" }
         out +=
             "Thresholds: size \(format(Thresholds.defaultSize))%, times \(format(Thresholds.defaultTime))% unless the scenario or a flag sets them; time changes must also be significant (\(WelchTest.name)).\n"
         out += "Verdict: \(c.verdict.rawValue)"
@@ -41,6 +43,10 @@ public enum ComparisonReport {
         if change.statusKind == .improvement { parts.append("improvement: now works") }
         for m in change.metrics where m.kind == .regression || m.kind == .improvement || m.kind == .insufficient {
             parts.append("\(m.kind.rawValue): \(m.metric.rawValue) (limit \(format(m.limit))%)")
+        }
+        let uncached = change.steps.filter { $0.kind == .noLongerCached }
+        if !uncached.isEmpty {
+            parts.append("regression: \(uncached.count) step\(uncached.count == 1 ? "" : "s") no longer cached")
         }
         return parts.isEmpty ? "unchanged" : parts.joined(separator: "; ")
     }
@@ -66,6 +72,27 @@ public enum ComparisonReport {
                 case pValue = "p_value"
             }
         }
+        struct Step: Encodable {
+            var phase: String
+            var kind: String
+            var stage: String?
+            var number: Int
+            var instruction: String
+            var baselineMedian: Double
+            var candidateMedian: Double
+            var baselineCachedBuilds: String
+            var candidateCachedBuilds: String
+            var pValue: Double?
+            var text: String
+            enum CodingKeys: String, CodingKey {
+                case phase, kind, stage, number, instruction, text
+                case baselineMedian = "baseline_median_s"
+                case candidateMedian = "candidate_median_s"
+                case baselineCachedBuilds = "baseline_cached"
+                case candidateCachedBuilds = "candidate_cached"
+                case pValue = "p_value"
+            }
+        }
         struct Change: Encodable {
             var scenario: String
             var variant: String
@@ -73,8 +100,9 @@ public enum ComparisonReport {
             var candidateStatus: String
             var statusVerdict: String
             var metrics: [Metric]
+            var steps: [Step]
             enum CodingKeys: String, CodingKey {
-                case scenario, variant, metrics
+                case scenario, variant, metrics, steps
                 case baselineStatus = "baseline_status"
                 case candidateStatus = "candidate_status"
                 case statusVerdict = "status_verdict"
@@ -108,6 +136,14 @@ public enum ComparisonReport {
                         Document.Metric(
                             metric: $0.metric.rawValue, baseline: $0.baseline, candidate: $0.candidate, delta: $0.delta, percent: $0.percent,
                             limitPercent: $0.limit, verdict: $0.kind.rawValue, pValue: $0.test?.p, note: $0.note)
+                    },
+                    steps: change.steps.map {
+                        Document.Step(
+                            phase: $0.phase.rawValue, kind: $0.kind.rawValue, stage: $0.step.stage, number: $0.step.number,
+                            instruction: $0.step.instruction, baselineMedian: $0.baseline.summary.median,
+                            candidateMedian: $0.candidate.summary.median,
+                            baselineCachedBuilds: $0.baseline.cachedText, candidateCachedBuilds: $0.candidate.cachedText, pValue: $0.test?.p,
+                            text: StepText.change($0))
                     })
             }, added: c.added, removed: c.removed)
         let encoder = JSONEncoder()

@@ -44,6 +44,10 @@ public enum HTMLReport {
         html += table(
             rows, smallest: report.smallestWorkingSize(for: scenario), changes: comparison == nil ? nil : changes,
             sharing: SharedBytes.compute(report.results), engines: EngineText.needsColumn(rows))
+        let steps = changes.flatMap { change in
+            change.steps.map { "<li>\(e(change.variant)): \(StepText.change($0, name: { "<code>\(e($0))</code>" }))</li>" }
+        }
+        if !steps.isEmpty { html += "<p>Steps that changed since the baseline:</p><ul class=\"images\">" + steps.joined() + "</ul>" }
         if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
         if let ignore = TableReport.ignoreLine(rows, name: { "<code>\(e($0))</code>" }) { html += "<p class=\"images\">\(ignore)</p>" }
         html += "<div class=\"charts\">"
@@ -69,7 +73,7 @@ public enum HTMLReport {
                     series.map { s in (s.variant, s.points.map { ($0.runID, $0.value) }) }, format: { Units.metric($0, metric) },
                     cssClass: "chart trend-chart") + "</figure>"
         }
-        html += "</div>"
+        html += "</div>" + waterfalls(rows)
         let layered = rows.filter { !($0.image?.history.isEmpty ?? true) }
         if !layered.isEmpty {
             html += "<details open><summary>Layers per image (docker history, uncompressed)</summary>"
@@ -88,6 +92,27 @@ public enum HTMLReport {
         return html + "</section>"
     }
 
+    /// Per variant, the steps of its median cold build and median edit build on their time lines.
+    static func waterfalls(_ rows: [VariantResult]) -> String {
+        var html = ""
+        for r in rows {
+            for phase in [Phase.cold, .edit] {
+                let builds = r.builds.filter { $0.phase == phase && $0.succeeded && !($0.steps ?? []).isEmpty }.sorted { $0.seconds < $1.seconds }
+                guard !builds.isEmpty else { continue }
+                let build = builds[(builds.count - 1) / 2]
+                let which = builds.count == 1 ? "" : ", the median of \(builds.count)"
+                html +=
+                    "<h3>\(e(r.name)) · \(phase.rawValue) build \(build.repetition)\(which) · \(Units.seconds(build.seconds)) · \(e(build.builder.rawValue))</h3>"
+                html += SVGChart.waterfall(build.steps ?? [], wall: build.seconds, cssClass: "chart step-chart")
+            }
+        }
+        guard !html.isEmpty else { return "" }
+        let meaning = e(StepText.meaning(StepText.builders(rows)))
+        return
+            "<details open><summary>Steps per variant: where the build's time goes (filled: ran; hollow: cache hit; grey: the builder's own steps and FROM)</summary>"
+            + html + "<p class=\"images\">\(meaning)</p></details>"
+    }
+
     /// `changes` (with a baseline) adds a change column after size and each phase.
     static func table(
         _ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: SharedBytes.Index, engines: Bool = false
@@ -96,8 +121,8 @@ public enum HTMLReport {
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
         html += "<th>compressed</th><th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
         for phase in Phase.allCases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
-        html += "<th>smoke</th>" + (engines ? "<th>engine</th>" : "") + "</tr>"
-        let columns = (delta ? 17 : 13) + (engines ? 1 : 0)
+        html += "<th>slowest step (cold)</th><th>smoke</th>" + (engines ? "<th>engine</th>" : "") + "</tr>"
+        let columns = (delta ? 18 : 14) + (engines ? 1 : 0)
         for r in rows {
             let change = changes?.first { $0.variant == r.name }
             let size = r.image?.sizeBytes
@@ -117,6 +142,7 @@ public enum HTMLReport {
                     html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, Metric(rawValue: phase.rawValue)!, symbols: false)))</td>"
                 }
             }
+            html += "<td>\(e(StepText.slowestCell(r, limit: 48)))</td>"
             html += "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td>" + (engines ? "<td>\(e(EngineText.cell(r)))</td>" : "") + "</tr>"
             for note in VariantNote.notes(for: r) {
                 let cssClass: String
@@ -125,6 +151,8 @@ public enum HTMLReport {
                 case .problem(let text): (cssClass, body) = ("note", e(text))
                 case .expectedBroken(let said): (cssClass, body) = ("note", "expected-broken; docker said: <code>\(e(said))</code>")
                 case .missingInterpreter(let linkage): (cssClass, body) = ("note", "entrypoint " + e(linkage.summary))
+                case .editInvalidated(let invalidation, let build):
+                    (cssClass, body) = ("note", StepText.invalidation(invalidation, build: build, name: { "<code>\(e($0))</code>" }))
                 case .waste(let bytes, let efficiency, let largest):
                     cssClass = "note"
                     body =

@@ -25,13 +25,44 @@ public enum JSONReport {
         var problem: String?
         var builds: [BuildRecord]
         var engine: EngineRecord?
+        /// Per phase, each step over the phase's builds.
+        var steps: [String: [StepJSON]]
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
             case contextBytes = "context_bytes"
+        }
+    }
+
+    /// One step over a phase's builds: the step as first recorded, its durations' statistics, its hits.
+    struct StepJSON: Encodable {
+        var stage: String?
+        var number: Int
+        var total: Int?
+        var instruction: String
+        var kind: StepRecord.Kind
+        var summary: Summary
+        var cachedBuilds: Int
+        var shareOfBuild: Double?
+
+        init(_ stats: StepStats, in phase: PhaseSteps) {
+            stage = stats.step.stage
+            number = stats.step.number
+            total = stats.step.total
+            instruction = stats.step.instruction
+            kind = stats.step.kind
+            summary = stats.summary
+            cachedBuilds = stats.cachedCount
+            shareOfBuild = phase.share(stats)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case stage, number, total, instruction, kind, summary
+            case cachedBuilds = "cached_builds"
+            case shareOfBuild = "share_of_build"
         }
     }
 
@@ -54,7 +85,8 @@ public enum JSONReport {
                 status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes, context: r.context, insight: r.insight,
                 sharedBytes: sharing[r]?.shared, uniqueBytes: sharing[r]?.unique,
                 phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
-                smoke: r.smoke, problem: r.problem, builds: r.builds, engine: r.engine)
+                smoke: r.smoke, problem: r.problem, builds: r.builds, engine: r.engine,
+                steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -84,12 +84,12 @@ public enum MarkdownReport {
             headers.append(phase.rawValue)
             if comparison != nil { headers.append("Δ \(phase.rawValue)") }
         }
-        headers.append("smoke")
+        headers += ["slowest step (cold)", "smoke"]
         let engines = EngineText.needsColumn(rows)
         if engines { headers.append("engine") }
         var out = "#### \(text(scenario))\n\n" + (EngineText.mixedWarning(rows).map { "> ⚠️ Mixed engines: \(text($0)).\n\n" } ?? "")
         out += row(headers) + "|"
-        out += headers.map { ["variant", "status", "smoke", "engine"].contains($0) ? " --- |" : " ---: |" }.joined() + "\n"
+        out += headers.map { ["variant", "status", "slowest step (cold)", "smoke", "engine"].contains($0) ? " --- |" : " ---: |" }.joined() + "\n"
         for r in rows {
             let change = changes[r.name]
             var cells = [code(r.name), statusCell(r, change)]
@@ -103,6 +103,7 @@ public enum MarkdownReport {
                 cells.append(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")
                 if comparison != nil { cells.append(changeCell(change, Metric(rawValue: phase.rawValue)!)) }
             }
+            cells.append(StepText.slowestCell(r, limit: 48, name: code))
             cells.append(smokeCell(r))
             if engines { cells.append(text(EngineText.cell(r))) }
             out += row(cells)
@@ -112,6 +113,10 @@ public enum MarkdownReport {
             let removed = comparison.removed.filter { $0.scenario == scenario }.map { code($0.variant) }
             if !added.isEmpty { out += "\nAdded since the baseline: \(added.joined(separator: ", ")).\n" }
             if !removed.isEmpty { out += "\nRemoved since the baseline: \(removed.joined(separator: ", ")).\n" }
+            let steps = rows.compactMap { changes[$0.name] }.flatMap { change in
+                change.steps.map { "- \($0.kind == .noLongerCached ? "❌ " : "")\(code(change.variant)): \(StepText.change($0, name: code))" }
+            }
+            if !steps.isEmpty { out += "\nSteps that changed:\n" + steps.joined(separator: "\n") + "\n" }
         }
         let notes = rows.flatMap { r in
             VariantNote.notes(for: r).map { note -> String in
@@ -123,6 +128,8 @@ public enum MarkdownReport {
                 case .secretsInImage(let paths):
                     "- 🚨 \(code(r.name)): secret-looking files inside the image: " + paths.map(code).joined(separator: ", ")
                 case .missingInterpreter(let linkage): "- \(code(r.name)): entrypoint \(text(linkage.summary))"
+                case .editInvalidated(let invalidation, let build):
+                    "- \(code(r.name)) \(StepText.invalidation(invalidation, build: build, name: code))"
                 case .waste(let bytes, let efficiency, let largest):
                     "- \(code(r.name)) wastes \(Units.bytes(bytes)) (efficiency \(String(format: "%.1f", efficiency * 100))%), largest: \(code(largest))"
                 }

@@ -17,6 +17,8 @@ public enum TableReport {
         out += "Unique: layer bytes no other variant of the scenario shares. Wasted: bytes written more than once, as dive counts them.\n"
         out +=
             "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving, then how many of the files sent (the Dockerfile and the ignore file included) the build can COPY, with the ignore file applied as the variant's builder applies it.\n"
+        out +=
+            "Slowest step (cold): the cold build's step with the longest median, and that median's share of the build's median; `imagebench report --steps` shows every step.\n"
         return out
     }
 
@@ -50,9 +52,10 @@ public enum TableReport {
         let engines = EngineText.needsColumn(rows)
         var table = TextTable(
             headers: [
-                "variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s", "smoke",
+                "variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s",
+                "slowest step (cold)", "smoke",
             ] + (engines ? ["engine"] : []),
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left]
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left, .left]
                 + (engines ? [.left] : []))
         for r in rows {
             let size = r.image?.sizeBytes
@@ -67,7 +70,7 @@ public enum TableReport {
                     r.image.map { String($0.layers) } ?? "—",
                     contextCell(r),
                     phaseCell(r, .cold), phaseCell(r, .warm), phaseCell(r, .edit),
-                    smokeCell(r),
+                    StepText.slowestCell(r), smokeCell(r),
                 ] + (engines ? [EngineText.cell(r)] : []))
         }
         var out =
@@ -82,6 +85,7 @@ public enum TableReport {
                 case .secretsInContext(let paths): "  \(r.name): secret-looking files in the build context: \(paths.joined(separator: ", "))"
                 case .secretsInImage(let paths): "  \(r.name): secret-looking files inside the image: \(paths.joined(separator: ", "))"
                 case .missingInterpreter(let linkage): "  \(r.name): entrypoint \(linkage.summary)"
+                case .editInvalidated(let invalidation, let build): "  \(r.name): \(StepText.invalidation(invalidation, build: build))"
                 case .waste: nil  // the table has a wasted column
                 }
             }
@@ -134,9 +138,7 @@ public enum TableReport {
     }
 
     static func phaseCell(_ r: VariantResult, _ phase: Phase) -> String {
-        guard let s = Summary(r.samples(phase)) else { return "—" }
-        if s.n == 1 { return Units.plainSeconds(s.median) }
-        return "\(Units.plainSeconds(s.median)) (\(Units.plainSeconds(s.min))–\(Units.plainSeconds(s.max)))"
+        Summary(r.samples(phase)).map(Units.medianRange) ?? "—"
     }
 
     static func smokeCell(_ r: VariantResult) -> String {

@@ -30,7 +30,15 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path"))
     var output: String?
 
+    @Flag(
+        name: .long,
+        help: "Per variant, each step's median time, spread and cache hits per phase (table, markdown; csv: a row per variant, phase and step).")
+    var steps = false
+
     func validate() throws {
+        if steps && [.json, .html].contains(format) {
+            throw ValidationError("--steps works with --format table, markdown or csv; JSON and HTML always include the steps")
+        }
         if RunSelector(run) == nil { throw ValidationError("--run must be a run id, latest or label:key=value, e.g. --run 3") }
         if let baseline, RunSelector(baseline) == nil {
             throw ValidationError("--baseline must be a run id, latest or label:key=value, e.g. --baseline label:branch=main")
@@ -52,10 +60,10 @@ struct ReportCommand: AsyncParsableCommand {
         let text: String
         switch format {
         case .table:
-            text = TableReport.render(report) + (comparison.map { "\n" + ComparisonReport.table($0) } ?? "")
-        case .markdown: text = MarkdownReport.render(report, comparison: comparison)
+            text = (steps ? StepsReport.table(report) : TableReport.render(report)) + (comparison.map { "\n" + ComparisonReport.table($0) } ?? "")
+        case .markdown: text = steps ? StepsReport.markdown(report) : MarkdownReport.render(report, comparison: comparison)
         case .json: text = JSONReport.render(report)
-        case .csv: text = CSVReport.render(report)
+        case .csv: text = steps ? CSVReport.steps(report) : CSVReport.render(report)
         case .html:
             var trends: [String: [HistorySeries]] = [:]
             for scenario in report.scenarios {
