@@ -50,7 +50,7 @@ public enum Sample {
         add("build", 4, 4, "RUN go build -o /app .", .instruction, run)
         add("stage-1", 2, 2, "COPY --from=build /app /app", .instruction, 0.1)
         add(nil, 0, nil, "exporting to image", .internal, 0.2)
-        return steps
+        return steps.map { $0.toMilliseconds() }
     }
 
     /// The Dockerfile steps of ``steps(run:cached:copy:)``.

@@ -23,6 +23,32 @@ environment.dockerClient = "28.2.2"
 environment.dockerServer = "20.10.24+dfsg1"
 environment.storageDriver = "overlay2"
 
+/// The eight steps of a two-stage Go build as BuildKit reports them: cold runs every one, warm takes
+/// every Dockerfile step from the cache, an edit misses from the COPY of the sources on.
+func steps(variant: Int, phase: Phase, seconds: Double) -> [StepRecord] {
+    let plan: [(String?, Int, String, StepRecord.Kind, Double)] = [
+        (nil, 0, "[internal] load build definition from Dockerfile", .internal, 0.01),
+        (nil, 0, "[internal] load metadata for docker.io/library/golang:1.22-bookworm", .internal, 0.3),
+        ("build", 1, "FROM docker.io/library/golang:1.22-bookworm@sha256:\(String(repeating: "a", count: 64))", .base, 0),
+        (nil, 0, "[internal] load build context", .internal, 0.02),
+        ("build", 2, "WORKDIR /src", .instruction, 0.05),
+        ("build", 3, "COPY go.mod main.go ./", .instruction, 0.05),
+        ("build", 4, "RUN CGO_ENABLED=\(variant % 2) go build -trimpath -ldflags \"-s -w\" -o /app .", .instruction, 0.8),
+        ("stage-1", 2, "COPY --from=build /app /app", .instruction, 0.05),
+        (nil, 0, "exporting to image", .internal, 0.1),
+    ]
+    var at = 0.05
+    return plan.map { stage, number, instruction, kind, share in
+        let cached = kind == .instruction && (phase == .warm || (phase == .edit && number < 3 && stage == "build"))
+        let duration = cached ? 0 : seconds * share * (kind == .instruction && number == 4 ? 1 : 0.1)
+        defer { at += duration }
+        return StepRecord(
+            stage: stage, number: number, total: stage == nil ? nil : (stage == "build" ? 4 : 2), instruction: instruction, kind: kind,
+            cached: cached, start: at, seconds: duration
+        ).toMilliseconds()
+    }
+}
+
 let store = try ResultStore(path: args[1])
 let start = Date(timeIntervalSince1970: 1_790_000_000)
 for run in 0..<runs {
@@ -40,10 +66,11 @@ for run in 0..<runs {
         for phase in Phase.allCases {
             let typical = phase == .warm ? 0.1 : 12 + Double(v % 5)
             for r in 1...repeats {
+                let seconds = jitter(typical)
                 builds.append(
                     BuildRecord(
-                        phase: phase, repetition: r, startedAt: started, seconds: jitter(typical), outcome: .ok, exitCode: 0, builder: .classic,
-                        imageID: "sha256:\(run)-\(v)"))
+                        phase: phase, repetition: r, startedAt: started, seconds: seconds, outcome: .ok, exitCode: 0, builder: .buildkit,
+                        imageID: "sha256:\(run)-\(v)", steps: steps(variant: v, phase: phase, seconds: seconds)))
             }
         }
         let layers = (0..<5).map {

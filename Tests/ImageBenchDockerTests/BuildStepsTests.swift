@@ -1,5 +1,6 @@
 import Foundation
 import ImageBenchCore
+import ImageBenchTestSupport
 import Testing
 
 @testable import ImageBenchDocker
@@ -101,23 +102,11 @@ struct BuildStepsTests {
         #expect(try Self.steps("podman-cold").last.map { [$0.instruction, $0.kind.rawValue] } == ["COMMIT", "internal"])
     }
 
-    /// Counts the cache hits in docker's own words, apart from the parser: BuildKit's vertices with a
-    /// `#N CACHED` line (a `FROM` too), the classic builder's ` ---> Using cache`, Buildah's `--> Using cache`.
-    static func cacheHitsSaid(_ capture: Capture, _ builder: BuilderKind) -> Int {
-        switch builder {
-        case .buildkit:
-            // A vertex two stages share is printed twice; it counts once.
-            return Set(capture.all.filter { $0.hasPrefix("#") && $0.hasSuffix(" CACHED") }).count
-        case .classic: return capture.all.filter { $0 == " ---> Using cache" }.count
-        case .buildah: return capture.all.filter { $0.hasPrefix("--> Using cache") }.count
-        }
-    }
-
     @Test("the cached flags agree with the builder's own lines", arguments: all)
     func cachedFlagsAgree(_ name: String) throws {
         let capture = try Self.capture(name)
         let steps = BuildSteps.parse(capture.lines, builder: Self.builder(name), wall: capture.wall)
-        #expect(steps.filter(\.cached).count == Self.cacheHitsSaid(capture, Self.builder(name)))
+        #expect(steps.filter(\.cached).count == DockerSaid.cacheHits(capture.all, builder: Self.builder(name)))
     }
 
     @Test("a warm build of an unchanged context: every Dockerfile step cached", arguments: phases.filter { $0.hasSuffix("-warm") })
@@ -177,6 +166,19 @@ struct BuildStepsTests {
         #expect(!StepLines.mayMark(Array("#8 0.181 #9 [build 1/1] RUN x".utf8)))
         #expect(StepLines.mayMark(Array("#8 [build 1/1] RUN x".utf8)) && StepLines.mayMark(Array(" ---> Using cache".utf8)))
         #expect(!StepLines.mayMark(Array("npm notice".utf8)))
+    }
+
+    @Test("the classic builder's steps for --label flags are internal, named without their values")
+    func classicLabels() {
+        let lines = [
+            OutputLine(0.1, "Step 1/4 : FROM x"), OutputLine(0.2, "Step 2/4 : LABEL mine=1"), OutputLine(0.3, "Step 3/4 : LABEL imagebench.run=7"),
+            OutputLine(0.35, " ---> Using cache"), OutputLine(0.4, "Step 4/4 : LABEL imagebench.session=abc"),
+            OutputLine(0.5, "Successfully built 0123456789ab"),
+        ]
+        let steps = BuildSteps.parse(lines, builder: .classic, wall: 0.6, labels: ["imagebench.run=7", "imagebench.session=abc"])
+        #expect(steps.map(\.instruction) == ["FROM x", "LABEL mine=1", "--label imagebench.run", "--label imagebench.session"])
+        #expect(steps.map(\.kind) == [.base, .instruction, .internal, .internal])
+        #expect(steps.map(\.cached) == [false, false, true, false])
     }
 
     @Test("BuildKit names: single stage, platform prefix, long names and vertices that never finished")

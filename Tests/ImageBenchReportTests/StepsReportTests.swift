@@ -78,7 +78,7 @@ struct StepsReportTests {
     func markdown() {
         let text = StepsReport.markdown(ReportFixture.report())
         Self.check(text, "steps.md")
-        #expect(text.contains("| `build 4/4 RUN go build -o /app .` | 11.4 (11.2–11.9) | 0/3 | 0.000 | 3/3 | 10.5 (10.4–10.8) | 0/3 |"), "\(text)")
+        #expect(text.contains("| `build 4/4 RUN go build -o /app .` | 11.4 (11.2–11.9) | 0/3 | 0.000 | 3/3 | 10.6 (10.4–10.8) | 0/3 |"), "\(text)")
         #expect(text.contains("edit: the cache missed first at `build 3/4 COPY go.mod main.go ./`"))
     }
 

@@ -294,7 +294,11 @@ struct StoreImportTests {
             ("UPDATE runs SET finished_at = 'soon'", "table runs, column finished_at, row 1: soon where a number belongs"),
             (
                 "UPDATE builds SET steps = '[{\"number\": 1}]' WHERE id = 1",
-                "table builds, column steps, row 1: [{\"number\": 1}] is not a Array<StepRecord>"
+                "table builds, column steps, row 1: [{\"number\": 1}] is not a Array<Array<Int64>>"
+            ),
+            (
+                "UPDATE builds SET steps = '[[999,0,0,0]]' WHERE id = 1",
+                "table builds, column steps, row 1: [999, 0, 0, 0] does not name a step of table step_texts"
             ),
             ("UPDATE runs SET environment = 'not json'", "table runs, column environment, row 1: not json is not a RunEnvironment (not JSON)"),
             ("UPDATE run_scenarios SET images = '{}'", "table run_scenarios, column images, row 1: {} is not a Array<ResolvedImage>"),

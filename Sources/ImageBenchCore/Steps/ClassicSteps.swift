@@ -5,7 +5,9 @@ import Foundation
 /// no times, so each step is timed by when its line arrives. A `Step` line a RUN prints counts only
 /// when its number is the next one expected.
 enum ClassicSteps {
-    static func parse(_ lines: [OutputLine], wall: Double) -> [StepRecord] {
+    /// `labels`: the `--label` flags' `key=value`; the last steps are `LABEL` steps of them, internal
+    /// ones named `--label key` (a value such as the session token differs from run to run).
+    static func parse(_ lines: [OutputLine], wall: Double, labels: [String] = []) -> [StepRecord] {
         var steps = SequentialSteps()
         var stage = -1
         var last = 0
@@ -16,7 +18,14 @@ enum ClassicSteps {
                 number == last + 1
             {
                 last = number
-                let instruction = String(text[colon.upperBound...])
+                var instruction = String(text[colon.upperBound...])
+                if number > total - labels.count, instruction.hasPrefix("LABEL "), labels.contains(String(instruction.dropFirst(6))) {
+                    instruction = "--label " + instruction.dropFirst(6).prefix { $0 != "=" }
+                    let step = StepRecord(
+                        stage: nil, number: number, total: total, instruction: instruction, kind: .internal, cached: false, start: 0, seconds: 0)
+                    steps.begin(step, at: line.seconds, stage: nil)
+                    continue
+                }
                 let kind = SequentialSteps.kind(instruction, afterFrom: stage >= 0)
                 if kind == .base {
                     stage += 1

@@ -22,8 +22,9 @@ struct SequentialSteps {
         steps[last].seconds = max(0, seconds - steps[last].start)
     }
 
+    /// The running step was a cache hit, as the builder said.
     mutating func markCached() {
-        guard let last = steps.indices.last, steps[last].kind == .instruction else { return }
+        guard let last = steps.indices.last else { return }
         steps[last].cached = true
     }
 

@@ -38,6 +38,15 @@ public struct StepRecord: Sendable, Codable, Equatable {
         self.seconds = seconds
     }
 
+    /// The step with its start and duration to the millisecond, as the store keeps them (finer is below
+    /// what line arrival times can tell).
+    public func toMilliseconds() -> StepRecord {
+        var step = self
+        step.start = (start * 1000).rounded() / 1000
+        step.seconds = (seconds * 1000).rounded() / 1000
+        return step
+    }
+
     /// Names the step across repetitions of a variant: stage, number and instruction.
     public var key: String { "\(stage ?? "")#\(number) \(instruction)" }
 

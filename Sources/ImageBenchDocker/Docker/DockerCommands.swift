@@ -32,7 +32,14 @@ public struct DockerCommands: Sendable {
     }
 
     func labelArguments(runID: String) -> [String] {
-        ["--label", "\(Self.runLabel)=\(runID)"] + labels.sorted { $0.key < $1.key }.flatMap { ["--label", "\($0.key)=\($0.value)"] }
+        labelValues(runID: runID, session: nil).flatMap { ["--label", $0] }
+    }
+
+    /// The `key=value` of every `--label` a build or container of the run gets: the run's, the
+    /// `--image-label`s, and the session's when given.
+    public func labelValues(runID: String, session: String?) -> [String] {
+        ["\(Self.runLabel)=\(runID)"] + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            + (session.map { ["\(Self.sessionLabel)=\($0)"] } ?? [])
     }
 
     /// `docker build` of a plan from `contextDirectory` (the scratch copy).
@@ -44,8 +51,8 @@ public struct DockerCommands: Sendable {
         // BuildKit: plain progress to read the context size and the steps. Classic and Buildah: --force-rm, or a failed
         // RUN step leaves its container behind on the user's engine.
         args.append(plan.builder == .buildkit ? "--progress=plain" : "--force-rm")
-        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID, session: session)] + labelArguments(runID: runID)
-        if let session { args += ["--label", "\(Self.sessionLabel)=\(session)"] }
+        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID, session: session)]
+        args += labelValues(runID: runID, session: session).flatMap { ["--label", $0] }
         let dockerfile = plan.dockerfileInsideContext ? contextDirectory + "/" + plan.dockerfile : plan.dockerfile
         args += ["--file", dockerfile]
         if let target = plan.target { args += ["--target", target] }

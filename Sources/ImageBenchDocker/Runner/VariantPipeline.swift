@@ -170,7 +170,10 @@ struct VariantPipeline: Sendable {
                 let record = BuildRecord(
                     phase: key.phase, repetition: key.repetition, startedAt: started, seconds: outcome.seconds, outcome: status,
                     exitCode: outcome.exitCode, builder: plan.builder, imageID: image, outputTail: status == .ok ? nil : outcome.tail(40),
-                    engine: engine.record, steps: BuildSteps.parse(outcome.lines, builder: plan.builder, wall: outcome.seconds))
+                    engine: engine.record,
+                    steps: BuildSteps.parse(
+                        outcome.lines, builder: plan.builder, wall: outcome.seconds,
+                        labels: docker.commands.labelValues(runID: runLabel, session: session)))
                 try await recorder.record(build: record, variantID: rowID)
                 builds.records.append(record)
                 events(.buildFinished(record))

@@ -109,8 +109,17 @@ enum Migrations {
                 ALTER TABLE variants ADD COLUMN engine TEXT;
                 """),
         Migration(
-            version: 9, summary: "each build's steps: instruction, cache hit, start and duration (JSON)",
+            version: 9, summary: "each build's steps: instruction (step_texts, each once), cache hit, start and duration",
             sql: """
+                CREATE TABLE step_texts (
+                    id INTEGER PRIMARY KEY,
+                    stage TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    total INTEGER NOT NULL,
+                    instruction TEXT NOT NULL,
+                    kind TEXT NOT NULL
+                );
+                CREATE UNIQUE INDEX step_texts_by_text ON step_texts(instruction, stage, number, total, kind);
                 ALTER TABLE builds ADD COLUMN steps TEXT;
                 """),
     ]

@@ -63,7 +63,10 @@ public actor ResultStore: RunStore {
     }
 
     public func record(build: BuildRecord, variantID: Int64) throws(StoreError) {
-        try db.prepare(BuildRows.insertSQL).run(BuildRows.values(build, variantID: variantID))
+        try db.transaction { () throws(StoreError) in
+            let steps = try StepRows.Interner(db).column(build.steps)
+            try db.prepare(BuildRows.insertSQL).run(BuildRows.values(build, variantID: variantID, steps: steps))
+        }
     }
 
     /// Stores the variant's measurements, status and layers (its builds are stored as they finish).
@@ -87,10 +90,11 @@ public actor ResultStore: RunStore {
             let variant = try db.prepare(VariantRows.insertSQL)
             let build = try db.prepare(BuildRows.insertSQL)
             let layer = try db.prepare(LayerRows.insertSQL)
+            let steps = try StepRows.Interner(db)
             for r in results {
                 try variant.run(VariantRows.values(r, runID: id))
                 let variantID = db.lastInsertID
-                for b in r.builds { try build.run(BuildRows.values(b, variantID: variantID)) }
+                for b in r.builds { try build.run(BuildRows.values(b, variantID: variantID, steps: try steps.column(b.steps))) }
                 try insertLayers(of: r, variantID: variantID, with: layer)
             }
             return id
@@ -145,10 +149,13 @@ public actor ResultStore: RunStore {
         var rows: [StoredVariant] = []
         while try statement.step() { rows.append(try VariantRows.record(Row(statement: statement, table: VariantRows.table))) }
         let builds = try db.prepare(BuildRows.selectSQL("WHERE variant_id = ? ORDER BY id"))
+        let stepTexts = rows.isEmpty ? [:] : try StepRows.texts(in: db)
         let layers = try db.prepare(LayerRows.selectSQL("WHERE variant_id = ? ORDER BY position"))
         for i in rows.indices {
             try builds.bind([.int(rows[i].id)])
-            while try builds.step() { rows[i].result.builds.append(try BuildRows.record(Row(statement: builds, table: BuildRows.table))) }
+            while try builds.step() {
+                rows[i].result.builds.append(try BuildRows.record(Row(statement: builds, table: BuildRows.table), stepTexts: stepTexts))
+            }
             if rows[i].result.image != nil {
                 try layers.bind([.int(rows[i].id)])
                 while try layers.step() { rows[i].result.image?.history.append(try LayerRows.record(Row(statement: layers, table: LayerRows.table))) }

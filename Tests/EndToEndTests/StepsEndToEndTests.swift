@@ -1,0 +1,140 @@
+import Foundation
+import ImageBenchCore
+import ImageBenchDocker
+import ImageBenchStore
+import ImageBenchTestSupport
+import Testing
+
+/// Steps of real builds on the real engine, checked against docker itself: the time line against the
+/// build's wall time, the cached flags against docker's own lines (a wrapper keeps each build's
+/// output), warm builds all cached, and the edit's first miss: a layer-order scenario in miniature,
+/// where copying everything first makes the edit re-run the slow install step and copying the
+/// package list first does not.
+@Suite(
+    "Build steps on a real engine", .serialized,
+    .enabled("needs /usr/bin/docker (Debian's docker.io) and the offline bases") {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/docker") else { return false }
+        return await DockerEngine.hasOfflineBases()
+    })
+struct StepsEndToEndTests {
+    static func writeScenario(in dir: String) throws {
+        // `sleep 2` stands in for installing the packages: cold builds take over 2 s.
+        func dockerfile(depsFirst: Bool) -> String {
+            let install = "RUN sleep 2 && cat /app/packages.txt > /installed\n"
+            return "ARG BASE\nFROM ${BASE} AS build\nWORKDIR /app\n"
+                + (depsFirst ? "COPY packages.txt /app/packages.txt\n" + install + "COPY . /app\n" : "COPY . /app\n" + install)
+                + "\nFROM ${BASE}\nCOPY --from=build /installed /installed\nCOPY --from=build /app/app.sh /app.sh\nCMD [\"cat\", \"/installed\"]\n"
+        }
+        try writeFiles(
+            [
+                "s/scenario.yaml": """
+                images: { base: imagebench-local/musl-busybox:1 }
+                build-args: { BASE: "${images.base}" }
+                axes:
+                  builder:
+                    buildkit: { builder: buildkit }
+                    classic: { builder: classic }
+                  order:
+                    deps-first: { dockerfile: Dockerfile.deps-first }
+                    copy-first: { dockerfile: Dockerfile.copy-first }
+                smoke: { expect-output: jq }
+                edit: app.sh
+                """,
+                "s/Dockerfile.deps-first": dockerfile(depsFirst: true),
+                "s/Dockerfile.copy-first": dockerfile(depsFirst: false),
+                "s/packages.txt": "jq\n",
+                "s/app.sh": "#!/bin/sh\necho ok\n",
+                // Keeps a copy of every build's output, each stream apart, so imagebench reads them as docker wrote them.
+                "docker": """
+                #!/bin/bash
+                for a in "$@"; do
+                  if [ "$a" = build ]; then
+                    n=$(date +%s%N)
+                    # The tag names the variant.
+                    for t in "$@"; do [ "$prev" = --tag ] && echo "$t" >"$IB_LOG/$n.tag"; prev=$t; done
+                    exec > >(tee "$IB_LOG/$n.out") 2> >(tee "$IB_LOG/$n.err" >&2)
+                    break
+                  fi
+                done
+                exec /usr/bin/docker "$@"
+                """,
+            ], under: dir)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir + "/docker")
+        try FileManager.default.createDirectory(atPath: dir + "/log", withIntermediateDirectories: true)
+    }
+
+    /// Each logged build's lines, by the tag it built, in the order the builds ran.
+    static func logs(in dir: String) throws -> [String: [[String]]] {
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir).map { ($0 as NSString).deletingPathExtension }).sorted()
+        var logs: [String: [[String]]] = [:]
+        for name in names {
+            let tag = try String(contentsOfFile: "\(dir)/\(name).tag", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try ["out", "err"].map { try String(contentsOfFile: "\(dir)/\(name).\($0)", encoding: .utf8) }.joined(separator: "\n")
+            logs[tag, default: []].append(text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init))
+        }
+        return logs
+    }
+
+    @Test("BuildKit and classic: every build's steps match docker's output and wall time; the edit names the step it invalidated")
+    func stepsOnTheEngine() async throws {
+        try await withTemporaryDirectory { dir in
+            try Self.writeScenario(in: dir)
+            let db = dir + "/r.sqlite"
+            let r = try await imagebench(
+                ["run", dir + "/s", "--db", db, "--docker", dir + "/docker", "--repeat", "2", "--image-label", "imagebench.test=1"],
+                environment: ["IB_LOG": dir + "/log"])
+            #expect(r.exitCode == 0, "\(r.stderr)")
+            let logs = try Self.logs(in: dir + "/log")
+            let store = try ResultStore(path: db)
+            let latest = try #require(try await store.latestRunID())
+            let snapshot = try #require(try await store.snapshot(runID: latest))
+            #expect(snapshot.results.count == 4)
+            for result in snapshot.results {
+                #expect(result.status == .ok, "\(result.name): \(result.problem ?? "")")
+                #expect(result.builds.count == 6)
+                // cold, cold, warm, warm, edit, edit: no build fills the cache in between, so docker's
+                // outputs of the variant's tag are its builds' in order.
+                let tag = try #require(result.image?.ref)
+                let said = try #require(logs[tag], "\(result.name): \(logs.keys.sorted())")
+                #expect(said.count == result.builds.count)
+                let depsFirst = result.name.contains("deps-first")
+                let classic = result.name.contains("classic")
+                for (build, output) in zip(result.builds.sorted { $0.startedAt < $1.startedAt }, said) {
+                    let steps = try #require(build.steps, "\(result.name) \(build.phase) \(build.repetition): no steps")
+                    let what = "\(result.name) \(build.phase) \(build.repetition)"
+                    // The time line: never beyond the wall time, and covering 90% of it in builds over 2 s.
+                    let covered = BuildSteps.timeline(steps)
+                    #expect(covered <= build.seconds + 1e-9, "\(what): \(covered) s of steps in a \(build.seconds) s build")
+                    if build.seconds > 2 { #expect(covered >= 0.9 * build.seconds, "\(what): \(covered) of \(build.seconds) s") }
+                    // The cached flags agree with docker's own lines.
+                    #expect(steps.filter(\.cached).count == DockerSaid.cacheHits(output, builder: build.builder), "\(what)")
+                    // Every Dockerfile step after FROM; BuildKit prints no step for CMD.
+                    let instructions = steps.filter { $0.kind == .instruction }
+                    #expect(instructions.count == (depsFirst ? 6 : 5) + (classic ? 1 : 0), "\(what): \(steps.map(\.label))")
+                    let missed = instructions.filter { !$0.cached }.map(\.label)
+                    if build.phase == .warm { #expect(missed.isEmpty, "\(what): \(missed)") }
+                }
+                // The edit of app.sh invalidates `COPY . /app`; copy-first installs again, deps-first does not.
+                let edit = try #require(result.steps(.edit))
+                let invalidation = try #require(CacheInvalidation(edit))
+                #expect(invalidation.step.step.instruction == "COPY . /app", "\(result.name)")
+                let install = try #require(edit.steps.first { $0.step.instruction.hasPrefix("RUN sleep 2") })
+                if result.name.contains("copy-first") {
+                    #expect(install.cachedCount == 0 && install.summary.median >= 1.5, "\(result.name): \(install)")
+                } else {
+                    #expect(install.cachedCount == install.runs, "\(result.name): \(install)")
+                    #expect(invalidation.reranSeconds < 1.5)
+                }
+                // The cold build's slowest step is the install.
+                #expect(result.steps(.cold)?.slowest?.step.instruction.hasPrefix("RUN sleep 2") == true, "\(result.name)")
+            }
+            // The report says it the way a user reads it.
+            let report = try await imagebench(["report", "--db", db, "--steps"])
+            #expect(report.exitCode == 0)
+            #expect(report.stdout.contains("edit: the cache missed first at build 3/4 COPY . /app"), "\(report.stdout)")
+            // The classic builder's steps for imagebench's --label flags are its own, named without their values.
+            #expect(report.stdout.contains("--label imagebench.session ") || report.stdout.contains("more steps"))
+            #expect(report.stdout.contains("timed by when each `Step k/n` line arrived"))
+        }
+    }
+}
