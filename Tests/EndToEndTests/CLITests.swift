@@ -135,13 +135,24 @@ struct CLITests {
 
 @Suite("imagebench merge")
 struct MergeTests {
-    static func shard(_ path: String, labels: [String: String], host: String? = nil) async throws -> String {
+    /// A shard's builds: with steps; `shifted` puts a step of its own first, so its step texts get other ids.
+    static func builds(shifted: Bool) -> [BuildRecord] {
+        var builds = Sample.withSteps(Sample.builds(.cold, [3.1, 3.2]))
+        if shifted {
+            let own = StepRecord(
+                stage: nil, number: 0, total: nil, instruction: "[auth] token", kind: .internal, cached: false, start: 0, seconds: 0.01)
+            for i in builds.indices { builds[i].steps!.insert(own, at: 0) }
+        }
+        return builds
+    }
+
+    static func shard(_ path: String, labels: [String: String], host: String? = nil, shifted: Bool = false) async throws -> String {
         let store = try ResultStore(path: path)
         var environment = Sample.environment()
         if let host { environment.host = host }
         let run = RunRecord(startedAt: Sample.date, status: .complete, labels: labels, environment: environment)
         var result = VariantResult(runID: 0, scenario: "go-http", axes: [AxisChoice(axis: "linking", value: "static")], status: .ok)
-        result.builds = Sample.builds(.cold, [3.1, 3.2])
+        result.builds = builds(shifted: shifted)
         _ = try await store.importRun(run, results: [result])
         return run.uid
     }
@@ -150,7 +161,7 @@ struct MergeTests {
     func merge() async throws {
         try await withTemporaryDirectory { dir in
             let a = try await Self.shard(dir + "/a.sqlite", labels: ["shard": "1"])
-            let b = try await Self.shard(dir + "/b.sqlite", labels: ["shard": "2"])
+            let b = try await Self.shard(dir + "/b.sqlite", labels: ["shard": "2"], shifted: true)
             let before = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.sqlite"))
             let first = try await imagebench(["merge", dir + "/all.sqlite", dir + "/a.sqlite", dir + "/b.sqlite"])
             #expect(first.exitCode == 0, "\(first.stderr)")
@@ -163,6 +174,10 @@ struct MergeTests {
             #expect(runs.map(\.run.uid) == [a, b])
             #expect(runs.map { $0.run.labels["shard"] } == ["1", "2"])
             #expect(try await merged.results(runID: runs[1].run.id).first?.samples(.cold) == [3.1, 3.2])
+            // Every build's steps, though the shards numbered their step texts differently.
+            for (run, shifted) in [(runs[0].run.id, false), (runs[1].run.id, true)] {
+                #expect(try await merged.results(runID: run).first?.builds.map(\.steps) == Self.builds(shifted: shifted).map(\.steps))
+            }
         }
     }
 

@@ -124,7 +124,7 @@ struct HostileTextEndToEndTests {
             #expect(html.contains("&lt;script&gt;") && html.contains("&lt;img src=x onerror=alert(3)&gt;.pem"), "the hostile text is shown as text")
             #expect(html.contains("&#39;"), "quotes in text are escaped")
 
-            for args in [["--format", "markdown"], ["--format", "markdown", "--baseline", "1"]] {
+            for args in [["--format", "markdown"], ["--format", "markdown", "--baseline", "1"], ["--format", "markdown", "--steps"]] {
                 let markdown = try await report(args)
                 var header: Int?
                 for line in markdown.split(separator: "\n").map(String.init) {
@@ -138,8 +138,13 @@ struct HostileTextEndToEndTests {
                         header = Self.cells(line)
                     }
                 }
-                #expect(
-                    markdown.contains("`\\|2 FAIL=0 X=1 /bin/sh -c echo '<script>alert(1)</script>' \\| tee"), "the history with its pipes is shown")
+                if args.contains("--steps") {
+                    #expect(markdown.contains("RUN echo '<script>alert(1)</script>' \\| tee /out.txt"), "the step with its pipe is shown")
+                } else {
+                    #expect(
+                        markdown.contains("`\\|2 FAIL=0 X=1 /bin/sh -c echo '<script>alert(1)</script>' \\| tee"),
+                        "the history with its pipes is shown")
+                }
                 // Outside code spans, the only tags are the collapsible layers block.
                 let prose = markdown.replacing(try Regex("`[^`\n]*`"), with: "")
                 let tags = Set(prose.matches(of: try Regex(#"</?[A-Za-z][^>\s]*"#)).map { String(prose[$0.range]) })
@@ -150,6 +155,13 @@ struct HostileTextEndToEndTests {
             #expect(csv.count == 1 + 3 * 3, "a header and a row per variant and phase: \(csv.count)")
             #expect(Set(csv.map(\.count)).count == 1, "rows of different lengths: \(Set(csv.map(\.count)))")
             #expect(csv.contains { $0.contains("v=<b>|x</b>") })
+
+            let steps = Self.csvRows(try await report(["--format", "csv", "--steps"]))
+            #expect(
+                Set(steps.map(\.count)).count == 1
+                    && steps.contains { $0.contains("RUN echo '<script>alert(1)</script>' | tee /out.txt && echo ok > /ok") })
+            let stepTable = try await report(["--steps"])
+            #expect(!stepTable.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
 
             let json = try await report(["--format", "json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])

@@ -168,7 +168,7 @@ struct BuildStepsTests {
         #expect(!StepLines.mayMark(Array("npm notice".utf8)))
     }
 
-    @Test("the classic builder's steps for --label flags are internal, named without their values")
+    @Test("the classic builder's and podman's steps for --label flags are internal, named without their values")
     func classicLabels() {
         let lines = [
             OutputLine(0.1, "Step 1/4 : FROM x"), OutputLine(0.2, "Step 2/4 : LABEL mine=1"), OutputLine(0.3, "Step 3/4 : LABEL imagebench.run=7"),
@@ -179,6 +179,15 @@ struct BuildStepsTests {
         #expect(steps.map(\.instruction) == ["FROM x", "LABEL mine=1", "--label imagebench.run", "--label imagebench.session"])
         #expect(steps.map(\.kind) == [.base, .instruction, .internal, .internal])
         #expect(steps.map(\.cached) == [false, false, true, false])
+        // podman quotes them.
+        let podman = [
+            OutputLine(0.1, "STEP 1/3: FROM x"), OutputLine(0.2, #"STEP 2/3: LABEL "imagebench.run"="7""#),
+            OutputLine(0.3, #"STEP 3/3: LABEL "imagebench.session"="abc""#), OutputLine(0.4, "COMMIT t"),
+        ]
+        #expect(
+            BuildSteps.parse(podman, builder: .buildah, wall: 0.5, labels: ["imagebench.run=7", "imagebench.session=abc"]).map(\.instruction) == [
+                "FROM x", "--label imagebench.run", "--label imagebench.session", "COMMIT",
+            ])
     }
 
     @Test("BuildKit names: single stage, platform prefix, long names and vertices that never finished")

@@ -2,13 +2,13 @@
 public enum BuildSteps {
     /// `lines` are the build's marker lines (``StepLines``) with their arrival times; `wall` is the
     /// build's wall time, which no step outlasts. `labels`: the `key=value` of the build's `--label`
-    /// flags, which the classic builder runs as `LABEL` steps of its own after the Dockerfile's.
+    /// flags, which the classic builder and Buildah run as `LABEL` steps of their own after the Dockerfile's.
     public static func parse(_ lines: [OutputLine], builder: BuilderKind, wall: Double, labels: [String] = []) -> [StepRecord] {
         let steps =
             switch builder {
             case .buildkit: BuildKitSteps.parse(lines, wall: wall)
             case .classic: ClassicSteps.parse(lines, wall: wall, labels: labels)
-            case .buildah: BuildahSteps.parse(lines, wall: wall)
+            case .buildah: BuildahSteps.parse(lines, wall: wall, labels: labels)
             }
         return steps.map { $0.toMilliseconds() }
     }

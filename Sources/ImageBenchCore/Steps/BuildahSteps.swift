@@ -5,7 +5,9 @@ import Foundation
 /// internal step). Like the classic builder it prints no times: each step lasts until the next one's
 /// line, or `Successfully tagged`, arrives.
 enum BuildahSteps {
-    static func parse(_ lines: [OutputLine], wall: Double) -> [StepRecord] {
+    /// `labels`: the `--label` flags' `key=value`; Buildah runs them as `LABEL` steps at the end of the
+    /// last stage, kept as internal steps named `--label key`.
+    static func parse(_ lines: [OutputLine], wall: Double, labels: [String] = []) -> [StepRecord] {
         var steps = SequentialSteps()
         var seen: Set<String> = []
         for line in lines {
@@ -22,6 +24,10 @@ enum BuildahSteps {
                 seen.insert("\(stage ?? 0) \(number)").inserted
             {
                 let instruction = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                if number > total - labels.count, let flag = SequentialSteps.labelFlag(instruction, labels: labels) {
+                    steps.beginInternal(flag, number: number, total: total, at: line.seconds)
+                    continue
+                }
                 let kind = SequentialSteps.kind(instruction, afterFrom: true)
                 if kind == .base { steps.nameStage(stage ?? 0, SequentialSteps.stageName(instruction)) }
                 let step = StepRecord(
@@ -31,8 +37,7 @@ enum BuildahSteps {
                 steps.markCached()
             } else if text.hasPrefix("COMMIT") {
                 // Just `COMMIT`: the name after it is the run's own tag, different in every run.
-                let step = StepRecord(stage: nil, number: 0, total: nil, instruction: "COMMIT", kind: .internal, cached: false, start: 0, seconds: 0)
-                steps.begin(step, at: line.seconds, stage: nil)
+                steps.beginInternal("COMMIT", at: line.seconds)
             } else if text.hasPrefix("Successfully tagged ") {
                 steps.end(at: line.seconds)
             }

@@ -18,12 +18,9 @@ enum ClassicSteps {
                 number == last + 1
             {
                 last = number
-                var instruction = String(text[colon.upperBound...])
-                if number > total - labels.count, instruction.hasPrefix("LABEL "), labels.contains(String(instruction.dropFirst(6))) {
-                    instruction = "--label " + instruction.dropFirst(6).prefix { $0 != "=" }
-                    let step = StepRecord(
-                        stage: nil, number: number, total: total, instruction: instruction, kind: .internal, cached: false, start: 0, seconds: 0)
-                    steps.begin(step, at: line.seconds, stage: nil)
+                let instruction = String(text[colon.upperBound...])
+                if number > total - labels.count, let flag = SequentialSteps.labelFlag(instruction, labels: labels) {
+                    steps.beginInternal(flag, number: number, total: total, at: line.seconds)
                     continue
                 }
                 let kind = SequentialSteps.kind(instruction, afterFrom: stage >= 0)
@@ -37,10 +34,7 @@ enum ClassicSteps {
             } else if text == " ---> Using cache" {
                 steps.markCached()
             } else if last == 0, text.hasPrefix("Sending build context to Docker daemon"), steps.steps.isEmpty {
-                steps.begin(
-                    StepRecord(
-                        stage: nil, number: 0, total: nil, instruction: "sending build context", kind: .internal, cached: false, start: 0, seconds: 0),
-                    at: line.seconds, stage: nil)
+                steps.beginInternal("sending build context", at: line.seconds)
             } else if text.hasPrefix("Successfully built ") {
                 steps.end(at: line.seconds)
             }

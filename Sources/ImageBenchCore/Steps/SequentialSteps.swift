@@ -16,6 +16,13 @@ struct SequentialSteps {
         stageOfStep.append(stage)
     }
 
+    /// One of the builder's own steps begins at `seconds`: outside every stage.
+    mutating func beginInternal(_ instruction: String, number: Int = 0, total: Int? = nil, at seconds: Double) {
+        let step = StepRecord(
+            stage: nil, number: number, total: total, instruction: instruction, kind: .internal, cached: false, start: 0, seconds: 0)
+        begin(step, at: seconds, stage: nil)
+    }
+
     /// The running step ends at `seconds`, if one runs.
     mutating func end(at seconds: Double) {
         guard let last = steps.indices.last, steps[last].seconds < 0 else { return }
@@ -48,6 +55,21 @@ struct SequentialSteps {
             if named, let stage, stage < stageNames.count { step.stage = stageNames[stage] }
             return step
         }
+    }
+
+    /// `--label key` when the instruction is the `LABEL` a `--label key=value` flag made: the classic
+    /// builder prints `LABEL key=value`, Buildah `LABEL "key"="value"`. The value is left out: a value
+    /// such as the session token differs from run to run.
+    static func labelFlag(_ instruction: String, labels: [String]) -> String? {
+        guard instruction.hasPrefix("LABEL ") else { return nil }
+        let pair = instruction.dropFirst(6)
+        for label in labels {
+            guard let equals = label.firstIndex(of: "=") else { continue }
+            let key = label[..<equals]
+            let value = label[label.index(after: equals)...]
+            if pair == label || pair == "\"\(key)\"=\"\(value)\"" { return "--label \(key)" }
+        }
+        return nil
     }
 
     /// `FROM image AS name` → `name`.

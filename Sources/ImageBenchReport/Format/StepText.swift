@@ -23,8 +23,9 @@ enum StepText {
             + "\(count) step\(count == 1 ? "" : "s") ran again, \(Units.seconds(invalidation.reranSeconds)) of the \(Units.seconds(build.median)) build"
     }
 
-    /// What a step time is, per builder the report's variants used.
-    static func meaning(_ builders: Set<BuilderKind>) -> String {
+    /// What a step time is, per builder the report's variants used; nil when no build recorded steps.
+    static func meaning(_ builders: Set<BuilderKind>) -> String? {
+        guard !builders.isEmpty else { return nil }
         var parts: [String] = []
         if builders.contains(.buildkit) {
             parts.append("BuildKit steps: BuildKit's own durations (`#N DONE 1.2s`, tenths of a second), placed to end when their line arrived")
@@ -33,7 +34,7 @@ enum StepText {
             parts.append("classic-builder steps: timed by when each `Step k/n` line arrived (the classic builder prints no times)")
         }
         if builders.contains(.buildah) { parts.append("podman steps: timed by when each `STEP k/n` line arrived") }
-        return "Step times: " + parts.joined(separator: "; ") + ". Hits: builds in which the step was a cache hit."
+        return "Step times: " + parts.joined(separator: "; ") + "."
     }
 
     static func builders(_ results: [VariantResult]) -> Set<BuilderKind> {

@@ -107,7 +107,7 @@ public enum HTMLReport {
             }
         }
         guard !html.isEmpty else { return "" }
-        let meaning = e(StepText.meaning(StepText.builders(rows)))
+        let meaning = e(StepText.meaning(StepText.builders(rows)) ?? "")
         return
             "<details open><summary>Steps per variant: where the build's time goes (filled: ran; hollow: cache hit; grey: the builder's own steps and FROM)</summary>"
             + html + "<p class=\"images\">\(meaning)</p></details>"

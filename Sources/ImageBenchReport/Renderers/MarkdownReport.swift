@@ -27,6 +27,7 @@ public enum MarkdownReport {
             "\nSize: uncompressed bytes on disk (`docker image inspect .Size`), SI units. Compressed: the layers gzip-compressed, what a pull transfers (registry manifest, or ~estimated). Times: wall time of `docker build`, median ± standard deviation"
         if comparison != nil { out += "; a time change counts only when beyond its threshold and significant (\(WelchTest.name))" }
         out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
+        if let meaning = StepText.meaning(StepText.builders(report.results)) { out += "\n" + text(meaning) + "\n" }
         if let podman = EngineText.podmanSizeNote(report.results) { out += "\n" + podman + "\n" }
         return out
     }

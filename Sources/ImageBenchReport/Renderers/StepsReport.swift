@@ -55,6 +55,8 @@ public enum StepsReport {
         return "Steps of \(runs): slowest first; seconds as median (min–max) over the successful builds of each phase.\n"
     }
 
+    static let hits = "Hits: in how many of the phase's builds the step was a cache hit."
+
     public static func table(_ report: RunReport) -> String {
         guard !report.results.isEmpty else { return TableReport.render(report) }
         var out = header(report)
@@ -89,7 +91,7 @@ public enum StepsReport {
                 }
             }
         }
-        return out + "\n" + StepText.meaning(StepText.builders(report.results))
+        return out + "\n" + (StepText.meaning(StepText.builders(report.results)).map { $0 + " " } ?? "") + hits
             + " Every step of every build: --format csv --steps, or --format json.\n"
     }
 
@@ -130,6 +132,6 @@ public enum StepsReport {
                 }
             }
         }
-        return out + "\n" + MarkdownReport.text(StepText.meaning(StepText.builders(report.results))) + "\n"
+        return out + "\n" + MarkdownReport.text((StepText.meaning(StepText.builders(report.results)).map { $0 + " " } ?? "") + hits) + "\n"
     }
 }

@@ -19,6 +19,7 @@ public enum TableReport {
             "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving, then how many of the files sent (the Dockerfile and the ignore file included) the build can COPY, with the ignore file applied as the variant's builder applies it.\n"
         out +=
             "Slowest step (cold): the cold build's step with the longest median, and that median's share of the build's median; `imagebench report --steps` shows every step.\n"
+        if let meaning = StepText.meaning(StepText.builders(report.results)) { out += meaning + "\n" }
         return out
     }
 
