@@ -2,6 +2,7 @@ import Foundation
 import ImageBenchCore
 import ImageBenchDocker
 import ImageBenchTestSupport
+import Synchronization
 import Testing
 
 /// The runner's decisions, with a scripted docker: no engine needed.
@@ -43,8 +44,10 @@ struct BenchmarkRunnerTests {
         return try ScenarioLoader().load(path: dir)
     }
 
-    func fakeDocker() async -> FakeExecutor {
+    /// `first` scripts commands before the usual answers (the first rule that matches answers).
+    func fakeDocker(first: (FakeExecutor) async -> Void = { _ in }) async -> FakeExecutor {
         let fake = FakeExecutor()
+        await first(fake)
         await fake.on(["build"], containing: "R=bad") { _ in CommandResult(exitCode: 1, stderr: "step 3\nCOPY failed: no such file", seconds: 0.5) }
         await fake.on(["build"]) { c in
             // The image id names the variant, so the smoke rule below can tell the broken one apart.
@@ -92,6 +95,41 @@ struct BenchmarkRunnerTests {
             let uncached = builds.filter { command in command.arguments.contains("--no-cache") }
             #expect(uncached.isEmpty)
             #expect(await recorder.finished[42]?.status == .ok)
+        }
+    }
+
+    @Test("a classic build that fails because another process removed a cached image is built again, not blamed on the variant")
+    func lostCachedImage() async throws {
+        try await withTemporaryDirectory { dir in
+            let scenario = try scenario(in: dir)
+            let lost = Mutex(1)
+            let fake = await fakeDocker { fake in
+                // docker 20.10's words when a child of a step's image vanished during the cache lookup.
+                await fake.on(["build"], containing: "R=good") { c in
+                    if lost.withLock({ n in
+                        defer { n -= 1 }
+                        return n > 0
+                    }) {
+                        return CommandResult(
+                            exitCode: 1, stdout: "Step 2/3 : COPY . /app\n", stderr: #"unable to find image "sha256:156cc02488fd""#, seconds: 0.1)
+                    }
+                    FakeExecutor.writeIID(c, "sha256:aaa")
+                    return CommandResult(exitCode: 0, seconds: 1)
+                }
+            }
+            let recorder = Recorder()
+            let warnings = Mutex<[String]>([])
+            let runner = BenchmarkRunner(
+                docker: DockerClient(docker: "docker", executor: fake), recorder: recorder, settings: RunSettings(.init(repeatCount: 1)),
+                environment: Sample.environment(),
+                events: { event in if case .warning(let text) = event { warnings.withLock { $0.append(text) } } })
+            let variants = scenario.variants().filter { $0.name == "runtime=good" }
+            let results = try await runner.run(runID: 5, jobs: [ScenarioJob(scenario: scenario, variants: variants, images: [])])
+            #expect(results.map(\.status) == [.ok])
+            #expect(results[0].builds.map { "\($0.phase)/\($0.outcome)" } == ["cold/ok", "warm/ok", "edit/ok"])
+            let said = warnings.withLock { $0 }
+            #expect(said.count == 1 && said[0].contains("docker lost a cached image another process removed"), "\(said)")
+            #expect(await fake.calls.filter { $0.arguments.first == "build" }.count == 4)
         }
     }
 

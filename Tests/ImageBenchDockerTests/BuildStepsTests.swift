@@ -45,6 +45,9 @@ struct BuildStepsTests {
         return BuildSteps.parse(capture.lines, builder: builder(name), wall: capture.wall)
     }
 
+    /// The builder's steps, without the client's time imagebench adds before and after them.
+    static func unframed(_ steps: [StepRecord]) -> [StepRecord] { steps.filter { !BuildSteps.isFrame($0) } }
+
     static let phases = ["buildkit", "classic20", "classic28", "podman"].flatMap { b in ["cold", "warm", "edit"].map { "\(b)-\($0)" } }
     static let all = phases + ["buildkit-parallel", "classic20-parallel", "buildkit-failing", "classic20-failing", "podman-failing"]
 
@@ -89,17 +92,17 @@ struct BuildStepsTests {
 
     @Test("BuildKit's own steps are kept apart from the Dockerfile's; the classic builder's global ARG and upload too")
     func internalSteps() throws {
-        let buildkit = try Self.steps("buildkit-cold").filter { $0.kind == .internal }.map(\.instruction)
+        let buildkit = Self.unframed(try Self.steps("buildkit-cold")).filter { $0.kind == .internal }.map(\.instruction)
         #expect(
             buildkit == [
                 "[internal] load build definition from Dockerfile", "[internal] load .dockerignore",
                 "[internal] load metadata for docker.io/imagebench-local/musl-busybox:1", "[internal] load build context", "exporting to image",
             ])
         #expect(try Self.steps("buildkit-cold").allSatisfy { $0.kind != .internal || ($0.number == 0 && $0.stage == nil) })
-        let classic = try Self.steps("classic28-cold")
+        let classic = Self.unframed(try Self.steps("classic28-cold"))
         #expect(classic.first?.instruction == "sending build context" && classic.first?.kind == .internal)
         #expect(classic.first { $0.kind == .global }?.label == "1/9 ARG BASE=imagebench-local/musl-busybox:1")
-        #expect(try Self.steps("podman-cold").last.map { [$0.instruction, $0.kind.rawValue] } == ["COMMIT", "internal"])
+        #expect(Self.unframed(try Self.steps("podman-cold")).last.map { [$0.instruction, $0.kind.rawValue] } == ["COMMIT", "internal"])
     }
 
     @Test("the cached flags agree with the builder's own lines", arguments: all)
@@ -130,6 +133,20 @@ struct BuildStepsTests {
         #expect(covered <= capture.wall + 1e-9)
         #expect(steps.allSatisfy { $0.start >= 0 && $0.seconds >= 0 && $0.start + $0.seconds <= capture.wall + 1e-9 })
         if capture.wall > 2 { #expect(covered >= 0.9 * capture.wall, "\(covered) of \(capture.wall) s") }
+        // The builder's own steps, without the client's time around them, leave no gap of note either.
+        let inner = Self.unframed(steps)
+        let span = (inner.map { $0.start + $0.seconds }.max() ?? 0) - (inner.map(\.start).min() ?? 0)
+        if span > 2 { #expect(BuildSteps.timeline(inner) >= 0.9 * span, "\(BuildSteps.timeline(inner)) of \(span) s") }
+    }
+
+    @Test("the client's time before the first step and after the last are steps of their own, so the steps add up to the wall time")
+    func framing() throws {
+        let steps = try Self.steps("buildkit-cold")
+        #expect(steps.first?.instruction == BuildSteps.beforeFirst && steps.first?.start == 0)
+        // BuildKit's first lines came 0.2 s after the client started.
+        #expect((0.01...0.3).contains(steps.first?.seconds ?? 0), "\(steps.first.map { "\($0.seconds)" } ?? "")")
+        #expect(steps.last?.instruction == BuildSteps.afterLast || steps.last?.instruction == "exporting to image")
+        #expect(BuildSteps.parse([], builder: .buildkit, wall: 1).isEmpty, "no steps: nothing to frame")
     }
 
     @Test("BuildKit runs independent stages at once: their steps overlap and count once in the time line")
@@ -161,7 +178,7 @@ struct BuildStepsTests {
             OutputLine(0.1, "Step 1/2 : FROM x"), OutputLine(0.2, "Step 2/2 : RUN printf 'Step 7/9 : X'"), OutputLine(0.3, "Step 7/9 : X"),
             OutputLine(0.4, "Successfully built 0123456789ab"),
         ]
-        #expect(BuildSteps.parse(classic, builder: .classic, wall: 0.5).map(\.number) == [1, 2])
+        #expect(Self.unframed(BuildSteps.parse(classic, builder: .classic, wall: 0.5)).map(\.number) == [1, 2])
         // BuildKit's step output is `#N <seconds> <text>`: never a marker line.
         #expect(!StepLines.mayMark(Array("#8 0.181 #9 [build 1/1] RUN x".utf8)))
         #expect(StepLines.mayMark(Array("#8 [build 1/1] RUN x".utf8)) && StepLines.mayMark(Array(" ---> Using cache".utf8)))
@@ -175,7 +192,7 @@ struct BuildStepsTests {
             OutputLine(0.35, " ---> Using cache"), OutputLine(0.4, "Step 4/4 : LABEL imagebench.session=abc"),
             OutputLine(0.5, "Successfully built 0123456789ab"),
         ]
-        let steps = BuildSteps.parse(lines, builder: .classic, wall: 0.6, labels: ["imagebench.run=7", "imagebench.session=abc"])
+        let steps = Self.unframed(BuildSteps.parse(lines, builder: .classic, wall: 0.6, labels: ["imagebench.run=7", "imagebench.session=abc"]))
         #expect(steps.map(\.instruction) == ["FROM x", "LABEL mine=1", "--label imagebench.run", "--label imagebench.session"])
         #expect(steps.map(\.kind) == [.base, .instruction, .internal, .internal])
         #expect(steps.map(\.cached) == [false, false, true, false])
@@ -185,9 +202,10 @@ struct BuildStepsTests {
             OutputLine(0.3, #"STEP 3/3: LABEL "imagebench.session"="abc""#), OutputLine(0.4, "COMMIT t"),
         ]
         #expect(
-            BuildSteps.parse(podman, builder: .buildah, wall: 0.5, labels: ["imagebench.run=7", "imagebench.session=abc"]).map(\.instruction) == [
-                "FROM x", "--label imagebench.run", "--label imagebench.session", "COMMIT",
-            ])
+            Self.unframed(BuildSteps.parse(podman, builder: .buildah, wall: 0.5, labels: ["imagebench.run=7", "imagebench.session=abc"])).map(
+                \.instruction) == [
+                    "FROM x", "--label imagebench.run", "--label imagebench.session", "COMMIT",
+                ])
     }
 
     @Test("BuildKit names: single stage, platform prefix, long names and vertices that never finished")
@@ -197,7 +215,7 @@ struct BuildStepsTests {
             OutputLine(0.6, "#2 [linux/arm64 3/3] COPY . ."), OutputLine(0.7, "#2 CACHED"),
             OutputLine(0.8, "#3 [2/2] RUN sleep 100"),
         ]
-        let steps = BuildSteps.parse(lines, builder: .buildkit, wall: 1)
+        let steps = Self.unframed(BuildSteps.parse(lines, builder: .buildkit, wall: 1))
         #expect(steps.map(\.label) == ["build 2/4 RUN make", "3/3 COPY . ."])
         #expect(abs(steps[0].start - 0.2) < 1e-9 && steps[0].seconds == 0.3)
     }

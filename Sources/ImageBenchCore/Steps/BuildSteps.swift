@@ -10,7 +10,31 @@ public enum BuildSteps {
             case .classic: ClassicSteps.parse(lines, wall: wall, labels: labels)
             case .buildah: BuildahSteps.parse(lines, wall: wall, labels: labels)
             }
-        return steps.map { $0.toMilliseconds() }
+        return framed(steps, wall: wall).map { $0.toMilliseconds() }
+    }
+
+    /// The time before the builder's first step: the client starting, reaching the engine, and (BuildKit)
+    /// opening its session. A few tenths of a second on an idle machine, more under load or on a remote engine.
+    public static let beforeFirst = "(before the first step: client start, connection, session)"
+    /// The time after the builder's last step until the client exits.
+    public static let afterLast = "(after the last step: client exit)"
+
+    /// Whether the step is one of the two imagebench adds around the builder's steps.
+    public static func isFrame(_ step: StepRecord) -> Bool {
+        step.kind == .internal && (step.instruction == beforeFirst || step.instruction == afterLast)
+    }
+
+    /// The builder's steps with the client's time before the first and after the last as steps of their
+    /// own, so the steps account for the whole wall time the build is measured by.
+    static func framed(_ steps: [StepRecord], wall: Double) -> [StepRecord] {
+        guard let first = steps.map(\.start).min(), let last = steps.map({ $0.start + $0.seconds }).max() else { return steps }
+        func frame(_ instruction: String, _ start: Double, _ seconds: Double) -> StepRecord {
+            StepRecord(stage: nil, number: 0, total: nil, instruction: instruction, kind: .internal, cached: false, start: start, seconds: seconds)
+        }
+        var framed = steps
+        if first >= 0.0005 { framed.insert(frame(beforeFirst, 0, first), at: 0) }
+        if wall - last >= 0.0005 { framed.append(frame(afterLast, last, wall - last)) }
+        return framed
     }
 
     /// Seconds during which at least one step ran: steps of stages BuildKit runs in parallel count once.

@@ -195,15 +195,33 @@ struct VariantPipeline: Sendable {
         let command = docker.commands.build(
             plan, phase: phase, runID: runLabel, contextDirectory: context.directory, iidfile: iidfile, timeout: settings.buildTimeout,
             session: session)
-        let outcome = try await docker.run(command)
+        var outcome = try await docker.run(command)
         // Noted first: an interrupted build leaves the step images it committed, too.
         if plan.builder == .classic { await ledger.add(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex) }
+        // The classic builder looks for a cache hit among the children of each step's image; one that
+        // another process removes meanwhile fails the lookup (moby's image/cache getLocalCachedImage):
+        // the engine's race, not the variant's failure. Built again, up to twice.
+        for _ in 0..<2 where plan.builder == .classic && Self.lostCachedImage(outcome) {
+            try Task.checkCancellation()
+            events(
+                .warning(
+                    "\(VariantKey(scenario: scenario.name, variant: plan.variant.name)): docker lost a cached image another process removed during the build (\(outcome.tail(1))); building again"
+                ))
+            try? FileManager.default.removeItem(atPath: iidfile)
+            outcome = try await docker.run(command)
+            await ledger.add(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex)
+        }
         // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
         try Task.checkCancellation()
         // A build that failed because the engine went away is not the variant's failure.
         try await watch.check(activity, outcome)
         let image = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         return (outcome, outcome.succeeded ? image : nil)
+    }
+
+    /// A classic build that failed because an image vanished while the builder looked for a cache hit.
+    static func lostCachedImage(_ outcome: CommandResult) -> Bool {
+        !outcome.succeeded && !outcome.timedOut && outcome.tail(3).contains("unable to find image \"sha256:")
     }
 
     func buildFailure(_ key: BuildKey, status: BuildOutcome, outcome: CommandResult) -> String {
