@@ -235,6 +235,19 @@ struct BuildStepsTests {
             ])
     }
 
+    @Test("a process that writes its last lines and exits at once: every line is read, none lost at the end")
+    func executorKeepsTheTail() async throws {
+        // BuildKit writes its last vertices just before the client exits.
+        let script = "i=0; while [ $i -lt 300 ]; do echo \"#$i DONE 0.0s\" >&2; i=$((i+1)); done; echo 'Successfully built 0123456789ab'"
+        for _ in 0..<10 {
+            var command = Command("/bin/sh", ["-c", script])
+            command.timesLines = true
+            let result = try await SubprocessExecutor().run(command)
+            #expect(result.lines.count == 301, "\(result.lines.count) lines")
+            #expect(result.lines.contains { $0.text == "#299 DONE 0.0s" } && result.lines.allSatisfy { $0.seconds <= result.seconds })
+        }
+    }
+
     @Test("a real process: lines of both streams with their arrival times, only when asked")
     func executorTimesLines() async throws {
         let script = "echo 'Step 1/2 : FROM x'; sleep 0.4; echo 'Step 2/2 : RUN x' >&2; echo plain"

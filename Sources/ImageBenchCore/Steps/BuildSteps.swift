@@ -10,7 +10,14 @@ public enum BuildSteps {
             case .classic: ClassicSteps.parse(lines, wall: wall, labels: labels)
             case .buildah: BuildahSteps.parse(lines, wall: wall, labels: labels)
             }
-        return framed(steps, wall: wall).map { $0.toMilliseconds() }
+        // To the millisecond, as stored, and never past the wall time: rounding must not add time.
+        let limit = (wall * 1000).rounded(.down) / 1000
+        return framed(steps, wall: wall).map { step in
+            var step = step.toMilliseconds()
+            step.start = min(step.start, limit)
+            if step.start + step.seconds > wall { step.seconds = max(0, ((limit - step.start) * 1000).rounded() / 1000) }
+            return step
+        }
     }
 
     /// The time before the builder's first step: the client starting, reaching the engine, and (BuildKit)
