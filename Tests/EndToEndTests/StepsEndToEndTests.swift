@@ -18,9 +18,10 @@ import Testing
     })
 struct StepsEndToEndTests {
     static func writeScenario(in dir: String) throws {
-        // `sleep 2` stands in for installing the packages: cold builds take over 2 s.
+        // `sleep 5` stands in for installing the packages: cold builds take over 5 s, long enough that the
+        // time BuildKit spends between its steps stays under a tenth beside the whole suite's load.
         func dockerfile(depsFirst: Bool) -> String {
-            let install = "RUN sleep 2 && cat /app/packages.txt > /installed\n"
+            let install = "RUN sleep 5 && cat /app/packages.txt > /installed\n"
             return "ARG BASE\nFROM ${BASE} AS build\nWORKDIR /app\n"
                 + (depsFirst ? "COPY packages.txt /app/packages.txt\n" + install + "COPY . /app\n" : "COPY . /app\n" + install)
                 + "\nFROM ${BASE}\nCOPY --from=build /installed /installed\nCOPY --from=build /app/app.sh /app.sh\nCMD [\"cat\", \"/installed\"]\n"
@@ -137,15 +138,16 @@ struct StepsEndToEndTests {
                 let edit = try #require(result.steps(.edit))
                 let invalidation = try #require(CacheInvalidation(edit))
                 #expect(invalidation.step.step.instruction == "COPY . /app", "\(result.name)")
-                let install = try #require(edit.steps.first { $0.step.instruction.hasPrefix("RUN sleep 2") })
+                let install = try #require(edit.steps.first { $0.step.instruction.hasPrefix("RUN sleep 5") })
                 if result.name.contains("copy-first") {
-                    #expect(install.cachedCount == 0 && install.summary.median >= 1.5, "\(result.name): \(install)")
+                    #expect(install.cachedCount == 0 && install.summary.median >= 5, "\(result.name): \(install)")
                 } else {
                     #expect(install.cachedCount == install.runs, "\(result.name): \(install)")
-                    #expect(invalidation.reranSeconds < 1.5)
+                    #expect(invalidation.reranSeconds < 5, "what ran again costs less than the install")
                 }
-                // The cold build's slowest step is the install.
-                #expect(result.steps(.cold)?.slowest?.step.instruction.hasPrefix("RUN sleep 2") == true, "\(result.name)")
+                // The cold build's slowest step of the builder's own is the install.
+                let cold = try #require(result.steps(.cold)).steps.filter { !BuildSteps.isFrame($0.step) }
+                #expect(cold.max { $0.summary.median < $1.summary.median }?.step.instruction.hasPrefix("RUN sleep 5") == true, "\(result.name)")
             }
             // The report says it the way a user reads it.
             let report = try await imagebench(["report", "--db", db, "--steps"])
