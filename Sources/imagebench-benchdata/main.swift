@@ -63,7 +63,7 @@ for run in 0..<runs {
         let base = 4_000_000 + v * 3_000_000 + run * 1_000
         let axes = [AxisChoice(axis: "base", value: "b\(v / 4)"), AxisChoice(axis: "linking", value: "l\(v % 4)")]
         var builds: [BuildRecord] = []
-        for phase in Phase.allCases {
+        for phase in Phase.local {
             let typical = phase == .warm ? 0.1 : 12 + Double(v % 5)
             for r in 1...repeats {
                 let seconds = jitter(typical)
@@ -86,5 +86,5 @@ for run in 0..<runs {
     _ = try await store.importRun(record, results: results)
 }
 print(
-    "wrote \(runs) runs x \(variants) variants x \(Phase.allCases.count) phases x \(repeats) repetitions = \(runs * variants * 3 * repeats) builds to \(args[1])"
+    "wrote \(runs) runs x \(variants) variants x \(Phase.local.count) phases x \(repeats) repetitions = \(runs * variants * Phase.local.count * repeats) builds to \(args[1])"
 )

@@ -39,13 +39,14 @@ struct EngineLossEndToEndTests {
                 smoke: { expect-output: ok, timeout: 20s }
                 """,
                 // 30 MB of noise: more than the socket buffers hold, so a `docker save` cut off is caught mid-stream.
-                // The smoke container takes 2 s and, as a service does, exits when its engine stops it.
+                // The smoke container takes 4 s and, as a service does, exits when its engine stops it: the stop 1 s
+                // into it reaches it also when a loaded machine takes seconds to shut the engine down.
                 "l/Dockerfile": """
                 ARG BASE
                 FROM ${BASE}
                 ARG MB
                 RUN head -c $((MB * 1000000)) /dev/urandom > /blob && echo ok > /ok
-                ENTRYPOINT ["sh", "-c", "trap 'exit 143' TERM; sleep 2 & wait; cat /ok"]
+                ENTRYPOINT ["sh", "-c", "trap 'exit 143' TERM; sleep 4 & wait; cat /ok"]
 
                 """,
             ], under: dir)

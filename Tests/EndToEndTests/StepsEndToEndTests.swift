@@ -45,44 +45,50 @@ struct StepsEndToEndTests {
                 "s/Dockerfile.copy-first": dockerfile(depsFirst: false),
                 "s/packages.txt": "jq\n",
                 "s/app.sh": "#!/bin/sh\necho ok\n",
-                // Keeps a copy of every build's output, each stream apart, so imagebench reads them as docker wrote them.
-                "docker": """
-                #!/bin/bash
-                for a in "$@"; do
-                  if [ "$a" = build ]; then
-                    n=$(date +%s%N)
-                    # The tag names the variant.
-                    for t in "$@"; do [ "$prev" = --tag ] && echo "$t" >"$IB_LOG/$n.tag"; prev=$t; done
-                    # Each stream through a tee of its own; the wrapper ends only when both have passed
-                    # everything on, so imagebench reads all docker wrote, as it was written.
-                    fifo=$(mktemp -d)
-                    mkfifo "$fifo/out" "$fifo/err"
-                    tee "$IB_LOG/$n.out" <"$fifo/out" & out=$!
-                    tee "$IB_LOG/$n.err" <"$fifo/err" >&2 & err=$!
-                    /usr/bin/docker "$@" >"$fifo/out" 2>"$fifo/err"
-                    status=$?
-                    wait $out $err
-                    rm -rf "$fifo"
-                    exit $status
-                  fi
-                done
-                exec /usr/bin/docker "$@"
-                """,
+                "docker": loggingWrapper,
             ], under: dir)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir + "/docker")
         try FileManager.default.createDirectory(atPath: dir + "/log", withIntermediateDirectories: true)
     }
 
-    /// Each logged build's lines, by the tag it built, in the order the builds ran.
-    static func logs(in dir: String) throws -> [String: [[String]]] {
+    /// A docker client that keeps a copy of every build's output (in `$IB_LOG`), each stream apart, so
+    /// imagebench reads them as docker wrote them.
+    static let loggingWrapper = """
+        #!/bin/bash
+        for a in "$@"; do
+          if [ "$a" = build ]; then
+            n=$(date +%s%N)
+            # The tag names the variant.
+            for t in "$@"; do [ "$prev" = --tag ] && echo "$t" >"$IB_LOG/$n.tag"; prev=$t; done
+            # Each stream through a tee of its own; the wrapper ends only when both have passed
+            # everything on, so imagebench reads all docker wrote, as it was written.
+            fifo=$(mktemp -d)
+            mkfifo "$fifo/out" "$fifo/err"
+            tee "$IB_LOG/$n.out" <"$fifo/out" & out=$!
+            tee "$IB_LOG/$n.err" <"$fifo/err" >&2 & err=$!
+            /usr/bin/docker "$@" >"$fifo/out" 2>"$fifo/err"
+            status=$?
+            wait $out $err
+            rm -rf "$fifo"
+            exit $status
+          fi
+        done
+        exec /usr/bin/docker "$@"
+        """
+
+    /// Each logged build's tag and lines, in the order the builds ran.
+    static func orderedLogs(in dir: String) throws -> [(tag: String, lines: [String])] {
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir).map { ($0 as NSString).deletingPathExtension }).sorted()
-        var logs: [String: [[String]]] = [:]
-        for name in names {
+        return try names.map { name in
             let tag = try String(contentsOfFile: "\(dir)/\(name).tag", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let text = try ["out", "err"].map { try String(contentsOfFile: "\(dir)/\(name).\($0)", encoding: .utf8) }.joined(separator: "\n")
-            logs[tag, default: []].append(text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init))
+            return (tag, text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init))
         }
-        return logs
+    }
+
+    /// Each logged build's lines, by the tag it built, in the order the builds ran.
+    static func logs(in dir: String) throws -> [String: [[String]]] {
+        Dictionary(grouping: try orderedLogs(in: dir), by: \.tag).mapValues { $0.map(\.lines) }
     }
 
     @Test("BuildKit and classic: every build's steps match docker's output and wall time; the edit names the step it invalidated")

@@ -34,6 +34,31 @@ struct DockerCommandsTests {
         #expect(c.environment == ["DOCKER_BUILDKIT": "0"])
     }
 
+    @Test("a ci build: the cache image as --cache-from, inline cache metadata, the next link as its tag; the reset commands")
+    func freshBuild() {
+        let commands = DockerCommands(docker: "docker", target: .host("unix:///tmp/ci/docker.sock"))
+        let c = commands.build(
+            Self.plan(builder: .buildkit), phase: .ci, runID: "7", contextDirectory: "/c", iidfile: "/c.iid",
+            fresh: .init(from: "127.0.0.1:5000/x:ci0", exportInline: true, tag: "127.0.0.1:5000/x:ci1"))
+        #expect(
+            Array(c.arguments.prefix(12)) == [
+                "--host", "unix:///tmp/ci/docker.sock", "build", "--cache-from", "127.0.0.1:5000/x:ci0", "--build-arg", "BUILDKIT_INLINE_CACHE=1",
+                "--progress=plain", "--iidfile", "/c.iid", "--tag", "127.0.0.1:5000/x:ci1",
+            ])
+        #expect(!c.arguments.contains("--no-cache"))
+        #expect(commands.pruneBuildCache().arguments.suffix(4) == ["builder", "prune", "--all", "--force"])
+        #expect(commands.allImageIDs().arguments.suffix(5) == ["image", "ls", "--all", "--quiet", "--no-trunc"])
+        #expect(commands.save(["a:1"], to: "/t/a.tar").arguments.suffix(4) == ["save", "--output", "/t/a.tar", "a:1"])
+        // A fresh runner's bridge takes a 172.X/16 no interface has.
+        let taken = "3: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\n4: ibci    inet 172.31.0.1/16 scope global x\n"
+        let octet = OwnedEngine.freeOctet(taken: taken, seed: "abc")
+        #expect((30..<230).contains(octet) && octet != 31 && octet != 17)
+        // Without dockerd the phase says what it needs, in one line.
+        let missing = OwnedEngine.missingNeeds(dockerd: "/nonexistent/dockerd")
+        #expect(missing?.contains("needs /nonexistent/dockerd on PATH") == true || missing?.contains("needs root") == true, "\(missing ?? "")")
+        #expect(missing?.hasSuffix("or name a disposable engine with --ci-engine URL") == true)
+    }
+
     @Test("warm BuildKit build: cache allowed, plain progress, DOCKER_BUILDKIT=1")
     func warmBuildKit() {
         let c = DockerCommands(docker: "docker").build(

@@ -78,8 +78,11 @@ public struct Comparison: Sendable, Equatable {
         return improvements.isEmpty ? .noRegression : .onlyImprovements
     }
 
-    /// The metrics compared, in the order reports show them.
-    public static let metrics: [Metric] = [.size, .cold, .warm, .edit]
+    /// The metrics compared, in the order reports show them; `ci` only where either run has `ci` builds.
+    public static let metrics: [Metric] = [.size, .cold, .warm, .edit, .ci]
+
+    /// The metrics some variant was compared on, in ``metrics`` order.
+    public var shownMetrics: [Metric] { Self.metrics.filter { m in changes.contains { $0.metrics.contains { $0.metric == m } } } }
 
     /// Compares variants matched by scenario and name. Thresholds: `overrides` (flags) beat the
     /// candidate's scenario thresholds, which beat the defaults (size 1%, times 25%).
@@ -90,7 +93,8 @@ public struct Comparison: Sendable, Equatable {
         for new in candidate.results {
             guard let old = before[new.key] else { continue }
             let thresholds = (candidate.thresholds[new.scenario] ?? Thresholds()).overridden(by: overrides)
-            let metricChanges = metrics.map { change($0, old, new, limit: thresholds.limit(for: $0)) }
+            let measured = metrics.filter { $0 != .ci || !old.samples(.ci).isEmpty || !new.samples(.ci).isEmpty }
+            let metricChanges = measured.map { change($0, old, new, limit: thresholds.limit(for: $0)) }
             let steps = Phase.allCases.flatMap { phase in
                 let metric = Metric(rawValue: phase.rawValue)!
                 return StepChange.changes(

@@ -7,6 +7,9 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     /// Compressed size in bytes (registry manifest, or the gzip estimate), when recorded.
     case compressed
     case cold, warm, edit
+    /// The median `ci` build: a fresh runner with the variant's cache source.
+    case ci
+    case ciNone = "ci-none"
 
     public var isTime: Bool { phase != nil }
 
@@ -17,7 +20,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         switch self {
         case .size: return result.image.map { Double($0.sizeBytes) }
         case .compressed: return result.insight?.compressedBytes.map(Double.init)
-        case .cold, .warm, .edit: return Summary(result.samples(phase!))?.median
+        case .cold, .warm, .edit, .ci, .ciNone: return Summary(result.samples(phase!))?.median
         }
     }
 }

@@ -22,6 +22,8 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
     public var endpoint: String? = nil
     /// Every engine a run built on, when it is the run's environment; nil in older runs (one engine).
     public var engines: [EngineRecord]? = nil
+    /// The fresh runner a run's `ci` phase built on; nil without one.
+    public var ciEngine: EngineRecord? = nil
 
     public init() {}
 
@@ -48,6 +50,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         case imagebenchVersion = "imagebench_version"
         case engineKind = "engine"
         case endpoint, engines
+        case ciEngine = "ci_engine"
     }
 
     /// Runs recorded by earlier versions lack the fields added since (the builder, cgroup version ...):
@@ -70,6 +73,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         engineKind = try c.decodeIfPresent(EngineKind.self, forKey: .engineKind)
         endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint)
         engines = try c.decodeIfPresent([EngineRecord].self, forKey: .engines)
+        ciEngine = try c.decodeIfPresent(EngineRecord.self, forKey: .ciEngine)
     }
 
     /// The differences that mean another machine or engine (host, docker server, storage driver):

@@ -19,11 +19,15 @@ public struct VariantResult: Sendable, Equatable {
     public var problem: String?
     /// The engine every build of the variant ran on (all of them run on one); nil before it was recorded.
     public var engine: EngineRecord?
+    /// The `--target` stage it built, when its axis value names one.
+    public var target: String?
+    /// Its `ci` phase: the cache source, or why it was skipped; nil when the run had no `ci` phase.
+    public var ci: CIPhaseResult?
 
     /// A variant that did not behave as its scenario says: a failed build, an unexpected smoke failure, or
-    /// a problem found while measuring it. A skipped variant is not one: the environment could not build it.
+    /// a problem found while measuring it (its `ci` phase's too). A skipped variant is not one: the environment could not build it.
     public var isUnexpected: Bool {
-        status == .broken || status == .buildFailed || (problem != nil && status != .skipped)
+        status == .broken || status == .buildFailed || (problem != nil && status != .skipped) || ci?.problem != nil
     }
 
     public init(

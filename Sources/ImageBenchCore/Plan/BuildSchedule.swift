@@ -1,5 +1,6 @@
 /// The order of a variant's builds: every phase's repetitions, the edits before the edit builds, and a
 /// cache-filling build wherever a warm or edit build would otherwise meet a cache that lacks its state.
+/// The fresh-runner phases are not here: ``FreshSchedule`` orders them.
 public enum BuildSchedule {
     /// The actions for `phases` × `repeatCount`, leaving out the builds in `done` (recorded by an earlier
     /// attempt). `edits` is false when the scenario has no `edit:`; its edit phase is then skipped.
@@ -11,7 +12,7 @@ public enum BuildSchedule {
             actions.append(.fillCache)
             cacheReady = true
         }
-        for phase in phases where phase != .edit || edits {
+        for phase in phases where !phase.isFresh && (phase != .edit || edits) {
             for repetition in 1...max(1, repeatCount) {
                 let key = BuildKey(phase, repetition)
                 let missing = !done.contains(key)

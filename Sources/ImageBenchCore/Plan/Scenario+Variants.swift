@@ -10,6 +10,7 @@ extension Scenario {
             if exclude.contains(where: { $0.matches(choice) }) { return nil }
             var settings = BuildSettings()
             settings.buildArgs = buildArgs
+            settings.cache = cache
             for (_, value) in combo { settings.apply(value.settings) }
             return Variant(
                 scenario: name,

@@ -14,7 +14,7 @@ public struct RequestError: Error, CustomStringConvertible, Equatable {
         case notResumable
         /// The runs, or a run and this machine, come from different machines or engines.
         case otherEnvironment
-        /// One engine was named twice.
+        /// One engine was named twice, or `--ci-engine` names an engine the run builds on.
         case engineTwice
         /// `history`: the database holds no runs of that scenario or variant.
         case noHistory

@@ -3,8 +3,8 @@
 public struct RunSettings: Sendable, Codable, Equatable {
     /// Builds per phase (`--repeat`).
     public var repeatCount: Int = 3
-    /// The phases to run, in order (`--phases`).
-    public var phases: [Phase] = Phase.allCases
+    /// The phases to run, in order (`--phases`); `ci` brings its `ci-none` baseline with it.
+    public var phases: [Phase] = Phase.local
     /// Seconds a single build may take (`--build-timeout`); nil for no limit.
     public var buildTimeout: Double? = nil
     /// `HOST:PORT` of a registry to push each variant to for its compressed size (`--registry`); nil to estimate it.
@@ -20,6 +20,8 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var jobsPerHost: Int = 1
     /// The engine of variants whose scenario does not choose one (`--engine`).
     public var engine: EngineKind = .docker
+    /// A disposable docker engine the `ci` phase may wipe (`--ci-engine URL`); nil: one imagebench starts.
+    public var ciEngine: String? = nil
 
     /// The defaults: what a run without flags does.
     public static let defaults = RunSettings()
@@ -41,12 +43,14 @@ public struct RunSettings: Sendable, Codable, Equatable {
         public var contexts: [String]?
         public var jobsPerHost: Int?
         public var engine: EngineKind?
+        public var ciEngine: String?
 
         public init(
             repeatCount: Int? = nil, phases: [Phase]? = nil, buildTimeout: Double? = nil, registry: String? = nil, keepImages: Bool? = nil,
             imageLabels: [String: String]? = nil, hosts: [String]? = nil, contexts: [String]? = nil, jobsPerHost: Int? = nil,
-            engine: EngineKind? = nil
+            engine: EngineKind? = nil, ciEngine: String? = nil
         ) {
+            self.ciEngine = ciEngine
             self.repeatCount = repeatCount
             self.phases = phases
             self.buildTimeout = buildTimeout
@@ -73,12 +77,14 @@ public struct RunSettings: Sendable, Codable, Equatable {
         if let v = given.contexts { s.contexts = v }
         if let v = given.jobsPerHost { s.jobsPerHost = v }
         if let v = given.engine { s.engine = v }
+        if let v = given.ciEngine { s.ciEngine = v }
         return s
     }
 
     enum CodingKeys: String, CodingKey {
         case phases, registry, hosts, contexts, engine
         case jobsPerHost = "jobs_per_host"
+        case ciEngine = "ci_engine"
         case repeatCount = "repeat"
         case buildTimeout = "build_timeout_s"
         case keepImages = "keep_images"
@@ -99,5 +105,6 @@ public struct RunSettings: Sendable, Codable, Equatable {
         contexts = try c.decodeIfPresent([String].self, forKey: .contexts) ?? d.contexts
         jobsPerHost = try c.decodeIfPresent(Int.self, forKey: .jobsPerHost) ?? d.jobsPerHost
         engine = try c.decodeIfPresent(EngineKind.self, forKey: .engine) ?? d.engine
+        ciEngine = try c.decodeIfPresent(String.self, forKey: .ciEngine)
     }
 }

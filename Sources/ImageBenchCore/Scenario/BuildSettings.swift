@@ -9,6 +9,8 @@ public struct BuildSettings: Sendable, Equatable {
     /// `engine: docker | podman`; nil builds on the run's default engine (`--engine`).
     public var engine: EngineKind?
     public var platform: String?
+    /// Where a `ci` build takes its cache from (`cache:`); nil: ``CacheSource/default(for:)``.
+    public var cache: CacheSource?
     public init() {}
 }
 
@@ -24,5 +26,6 @@ extension BuildSettings {
         builder = other.builder ?? builder
         engine = other.engine ?? engine
         platform = other.platform ?? platform
+        cache = other.cache ?? cache
     }
 }

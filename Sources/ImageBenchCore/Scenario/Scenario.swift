@@ -22,6 +22,8 @@ public struct Scenario: Sendable, Equatable {
     public var edit: EditSpec?
     /// Regression thresholds for `compare` (`thresholds: {size: 2%, cold: 30%}`).
     public var thresholds: Thresholds = Thresholds()
+    /// The cache source of every variant's `ci` build (`cache:`), unless an axis value names another.
+    public var cache: CacheSource?
 
     public init(
         name: String, description: String = "", file: String, directory: String, context: String,

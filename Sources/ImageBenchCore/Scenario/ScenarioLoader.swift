@@ -42,7 +42,7 @@ public struct ScenarioLoader: Sendable {
             top,
             [
                 "name", "description", "context", "dockerfile", "images", "build-args", "axes", "exclude",
-                "expect-broken", "smoke", "edit", "thresholds",
+                "expect-broken", "smoke", "edit", "thresholds", "cache",
             ],
             in: "the scenario")
 
@@ -98,6 +98,7 @@ public struct ScenarioLoader: Sendable {
         if let node = top["smoke"] { scenario.smoke = try reader.smoke(node) }
         if let node = top["edit"] { scenario.edit = try reader.edit(node, context: scenario.context, paths: paths) }
         if let node = top["thresholds"] { scenario.thresholds = try reader.thresholds(node) }
+        if let node = top["cache"] { scenario.cache = try reader.cache(node, "cache") }
 
         // Refuse a matrix too large to enumerate before enumerating it. Excludes can shrink a large
         // product below the limit, so allow room for them, but never expand millions of combinations.

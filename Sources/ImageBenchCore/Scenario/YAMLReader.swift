@@ -117,7 +117,8 @@ struct YAMLReader {
         var settings = BuildSettings()
         if node.null != nil { return settings }
         let map = try mapping(node, "axis value \(what)")
-        try allowOnly(map, ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "platform"], in: "axis value \(what)")
+        try allowOnly(
+            map, ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "platform", "cache"], in: "axis value \(what)")
         if let n = map["build-args"] { settings.buildArgs = try buildArgs(n, "\(what).build-args", images: images) }
         if let n = map["target"] { settings.target = try string(n, "\(what).target") }
         if let n = map["platform"] {
@@ -143,6 +144,7 @@ struct YAMLReader {
             }
             settings.builder = kind
         }
+        if let n = map["cache"] { settings.cache = try cache(n, "\(what).cache") }
         if let n = map["engine"] {
             let value = try string(n, "\(what).engine")
             guard let kind = EngineKind(rawValue: value) else {
@@ -151,6 +153,15 @@ struct YAMLReader {
             settings.engine = kind
         }
         return settings
+    }
+
+    /// `cache: none | inline | classic | registry-max | local-max`.
+    func cache(_ node: Node, _ what: String) throws(ScenarioError) -> CacheSource {
+        let value = try string(node, what)
+        guard let source = CacheSource(rawValue: value) else {
+            throw error(.invalidValue, node, "\(what) is \"\(value)\"; use \(CacheSource.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return source
     }
 
     func selectors(_ node: Node, _ what: String, axes: [Axis]) throws(ScenarioError) -> [AxisSelector] {
@@ -214,7 +225,7 @@ struct YAMLReader {
         var result = Thresholds()
         for (key, value) in try pairs(node, "thresholds") {
             guard let metric = Metric(rawValue: key.name) else {
-                throw error(.unknownKey, key.line, "unknown metric \"\(key.name)\" in thresholds; use size, compressed, cold, warm or edit")
+                throw error(.unknownKey, key.line, "unknown metric \"\(key.name)\" in thresholds; use size, compressed, cold, warm, edit or ci")
             }
             let text = try string(value, "thresholds.\(key.name)")
             guard let percent = Thresholds.parsePercent(text) else {

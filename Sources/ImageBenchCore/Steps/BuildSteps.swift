@@ -26,6 +26,24 @@ public enum BuildSteps {
     /// The time after the builder's last step until the client exits.
     public static let afterLast = "(after the last step: client exit)"
 
+    /// A fresh runner's `docker pull` of its cache image before the build (classic `--cache-from`, and
+    /// moby/buildkit#1981's workaround for the inline cache).
+    public static let pullingCache = "(docker pull of the cache image before the build)"
+
+    /// `steps` of a build that a `seconds`-long pull of the cache image preceded: the pull first, the
+    /// build's steps after it.
+    public static func afterPull(_ steps: [StepRecord], seconds: Double) -> [StepRecord] {
+        let pull = StepRecord(
+            stage: nil, number: 0, total: nil, instruction: pullingCache, kind: .internal, cached: false, start: 0,
+            seconds: (seconds * 1000).rounded() / 1000)
+        return [pull]
+            + steps.map { step in
+                var step = step
+                step.start = ((step.start + pull.seconds) * 1000).rounded() / 1000
+                return step
+            }
+    }
+
     /// Whether the step is one of the two imagebench adds around the builder's steps.
     public static func isFrame(_ step: StepRecord) -> Bool {
         step.kind == .internal && (step.instruction == beforeFirst || step.instruction == afterLast)

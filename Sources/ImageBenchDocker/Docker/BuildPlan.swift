@@ -23,6 +23,9 @@ public struct BuildPlan: Sendable, Equatable {
     /// Base images the Dockerfile builds FROM (made present before timing).
     public var baseImages: [String]
 
+    /// Where its `ci` builds take their cache from: its `cache:`, else its builder's own kind.
+    public var cache: CacheSource { variant.settings.cache ?? .default(for: builder) }
+
     public init(
         scenario: Scenario, variant: Variant, images: [ResolvedImage], defaultBuilder: BuilderKind, defaultEngine: EngineKind = .docker
     ) {

@@ -42,16 +42,36 @@ public struct DockerCommands: Sendable {
             + (session.map { ["\(Self.sessionLabel)=\($0)"] } ?? [])
     }
 
-    /// `docker build` of a plan from `contextDirectory` (the scratch copy).
+    /// How a build on a fresh runner uses the cache (``FreshSchedule``).
+    public struct FreshCache: Sendable, Equatable {
+        /// The image `--cache-from` names; nil for none.
+        public var from: String?
+        /// Whether the image gets BuildKit's inline cache metadata (`BUILDKIT_INLINE_CACHE=1`).
+        public var exportInline: Bool
+        /// The tag the image gets instead of the run's, to be pushed as the next build's cache.
+        public var tag: String?
+
+        public init(from: String? = nil, exportInline: Bool = false, tag: String? = nil) {
+            self.from = from
+            self.exportInline = exportInline
+            self.tag = tag
+        }
+    }
+
+    /// `docker build` of a plan from `contextDirectory` (the scratch copy); `fresh` for a build on a
+    /// fresh runner.
     public func build(
-        _ plan: BuildPlan, phase: Phase, runID: String, contextDirectory: String, iidfile: String, timeout: Double? = nil, session: String? = nil
+        _ plan: BuildPlan, phase: Phase, runID: String, contextDirectory: String, iidfile: String, timeout: Double? = nil, session: String? = nil,
+        fresh: FreshCache? = nil
     ) -> Command {
         var args = ["build"]
         if phase == .cold { args.append("--no-cache") }
+        if let from = fresh?.from { args += ["--cache-from", from] }
+        if fresh?.exportInline == true { args += ["--build-arg", "BUILDKIT_INLINE_CACHE=1"] }
         // BuildKit: plain progress to read the context size and the steps. Classic and Buildah: --force-rm, or a failed
         // RUN step leaves its container behind on the user's engine.
         args.append(plan.builder == .buildkit ? "--progress=plain" : "--force-rm")
-        args += ["--iidfile", iidfile, "--tag", plan.tag(runID: runID, session: session)]
+        args += ["--iidfile", iidfile, "--tag", fresh?.tag ?? plan.tag(runID: runID, session: session)]
         args += labelValues(runID: runID, session: session).flatMap { ["--label", $0] }
         let dockerfile = plan.dockerfileInsideContext ? contextDirectory + "/" + plan.dockerfile : plan.dockerfile
         args += ["--file", dockerfile]
@@ -67,7 +87,13 @@ public struct DockerCommands: Sendable {
 
     /// `docker run --rm` of a built image for its smoke test.
     public func smoke(image: String, name: String, runID: String, spec: SmokeSpec, platform: String?) -> Command {
-        var args = ["run", "--rm", "--name", name] + labelArguments(runID: runID)
+        containerRun(["--rm"], image: image, name: name, runID: runID, spec: spec, platform: platform, timeout: spec.timeoutSeconds)
+    }
+
+    private func containerRun(
+        _ options: [String], image: String, name: String, runID: String, spec: SmokeSpec, platform: String?, timeout: Double
+    ) -> Command {
+        var args = ["run"] + options + ["--name", name] + labelArguments(runID: runID)
         // podman asks for more open files and processes than a process without CAP_SYS_RESOURCE may give
         // (runc then fails with "error setting rlimit type 7" or 6); docker passes its daemon's limits on.
         if kind == .podman {
@@ -75,9 +101,7 @@ public struct DockerCommands: Sendable {
             args += ["--ulimit", "nofile=\(files):\(files)", "--ulimit", "nproc=\(processes):\(processes)"]
         }
         if let platform { args += ["--platform", platform] }
-        args.append(image)
-        args += spec.args
-        return command(args, timeout: spec.timeoutSeconds)
+        return command(args + [image] + spec.args, timeout: timeout)
     }
 
     public func inspect(_ image: String) -> Command { command(["image", "inspect", image], timeout: 60) }
@@ -88,6 +112,8 @@ public struct DockerCommands: Sendable {
 
     public func version() -> Command { command(["version", "--format", "{{json .}}"], timeout: 30) }
     public func info() -> Command { command(["info", "--format", kind == .docker ? "{{json .}}" : "json"], timeout: 30) }
+    /// The engine's own ID (`docker info .ID`), unique per daemon: tells two endpoints of one engine apart from two engines.
+    public func engineID() -> Command { command(["info", "--format", "{{.ID}}"], timeout: 30) }
     public func buildxVersion() -> Command { command(["buildx", "version"], timeout: 30) }
     public func pull(_ image: String) -> Command { command(["pull", "--quiet", image], timeout: 900) }
     public func removeContainer(_ name: String) -> Command { command(["rm", "--force", name], timeout: 60) }
@@ -114,6 +140,17 @@ public struct DockerCommands: Sendable {
         // A local podman has no server: its version answers when its store can be opened.
         command(["version", "--format", kind == .docker ? "{{.Server.Version}}" : "{{.Client.Version}}"], timeout: 10)
     }
+    /// The images written to a file in `docker save`'s format, for `load(_:)` on another engine.
+    public func save(_ images: [String], to path: String) -> Command { command(["save", "--output", path] + images, timeout: 3600) }
+    public func load(_ path: String) -> Command { command(["load", "--quiet", "--input", path], timeout: 3600) }
+    /// Every image id in the store, intermediate ones too.
+    public func allImageIDs() -> Command { command(["image", "ls", "--all", "--quiet", "--no-trunc"], timeout: 60) }
+    public func allContainerIDs() -> Command { command(["container", "ls", "--all", "--quiet", "--no-trunc"], timeout: 60) }
+    public func removeContainers(_ ids: [String]) -> Command { command(["container", "rm", "--force", "--volumes"] + ids, timeout: 300) }
+    /// Empties the build cache, BuildKit's and the classic builder's records alike.
+    public func pruneBuildCache() -> Command { command(["builder", "prune", "--all", "--force"], timeout: 600) }
+    public func imageID(_ image: String) -> Command { command(["image", "inspect", "--format", "{{.Id}}", image], timeout: 60) }
+
     /// The image as a `docker save` tar stream (podman writes the same docker-archive format).
     public func save(_ image: String) -> Command { command(["save", image], timeout: 3600) }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ImageBenchCore
 
 /// A run recorded and ready to build: what ``RunLauncher/start(_:openStore:)`` or
@@ -10,4 +11,9 @@ public struct PreparedRun: Sendable {
     public var prior: [VariantKey: StoredVariant]
     public var engines: [EngineSlot]
     public var settings: RunSettings
+    /// The token in this run process's tags, container names and session label.
+    public var session = String(UUID().uuidString.prefix(8)).lowercased()
+    /// The `ci` phase's fresh runner (stopped when the run ends), or why there is none.
+    public var fresh: FreshRunner? = nil
+    public var freshUnavailable: String? = nil
 }

@@ -21,27 +21,53 @@ public struct RunLauncher: Sendable {
         let engines = try await connect(request.jobs, settings: settings, all: false)
         try Self.checkIgnoreFiles(request.jobs, engines: engines, settings: settings)
         if let registry = settings.registry { try await RegistryClient(address: registry).ping() }
-        let store = try openStore()
-        var scenarios: [RunScenario] = []
-        for job in request.jobs {
-            let git = await HostProbe.git(directory: job.scenario.directory, executor: clients.executor)
-            scenarios.append(
-                RunScenario(
-                    name: job.scenario.name, path: job.scenario.directory, contentHash: job.scenario.contentHash(),
-                    gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds))
+        let session = String(UUID().uuidString.prefix(8)).lowercased()
+        let fresh = try await startFresh(settings, session: session, engines: engines)
+        do {
+            let store = try openStore()
+            var scenarios: [RunScenario] = []
+            for job in request.jobs {
+                let git = await HostProbe.git(directory: job.scenario.directory, executor: clients.executor)
+                scenarios.append(
+                    RunScenario(
+                        name: job.scenario.name, path: job.scenario.directory, contentHash: job.scenario.contentHash(),
+                        gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds))
+            }
+            let plan = RunPlan(
+                variants: Dictionary(request.jobs.map { ($0.scenario.name, $0.variants.map(\.name)) }, uniquingKeysWith: { a, _ in a }),
+                settings: settings)
+            var environment = EngineSelection.runEnvironment(engines)
+            environment.ciEngine = fresh.runner?.slot.record
+            let id = try await store.createRun(
+                RunRecord(
+                    startedAt: Date(), labels: request.labels, profile: request.profile, environment: environment, scenarios: scenarios,
+                    plan: plan))
+            if let profile = request.profile {
+                let substituted = request.jobs.flatMap(\.images).filter { $0.used != $0.requested }.count
+                events(.note("run \(id) uses profile \(profile): \(substituted) images substituted (reports name the images actually used)"))
+            }
+            return PreparedRun(
+                id: id, store: store, jobs: request.jobs, prior: [:], engines: engines, settings: settings, session: session, fresh: fresh.runner,
+                freshUnavailable: fresh.unavailable)
+        } catch {
+            await fresh.runner?.stop()
+            throw error
         }
-        let plan = RunPlan(
-            variants: Dictionary(request.jobs.map { ($0.scenario.name, $0.variants.map(\.name)) }, uniquingKeysWith: { a, _ in a }),
-            settings: settings)
-        let id = try await store.createRun(
-            RunRecord(
-                startedAt: Date(), labels: request.labels, profile: request.profile, environment: EngineSelection.runEnvironment(engines),
-                scenarios: scenarios, plan: plan))
-        if let profile = request.profile {
-            let substituted = request.jobs.flatMap(\.images).filter { $0.used != $0.requested }.count
-            events(.note("run \(id) uses profile \(profile): \(substituted) images substituted (reports name the images actually used)"))
+    }
+
+    /// The fresh runner of a run with a `ci` phase, or why there is none (said once, as a warning).
+    func startFresh(_ settings: RunSettings, session: String, engines: [EngineSlot]) async throws -> (runner: FreshRunner?, unavailable: String?) {
+        guard settings.phases.contains(.ci) else { return (nil, nil) }
+        switch try await FreshRunner.start(
+            url: settings.ciEngine, clients: clients, token: session, labels: settings.imageLabels, engines: engines)
+        {
+        case .success(let runner):
+            events(.note("ci phase: builds on \(runner.slot.record.endpoint), reset before every build"))
+            return (runner, nil)
+        case .failure(let unavailable):
+            events(.warning("ci phase skipped: \(unavailable.reason)"))
+            return (nil, unavailable.reason)
         }
-        return PreparedRun(id: id, store: store, jobs: request.jobs, prior: [:], engines: engines, settings: settings)
     }
 
     /// `run --resume ID`: the run's own scenarios (refused when their files changed), variants and
@@ -83,18 +109,29 @@ public struct RunLauncher: Sendable {
         let total = jobs.reduce(0) { $0 + $1.variants.count }
         events(.note("resuming run \(id): \(finished) of \(total) variants finished; building the rest"))
         try await store.reopenRun(id: id)
-        return PreparedRun(id: id, store: store, jobs: jobs, prior: prior, engines: engines, settings: settings)
+        let session = String(UUID().uuidString.prefix(8)).lowercased()
+        let fresh = try await startFresh(settings, session: session, engines: engines)
+        return PreparedRun(
+            id: id, store: store, jobs: jobs, prior: prior, engines: engines, settings: settings, session: session, fresh: fresh.runner,
+            freshUnavailable: fresh.unavailable)
     }
 
     /// Builds the run and records how it ended: `complete`, or `interrupted` (cancelled) or `failed`,
     /// thrown as ``RunStopped`` with its cause. Cancel the calling task to interrupt it.
     public func execute(_ run: PreparedRun) async throws -> [VariantResult] {
-        let runner = BenchmarkRunner(engines: run.engines, recorder: run.store, settings: run.settings, events: events)
+        var runner = BenchmarkRunner(engines: run.engines, recorder: run.store, settings: run.settings, events: events)
+        runner.containerToken = run.session
+        runner.fresh = run.fresh
+        runner.freshUnavailable = run.freshUnavailable
+        let fresh = run.fresh
         do {
             let results = try await runner.run(runID: run.id, jobs: run.jobs, prior: run.prior)
+            await fresh?.stop()
             try await run.store.finishRun(id: run.id, status: .complete, at: Date())
             return results
         } catch {
+            // Detached: a cancelled run still stops the engine it started.
+            if let fresh { await Task.detached { await fresh.stop() }.value }
             let interrupted = error is CancellationError || Task.isCancelled
             try await run.store.finishRun(id: run.id, status: interrupted ? .interrupted : .failed, at: Date())
             throw RunStopped(runID: run.id, database: run.store.path, interrupted: interrupted, cause: error)

@@ -9,9 +9,12 @@ public struct BenchmarkRunner: Sendable {
     public let recorder: any RunRecording
     public let settings: RunSettings
     public let events: @Sendable (RunEvent) -> Void
+    /// The `ci` phase's fresh runner, or why there is none (when the run has the phase).
+    public var fresh: FreshRunner? = nil
+    public var freshUnavailable: String? = nil
     /// Makes container names unique across databases sharing an engine, and labels every image this
     /// process builds (`imagebench.session`) so cleanup removes exactly those.
-    let containerToken = String(UUID().uuidString.prefix(8)).lowercased()
+    public var containerToken = String(UUID().uuidString.prefix(8)).lowercased()
     /// The classic builder's step images this runner made, for cleanup.
     let ledger = ImageLedger()
     public var session: String { containerToken }
@@ -97,12 +100,14 @@ public struct BenchmarkRunner: Sendable {
         while let item = await queue.next(for: engine) {
             let key = VariantKey(scenario: item.job.scenario.name, variant: item.variant.name)
             events(.variantStarted(key, index: item.index, total: total, engine: engines.count > 1 ? slot.record.label : nil))
-            let pipeline = VariantPipeline(
+            var pipeline = VariantPipeline(
                 plan: BuildPlan(
                     scenario: item.job.scenario, variant: item.variant, images: item.job.images, defaultBuilder: slot.environment.defaultBuilder,
                     defaultEngine: settings.engine),
                 engine: slot, engineIndex: engine, runID: runID, settings: settings, session: containerToken,
                 scratch: scratchRoot + "/v\(item.index)", prior: item.prior, recorder: recorder, ledger: ledger, events: events)
+            pipeline.fresh = fresh
+            pipeline.freshUnavailable = freshUnavailable
             do {
                 let result = try await pipeline.run()
                 finished[item.index] = result

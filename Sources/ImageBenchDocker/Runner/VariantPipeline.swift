@@ -10,7 +10,7 @@ import ImageBenchCore
 /// (``EngineLost``), never with a status it did not earn.
 struct VariantPipeline: Sendable {
     let plan: BuildPlan
-    let engine: EngineSlot
+    var engine: EngineSlot
     /// `engine`'s index in the run, for the ledger of classic step images.
     let engineIndex: Int
     let runID: Int64
@@ -24,6 +24,10 @@ struct VariantPipeline: Sendable {
     let recorder: any RunRecording
     let ledger: ImageLedger
     let events: @Sendable (RunEvent) -> Void
+    /// The fresh runner of the `ci` phase, when the run has one and it could be had.
+    var fresh: FreshRunner? = nil
+    /// Why the run's `ci` phase cannot be built here, when it has one and it cannot.
+    var freshUnavailable: String? = nil
 
     var docker: DockerClient { engine.docker }
     var scenario: Scenario { plan.scenario }
@@ -49,6 +53,7 @@ struct VariantPipeline: Sendable {
     private func measure(rowID: Int64) async throws -> VariantResult {
         var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
         result.engine = engine.record
+        result.target = plan.target
         // Builds an earlier attempt recorded (ok ones only: a failed build would have finished the variant).
         result.builds = (prior?.result.builds ?? []).filter { $0.outcome == .ok }
 
@@ -76,15 +81,31 @@ struct VariantPipeline: Sendable {
             result.problem = failure
             return result
         }
-        guard let image = builds.image else { return result }
 
-        let inspection = try await inspect(image)
-        result.image = inspection.facts
-        result.insight = inspection.insight
-        result.problem = inspection.problem
+        var freshSmoke: SmokeResult?
+        if settings.phases.contains(.ci) {
+            let stage = try await freshBuilds(
+                in: context, rowID: rowID, done: Set(result.builds.map(\.key)), earlier: result.builds, inspectThere: builds.image == nil)
+            result.builds += stage.records
+            result.ci = stage.outcome
+            if let inspection = stage.inspection { result.apply(inspection) }
+            freshSmoke = stage.smoke
+            if builds.image == nil, let problem = stage.outcome.problem ?? stage.outcome.skipped {
+                result.status = stage.outcome.problem == nil ? .skipped : .buildFailed
+                result.problem = problem
+                return result
+            }
+        }
 
-        events(.smokeStarted)
-        let smoke = try await smokeTest(image, rowID: rowID)
+        let smoke: SmokeResult
+        if let freshSmoke {
+            smoke = freshSmoke
+        } else {
+            guard let image = builds.image else { return result }
+            result.apply(try await inspect(image))
+            events(.smokeStarted)
+            smoke = try await smokeTest(image, rowID: rowID)
+        }
         result.smoke = smoke
         result.status = smoke.ok ? .ok : plan.variant.expectBroken == nil ? .broken : .expectedBroken
         if result.status == .broken {
@@ -166,14 +187,8 @@ struct VariantPipeline: Sendable {
                 events(.buildStarted(phase: key.phase, repetition: key.repetition, of: settings.repeatCount))
                 let started = Date()
                 let (outcome, image) = try await build(key.phase, activity: .building(key), in: context)
-                let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && image != nil ? .ok : .failed)
-                let record = BuildRecord(
-                    phase: key.phase, repetition: key.repetition, startedAt: started, seconds: outcome.seconds, outcome: status,
-                    exitCode: outcome.exitCode, builder: plan.builder, imageID: image, outputTail: status == .ok ? nil : outcome.tail(40),
-                    engine: engine.record,
-                    steps: BuildSteps.parse(
-                        outcome.lines, builder: plan.builder, wall: outcome.seconds,
-                        labels: docker.commands.labelValues(runID: runLabel, session: session)))
+                let record = buildRecord(key, startedAt: started, outcome: outcome, image: image, on: engine)
+                let status = record.outcome
                 try await recorder.record(build: record, variantID: rowID)
                 builds.records.append(record)
                 events(.buildFinished(record))
@@ -215,8 +230,31 @@ struct VariantPipeline: Sendable {
         try Task.checkCancellation()
         // A build that failed because the engine went away is not the variant's failure.
         try await watch.check(activity, outcome)
-        let image = (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        return (outcome, outcome.succeeded ? image : nil)
+        return (outcome, Self.builtImage(outcome, iidfile: iidfile))
+    }
+
+    /// The image a build wrote to its `--iidfile`; nil when the build failed.
+    static func builtImage(_ outcome: CommandResult, iidfile: String) -> String? {
+        guard outcome.succeeded else { return nil }
+        return (try? String(contentsOfFile: iidfile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The record of one timed build on `slot`: its outcome from docker's result and the image it made,
+    /// and its steps; a `pull` of the cache image before it (the ci phase) counts in its time, as a step.
+    func buildRecord(
+        _ key: BuildKey, startedAt: Date, outcome: CommandResult, image: String?, on slot: EngineSlot, pull: CommandResult? = nil
+    ) -> BuildRecord {
+        let status: BuildOutcome = outcome.timedOut ? .timeout : (outcome.succeeded && image != nil ? .ok : .failed)
+        var steps = BuildSteps.parse(
+            outcome.lines, builder: plan.builder, wall: outcome.seconds, labels: slot.docker.commands.labelValues(runID: runLabel, session: session))
+        var seconds = outcome.seconds
+        if let pull, pull.succeeded {
+            steps = BuildSteps.afterPull(steps, seconds: pull.seconds)
+            seconds += pull.seconds
+        }
+        return BuildRecord(
+            phase: key.phase, repetition: key.repetition, startedAt: startedAt, seconds: seconds, outcome: status, exitCode: outcome.exitCode,
+            builder: plan.builder, imageID: image, outputTail: status == .ok ? nil : outcome.tail(40), engine: slot.record, steps: steps)
     }
 
     /// A classic build that failed because an image vanished while the builder looked for a cache hit.
@@ -260,6 +298,9 @@ struct VariantPipeline: Sendable {
     /// size. A failed analysis is the variant's problem, unless the engine went away.
     func inspect(_ image: String) async throws -> Inspection {
         let (inspect, facts) = try await watch.attempt(.inspecting) {
+            // A later build (the next cold repetition, an edit) took the variant's tag; without one, the
+            // image would go with the tag a push adds and removes.
+            _ = try await docker.checked(docker.commands.tag(image, as: plan.tag(runID: runLabel, session: session)))
             let inspect = try await docker.inspectJSON(image)
             return (inspect, try await docker.imageFacts(image, ref: plan.tag(runID: runLabel, session: session), inspect: inspect))
         }
@@ -327,5 +368,14 @@ struct VariantPipeline: Sendable {
             return "exit \(smoke.exitCode.map(String.init) ?? "signal"), expected \(spec.expectExit)" + (last.isEmpty ? "" : ": \(last)")
         }
         return "output lacks \"\(spec.expectOutput ?? "")\"" + (last.isEmpty ? "" : ": \(last)")
+    }
+}
+
+extension VariantResult {
+    /// Takes the image's facts, analysis and analysis problem from an inspection.
+    mutating func apply(_ inspection: VariantPipeline.Inspection) {
+        image = inspection.facts
+        insight = inspection.insight
+        problem = inspection.problem
     }
 }

@@ -14,8 +14,9 @@ public enum CSVReport {
     public static func render(_ report: RunReport) -> String {
         let sharing = SharedBytes.compute(report.results)
         var lines = [header.joined(separator: ",")]
+        let phases = CIText.phases(report.results)
         for r in report.results {
-            for phase in Phase.allCases {
+            for phase in phases {
                 let s = Summary(r.samples(phase))
                 let cells: [String] = [
                     String(r.runID), r.scenario, r.name, r.status.rawValue,

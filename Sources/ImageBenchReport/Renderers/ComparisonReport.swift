@@ -10,13 +10,13 @@ public enum ComparisonReport {
             out += "warning: the runs come from different environments: \(c.environmentDifferences.joined(separator: "; "))\n"
         }
         var table = TextTable(
-            headers: ["scenario", "variant", "status"] + Comparison.metrics.map(\.rawValue) + ["verdict"],
-            alignments: [.left, .left, .left] + Comparison.metrics.map { _ in .right } + [.left])
+            headers: ["scenario", "variant", "status"] + c.shownMetrics.map(\.rawValue) + ["verdict"],
+            alignments: [.left, .left, .left] + c.shownMetrics.map { _ in .right } + [.left])
         for change in c.changes {
             let status =
                 change.baselineStatus == change.candidateStatus
                 ? change.candidateStatus.rawValue : "\(change.baselineStatus.rawValue) → \(change.candidateStatus.rawValue)"
-            let cells = Comparison.metrics.map { metric -> String in
+            let cells = c.shownMetrics.map { metric -> String in
                 guard let m = change.metrics.first(where: { $0.metric == metric }), let delta = m.delta else { return "—" }
                 return Units.change(delta, percent: m.percent, metric)
             }

@@ -57,10 +57,11 @@ public enum HTMLReport {
             SVGChart.bars(
                 sized.map { ($0.name, Double($0.image!.sizeBytes), Units.bytes($0.image!.sizeBytes)) }, color: SVGChart.palette[0],
                 cssClass: "chart size-chart") + "</figure>"
+        let phases = CIText.phases(rows)
         html += "<figure><figcaption>Build time, median (s)</figcaption>"
         html +=
             SVGChart.groupedBars(
-                rows.map { r in (r.name, Phase.allCases.map { Summary(r.samples($0))?.median }) }, series: Phase.allCases.map(\.rawValue),
+                rows.map { r in (r.name, phases.map { Summary(r.samples($0))?.median }) }, series: phases.map(\.rawValue),
                 format: { Units.seconds($0) }, cssClass: "chart time-chart") + "</figure>"
         for series in [Metric.size, .cold].map({ m in trends.filter { $0.metric == m } }) where !series.isEmpty {
             let metric = series[0].metric
@@ -92,11 +93,11 @@ public enum HTMLReport {
         return html + "</section>"
     }
 
-    /// Per variant, the steps of its median cold build and median edit build on their time lines.
+    /// Per variant, the steps of its median cold, edit and ci build on their time lines.
     static func waterfalls(_ rows: [VariantResult]) -> String {
         var html = ""
         for r in rows {
-            for phase in [Phase.cold, .edit] {
+            for phase in [Phase.cold, .edit, .ci] {
                 let builds = r.builds.filter { $0.phase == phase && $0.succeeded && !($0.steps ?? []).isEmpty }.sorted { $0.seconds < $1.seconds }
                 guard !builds.isEmpty else { continue }
                 let build = builds[(builds.count - 1) / 2]
@@ -120,9 +121,10 @@ public enum HTMLReport {
         let delta = changes != nil
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
         html += "<th>compressed</th><th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
-        for phase in Phase.allCases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
+        let phases = CIText.phases(rows)
+        for phase in phases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
         html += "<th>slowest step (cold)</th><th>smoke</th>" + (engines ? "<th>engine</th>" : "") + "</tr>"
-        let columns = (delta ? 18 : 14) + (engines ? 1 : 0)
+        let columns = 11 + (delta ? 1 : 0) + phases.count * (delta ? 2 : 1) + (engines ? 1 : 0)
         for r in rows {
             let change = changes?.first { $0.variant == r.name }
             let size = r.image?.sizeBytes
@@ -136,7 +138,7 @@ public enum HTMLReport {
             html += "<td class=\"num\">\(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")</td>"
             html += "<td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
             html += "<td class=\"num\">\(e(TableReport.contextCell(r)))</td>"
-            for phase in Phase.allCases {
+            for phase in phases {
                 html += "<td class=\"num\">\(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")</td>"
                 if delta {
                     html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, Metric(rawValue: phase.rawValue)!, symbols: false)))</td>"
@@ -161,6 +163,10 @@ public enum HTMLReport {
                     (cssClass, body) = ("note secret", "secret-looking files inside the image: <code>\(e(paths.joined(separator: ", ")))</code>")
                 case .secretsInContext(let paths):
                     (cssClass, body) = ("note secret", "secret-looking files in the build context: <code>\(e(paths.joined(separator: ", ")))</code>")
+                case .target(let stage): (cssClass, body) = ("note", "builds <code>--target \(e(stage))</code>: that stage alone")
+                case .ci(let verdict): (cssClass, body) = ("note", CIText.verdict(verdict, name: { "<code>\(e($0))</code>" }))
+                case .ciSkipped(let reason): (cssClass, body) = ("note", "ci phase skipped: " + e(reason))
+                case .ciProblem(let problem): (cssClass, body) = ("note", "ci phase stopped: " + e(problem))
                 }
                 html += "<tr class=\"\(cssClass)\"><td colspan=\"\(columns)\">\(body)</td></tr>"
             }

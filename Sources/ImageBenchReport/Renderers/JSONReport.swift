@@ -27,9 +27,12 @@ public enum JSONReport {
         var engine: EngineRecord?
         /// Per phase, each step over the phase's builds.
         var steps: [String: [StepJSON]]
+        var target: String?
+        /// The `ci` phase: cache source, skip reason or problem, cache image, and the verdict.
+        var ci: CIJSON?
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
@@ -66,6 +69,45 @@ public enum JSONReport {
         }
     }
 
+    /// A variant's `ci` phase as stored, with what its cache gained (``CIVerdict``).
+    struct CIJSON: Encodable {
+        var phase: CIPhaseResult
+        var verdict: CIVerdict?
+
+        enum CodingKeys: String, CodingKey {
+            case cache, skipped, problem, edit
+            case cacheImage = "cache_image"
+            case pulledFrom = "pulled_from"
+            case ratio
+            case welchP = "welch_p"
+            case withCacheN = "with_cache_n"
+            case withoutCacheN = "without_cache_n"
+            case cachedSteps = "cached_steps"
+            case partlyCachedSteps = "partly_cached_steps"
+            case ranSteps = "ran_steps"
+            case alternatingMisses = "alternating_misses"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(phase.cache, forKey: .cache)
+            try c.encodeIfPresent(phase.skipped, forKey: .skipped)
+            try c.encodeIfPresent(phase.problem, forKey: .problem)
+            try c.encodeIfPresent(phase.cacheImage, forKey: .cacheImage)
+            try c.encodeIfPresent(phase.pulledFrom, forKey: .pulledFrom)
+            try c.encodeIfPresent(phase.edit, forKey: .edit)
+            guard let verdict else { return }
+            try c.encodeIfPresent(verdict.ratio, forKey: .ratio)
+            try c.encodeIfPresent(verdict.welch?.p, forKey: .welchP)
+            try c.encode(verdict.withCache.n, forKey: .withCacheN)
+            try c.encodeIfPresent(verdict.without?.n, forKey: .withoutCacheN)
+            try c.encode(verdict.hits.map(\.step.label), forKey: .cachedSteps)
+            try c.encode(verdict.partialHits.map(\.step.label), forKey: .partlyCachedSteps)
+            try c.encode(verdict.misses.map(\.step.label), forKey: .ranSteps)
+            try c.encode(verdict.alternatingMisses, forKey: .alternatingMisses)
+        }
+    }
+
     /// A phase's statistics, or `{}` when the phase did not run.
     struct PhaseStats: Encodable {
         var summary: Summary?
@@ -78,15 +120,17 @@ public enum JSONReport {
 
     public static func render(_ report: RunReport) -> String {
         let sharing = SharedBytes.compute(report.results)
+        let phases = CIText.phases(report.results)
         let results = report.results.map { r in
             Result(
                 runID: r.runID, scenario: r.scenario, variant: r.name,
                 axes: Dictionary(r.axes.map { ($0.axis, $0.value) }, uniquingKeysWith: { a, _ in a }),
                 status: r.status.rawValue, image: r.image, contextBytes: r.contextBytes, context: r.context, insight: r.insight,
                 sharedBytes: sharing[r]?.shared, uniqueBytes: sharing[r]?.unique,
-                phases: Dictionary(uniqueKeysWithValues: Phase.allCases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
+                phases: Dictionary(uniqueKeysWithValues: phases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
                 smoke: r.smoke, problem: r.problem, builds: r.builds, engine: r.engine,
-                steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }))
+                steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }),
+                target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) })
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

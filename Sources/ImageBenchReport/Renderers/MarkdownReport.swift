@@ -28,6 +28,7 @@ public enum MarkdownReport {
         if comparison != nil { out += "; a time change counts only when beyond its threshold and significant (\(WelchTest.name))" }
         out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += "\n" + text(meaning) + "\n" }
+        if CIText.phases(report.results).contains(.ci) { out += "\n" + text(CIText.meaning) + "\n" }
         if let podman = EngineText.podmanSizeNote(report.results) { out += "\n" + podman + "\n" }
         return out
     }
@@ -81,7 +82,8 @@ public enum MarkdownReport {
         var headers = ["variant", "status", "size"]
         if comparison != nil { headers.append("Δ size") }
         headers += ["compressed", "unique", "wasted", "layers"]
-        for phase in Phase.allCases {
+        let phases = CIText.phases(rows)
+        for phase in phases {
             headers.append(phase.rawValue)
             if comparison != nil { headers.append("Δ \(phase.rawValue)") }
         }
@@ -100,7 +102,7 @@ public enum MarkdownReport {
             cells.append(sharing[r].map { Units.bytes($0.unique) } ?? "—")
             cells.append(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")
             cells.append(r.image.map { String($0.layers) } ?? "—")
-            for phase in Phase.allCases {
+            for phase in phases {
                 cells.append(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")
                 if comparison != nil { cells.append(changeCell(change, Metric(rawValue: phase.rawValue)!)) }
             }
@@ -131,6 +133,10 @@ public enum MarkdownReport {
                 case .missingInterpreter(let linkage): "- \(code(r.name)): entrypoint \(text(linkage.summary))"
                 case .editInvalidated(let invalidation, let build):
                     "- \(code(r.name)) \(StepText.invalidation(invalidation, build: build, name: code))"
+                case .target(let stage): "- \(code(r.name)) builds \(code("--target " + stage)): that stage alone"
+                case .ci(let verdict): "- \(code(r.name)) \(CIText.verdict(verdict, name: code))"
+                case .ciSkipped(let reason): "- \(code(r.name)): ci phase skipped: \(text(reason))"
+                case .ciProblem(let problem): "- \(code(r.name)): ci phase stopped: \(text(problem))"
                 case .waste(let bytes, let efficiency, let largest):
                     "- \(code(r.name)) wastes \(Units.bytes(bytes)) (efficiency \(String(format: "%.1f", efficiency * 100))%), largest: \(code(largest))"
                 }

@@ -20,6 +20,7 @@ public enum TableReport {
         out +=
             "Slowest step (cold): the cold build's step with the longest median, and that median's share of the build's median; `imagebench report --steps` shows every step.\n"
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += meaning + "\n" }
+        if CIText.phases(report.results).contains(.ci) { out += CIText.meaning + "\n" }
         return out
     }
 
@@ -27,6 +28,9 @@ public enum TableReport {
         let env = run.environment
         var line = "Run \(run.id) · \(run.status.rawValue) · \(Units.timestamp(run.startedAt))"
         line += " · \(TextTable.plain(EngineText.header(env)))\n"
+        if let ci = env.ciEngine {
+            line += TextTable.plain("ci phase engine: \(ci.endpoint) · docker \(ci.serverVersion) · \(ci.storageDriver)") + "\n"
+        }
         if !run.labels.isEmpty {
             line += "Labels: " + TextTable.plain(run.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")) + "\n"
         }
@@ -51,12 +55,11 @@ public enum TableReport {
         let smallest = report.smallestWorkingSize(for: scenario)
         let sharing = SharedBytes.compute(report.results)
         let engines = EngineText.needsColumn(rows)
+        let phases = CIText.phases(rows)
         var table = TextTable(
-            headers: [
-                "variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context", "cold s", "warm s", "edit s",
-                "slowest step (cold)", "smoke",
-            ] + (engines ? ["engine"] : []),
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left, .left]
+            headers: ["variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context"]
+                + phases.map { "\($0.rawValue) s" } + ["slowest step (cold)", "smoke"] + (engines ? ["engine"] : []),
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right] + phases.map { _ in .right } + [.left, .left]
                 + (engines ? [.left] : []))
         for r in rows {
             let size = r.image?.sizeBytes
@@ -70,9 +73,7 @@ public enum TableReport {
                     r.insight.map { Units.bytes($0.wastedBytes) } ?? "—",
                     r.image.map { String($0.layers) } ?? "—",
                     contextCell(r),
-                    phaseCell(r, .cold), phaseCell(r, .warm), phaseCell(r, .edit),
-                    StepText.slowestCell(r), smokeCell(r),
-                ] + (engines ? [EngineText.cell(r)] : []))
+                ] + phases.map { phaseCell(r, $0) } + [StepText.slowestCell(r), smokeCell(r)] + (engines ? [EngineText.cell(r)] : []))
         }
         var out =
             TextTable.plain(scenario) + "\n" + (EngineText.mixedWarning(rows).map { "warning: \(TextTable.plain($0))\n" } ?? "") + table.render()
@@ -87,6 +88,10 @@ public enum TableReport {
                 case .secretsInImage(let paths): "  \(r.name): secret-looking files inside the image: \(paths.joined(separator: ", "))"
                 case .missingInterpreter(let linkage): "  \(r.name): entrypoint \(linkage.summary)"
                 case .editInvalidated(let invalidation, let build): "  \(r.name): \(StepText.invalidation(invalidation, build: build))"
+                case .target(let stage): "  \(r.name): builds --target \(stage): that stage alone"
+                case .ci(let verdict): "  \(r.name): \(CIText.verdict(verdict))"
+                case .ciSkipped(let reason): "  \(r.name): ci phase skipped: \(reason)"
+                case .ciProblem(let problem): "  \(r.name): ci phase stopped: \(problem)"
                 case .waste: nil  // the table has a wasted column
                 }
             }

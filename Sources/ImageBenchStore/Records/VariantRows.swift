@@ -9,6 +9,7 @@ enum VariantRows: TableMapping {
     /// What its measurement sets, written again when it finishes.
     static let measured = [
         "status", "image_ref", "image_id", "size_bytes", "layers", "context_bytes", "smoke", "problem", "context_facts", "insight", "engine",
+        "target", "ci",
     ]
     static let columns = identity + measured
 
@@ -23,7 +24,7 @@ enum VariantRows: TableMapping {
             .text(r.status.rawValue), .optional(r.image?.ref), .optional(r.image?.id), .optional(r.image?.sizeBytes),
             .optional(r.image.map { Int64($0.layers) }), .optional(r.contextBytes), .optional(r.smoke.map { JSONColumn.text($0) }),
             .optional(r.problem), .optional(r.context.map { JSONColumn.text($0) }), .optional(r.insight.map { JSONColumn.text($0) }),
-            .optional(r.engine.map { JSONColumn.text($0) }),
+            .optional(r.engine.map { JSONColumn.text($0) }), .optional(r.target), .optional(r.ci.map { JSONColumn.text($0) }),
         ]
     }
 
@@ -36,6 +37,8 @@ enum VariantRows: TableMapping {
         result.context = try row.optionalJSON(BuildContextFacts.self, "context_facts")
         result.insight = try row.optionalJSON(ImageInsight.self, "insight")
         result.engine = try row.optionalJSON(EngineRecord.self, "engine")
+        result.target = try row.optionalText("target")
+        result.ci = try row.optionalJSON(CIPhaseResult.self, "ci")
         if let id = try row.optionalText("image_id") {
             result.image = ImageFacts(
                 ref: try row.optionalText("image_ref") ?? "", id: id, sizeBytes: try row.optionalInt("size_bytes") ?? 0,

@@ -122,6 +122,12 @@ enum Migrations {
                 CREATE UNIQUE INDEX step_texts_by_text ON step_texts(instruction, stage, number, total, kind);
                 ALTER TABLE builds ADD COLUMN steps TEXT;
                 """),
+        Migration(
+            version: 10, summary: "each variant's --target stage and its ci phase (cache source, skip reason, cache image)",
+            sql: """
+                ALTER TABLE variants ADD COLUMN target TEXT;
+                ALTER TABLE variants ADD COLUMN ci TEXT;
+                """),
     ]
 
     static var latest: Int { all.last!.version }

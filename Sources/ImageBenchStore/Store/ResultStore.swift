@@ -252,7 +252,7 @@ public actor ResultStore: RunStore {
             switch metric {
             case .size: value = try row.optionalInt("size_bytes").map(Double.init)
             case .compressed: value = try row.optionalInt("compressed_bytes").map(Double.init)
-            case .cold, .warm, .edit: value = Summary(samples[try row.int("id")] ?? [])?.median
+            case .cold, .warm, .edit, .ci, .ciNone: value = Summary(samples[try row.int("id")] ?? [])?.median
             }
             if points[name] == nil { order.append(name) }
             points[name, default: []].append(

@@ -45,12 +45,13 @@ struct ListCommand: AsyncParsableCommand {
                 let commands = dockerOptions.clients.client(plan.engine).commands
                 out += "\(variant.name)" + (variant.expectBroken != nil ? "  (expect-broken)" : "") + "\n"
                 for base in plan.baseImages { out += "  base: \(base) (pulled before timing if missing)\n" }
-                for phase in Phase.allCases where phase != .edit || s.edit != nil {
+                for phase in Phase.local where phase != .edit || s.edit != nil {
                     if phase == .edit, let edit = s.edit { out += "  edit: append \"\(edit.line(number: 1))\" to ${CONTEXT}/\(edit.file), then:\n" }
                     let command = commands.build(
                         plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid", session: "__TOKEN__")
                     out += "  \(phase.rawValue): \(Self.placeholders(command.shellLine))\n"
                 }
+                out += Self.freshLines(plan, commands: commands)
                 let smoke = commands.smoke(
                     image: "__IMAGE__", name: "imagebench-r__RUN__-v__VARIANT__-__TOKEN__", runID: "__RUN__", spec: s.smoke, platform: plan.platform)
                 out += "  smoke: \(Self.placeholders(smoke.shellLine))\n"
@@ -58,6 +59,27 @@ struct ListCommand: AsyncParsableCommand {
             }
         }
         print(out, terminator: "")
+    }
+
+    /// The `ci` phase's commands (`run --phases ci`): on a fresh runner reset before each build, the
+    /// cache from the image the build before pushed to `--registry`.
+    static func freshLines(_ plan: BuildPlan, commands: DockerCommands) -> String {
+        let cache = plan.cache
+        let tag = placeholders("${REGISTRY}/" + plan.tag(runID: "__RUN__", session: "__TOKEN__") + "-ci")
+        func line(_ phase: Phase, _ fresh: DockerCommands.FreshCache) -> String {
+            let command = commands.build(
+                plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid", session: "__TOKEN__", fresh: fresh)
+            return placeholders(command.shellLine.replacingOccurrences(of: "'", with: ""))
+        }
+        var out = "  ci (cache: \(cache.rawValue), on a fresh runner reset before each build"
+        if let edit = plan.scenario.edit { out += ", after appending \"\(edit.line(number: 1001))\" (1002, ...) to ${CONTEXT}/\(edit.file)" }
+        out += "):\n"
+        if cache == .none { return out + "    " + line(.ci, .init()) + "\n" }
+        if cache == .classic { out += "    docker pull \(tag)${K-1}\n" }
+        out += "    " + line(.ci, .init(from: tag + "${K-1}", exportInline: cache == .inline, tag: tag + "${K}")) + "\n"
+        out += "    then: docker push \(tag)${K}\n"
+        out += "  ci-none: " + line(.ciNone, .init()) + "\n"
+        return out
     }
 
     static func placeholders(_ line: String) -> String {

@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Phases to run, comma-separated: cold, warm, edit (default: \(defaults.phases.map(\.rawValue).joined(separator: ","))).",
+            "Phases to run, comma-separated: cold, warm, edit, ci (a fresh CI runner with the cache from --registry, and without) (default: \(defaults.phases.map(\.rawValue).joined(separator: ","))).",
             valueName: "list"))
     var phases: String?
 
@@ -82,13 +82,21 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "engine"))
     var engine: EngineKind?
 
+    @Option(
+        name: .customLong("ci-engine"),
+        help: ArgumentHelp(
+            "A disposable docker engine for the ci phase, which removes all its images and build cache before every ci build; default: an engine imagebench starts and stops itself (needs root).",
+            valueName: "url"))
+    var ciEngine: String?
+
     /// The settings the flags give; nil where a flag was not given.
     var choices: RunSettings.Choices {
         RunSettings.Choices(
             repeatCount: repeatCount, phases: phases.flatMap { try? Self.parsePhases($0) },
             buildTimeout: buildTimeout.flatMap(DurationParser.seconds),
             registry: registry, keepImages: keepImages ? true : nil, imageLabels: imageLabels.isEmpty ? nil : Self.pairs(imageLabels),
-            hosts: hosts.isEmpty ? nil : hosts, contexts: contexts.isEmpty ? nil : contexts, jobsPerHost: jobsPerHost, engine: engine)
+            hosts: hosts.isEmpty ? nil : hosts, contexts: contexts.isEmpty ? nil : contexts, jobsPerHost: jobsPerHost, engine: engine,
+            ciEngine: ciEngine)
     }
 
     func validate() throws {
@@ -99,6 +107,7 @@ struct RunCommand: AsyncParsableCommand {
                 (phases != nil, "--phases"), (buildTimeout != nil, "--build-timeout"), (registry != nil, "--registry"), (keepImages, "--keep-images"),
                 (!imageLabels.isEmpty, "--image-label"), (!labels.isEmpty, "--label"), (!hosts.isEmpty, "--host"),
                 (!contexts.isEmpty, "--context"), (jobsPerHost != nil, "--jobs-per-host"), (engine != nil, "--engine"),
+                (ciEngine != nil, "--ci-engine"),
             ].filter(\.0).map(\.1)
             if !given.isEmpty {
                 throw ValidationError("--resume uses the run's own scenarios and settings; leave out \(given.joined(separator: ", "))")
@@ -119,6 +128,12 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("\(twice) is given twice; name each engine once (--jobs-per-host builds several variants at once on one)")
         }
         if let phases { _ = try Self.parsePhases(phases) }
+        if let ciEngine, !Self.isEngineURL(ciEngine) {
+            throw ValidationError("--ci-engine \"\(ciEngine)\" is not an engine URL; write e.g. tcp://10.0.0.9:2376 or unix:///tmp/ci/docker.sock")
+        }
+        if ciEngine != nil, !(phases.flatMap { try? Self.parsePhases($0) } ?? []).contains(.ci) {
+            throw ValidationError("--ci-engine is for the ci phase; add it with --phases, e.g. --phases cold,warm,ci")
+        }
         for label in imageLabels where ScenarioOptions.split(label) == nil {
             throw ValidationError("--image-label \"\(label)\" must be key=value, e.g. --image-label team=platform")
         }
@@ -151,12 +166,12 @@ struct RunCommand: AsyncParsableCommand {
         let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         var result: [Phase] = []
         for name in names {
-            guard let phase = Phase(rawValue: name) else {
-                throw ValidationError("--phases: unknown phase \"\(name)\"; use cold, warm and edit, e.g. --phases cold,warm")
+            guard let phase = Phase(rawValue: name), phase != .ciNone else {
+                throw ValidationError("--phases: unknown phase \"\(name)\"; use cold, warm, edit and ci, e.g. --phases cold,warm,ci")
             }
             if !result.contains(phase) { result.append(phase) }
         }
-        if result.isEmpty { throw ValidationError("--phases needs at least one of cold, warm, edit") }
+        if result.isEmpty { throw ValidationError("--phases needs at least one of cold, warm, edit, ci") }
         return result.sorted()
     }
 

@@ -1,0 +1,132 @@
+import Foundation
+import ImageBenchCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A docker engine imagebench starts for the `ci` phase and stops when the run ends: its own data root,
+/// exec root, socket and bridge in a folder of its own, so resetting it never touches the user's engine.
+/// What `scripts/second-engine` does, without a shell.
+public final class OwnedEngine: Sendable {
+    /// `/tmp/imagebench-ci-TOKEN`: everything the engine writes.
+    public let directory: String
+    public let bridge: String
+    /// `unix://DIRECTORY/docker.sock`.
+    public let host: String
+    let executor: any CommandExecuting
+    let daemon: Task<CommandResult?, Never>
+    /// Set when dockerd has exited.
+    let ended: Flag
+
+    final class Flag: Sendable {
+        let value = Mutex(false)
+    }
+
+    private init(
+        directory: String, bridge: String, host: String, executor: any CommandExecuting, daemon: Task<CommandResult?, Never>, ended: Flag
+    ) {
+        self.directory = directory
+        self.bridge = bridge
+        self.host = host
+        self.executor = executor
+        self.daemon = daemon
+        self.ended = ended
+    }
+
+    /// Why this process cannot start an engine, naming what it needs; nil when it can.
+    public static func missingNeeds(dockerd: String = "dockerd") -> String? {
+        let fix = "or name a disposable engine with --ci-engine URL"
+        if geteuid() != 0 { return "the ci phase starts a docker engine of its own, which needs root; run as root \(fix)" }
+        for tool in [dockerd, "ip"] where executablePath(tool) == nil {
+            return "the ci phase starts a docker engine of its own and needs \(tool) on PATH (apt-get install -y docker.io iproute2) \(fix)"
+        }
+        return nil
+    }
+
+    static func executablePath(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Starts dockerd with a bridge of its own on a free 172.X.0.0/16 and waits until `client` answers
+    /// on its socket. Throws ``DockerError`` with dockerd's last lines when it does not come up.
+    public static func start(token: String, client: String, executor: any CommandExecuting, dockerd: String = "dockerd") async throws -> OwnedEngine {
+        let directory = "/tmp/imagebench-ci-\(token)"
+        let bridge = "ibci\(token.prefix(8))"
+        let host = "unix://\(directory)/docker.sock"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func ip(_ arguments: [String]) async throws -> CommandResult { try await executor.run(Command("ip", arguments, timeout: 30)) }
+        let addresses = try await ip(["-4", "-o", "addr", "show"]).stdout
+        let octet = freeOctet(taken: addresses, seed: token)
+        for arguments in [
+            ["link", "add", bridge, "type", "bridge"], ["addr", "add", "172.\(octet).0.1/16", "dev", bridge], ["link", "set", bridge, "up"],
+        ] {
+            let result = try await ip(arguments)
+            guard result.succeeded else {
+                _ = try? await ip(["link", "del", bridge])
+                try? FileManager.default.removeItem(atPath: directory)
+                throw DockerError(.commandFailed, command: Command("ip", arguments).shellLine, exitCode: result.exitCode, outputTail: result.tail(3))
+            }
+        }
+        let command = Command(
+            dockerd,
+            [
+                "--host", host, "--data-root", directory + "/data", "--exec-root", directory + "/exec", "--pidfile", directory + "/docker.pid",
+                "--bridge", bridge, "--log-level", "warn",
+            ])
+        let ended = Flag()
+        let daemon = Task.detached {
+            let result = try? await executor.run(command)
+            ended.value.withLock { $0 = true }
+            return result
+        }
+        let engine = OwnedEngine(directory: directory, bridge: bridge, host: host, executor: executor, daemon: daemon, ended: ended)
+        let probe = Command(client, ["--host", host, "version", "--format", "{{.Server.Version}}"], timeout: 10)
+        for _ in 0..<120 {
+            if let answer = try? await executor.run(probe), answer.succeeded { return engine }
+            if engine.exited { break }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        let said = engine.exited ? await daemon.value?.tail(3) ?? "" : "no answer within 30 s"
+        await engine.stop()
+        throw DockerError(
+            .engineUnavailable, command: command.shellLine, outputTail: said,
+            hint: "the ci phase's own engine did not start; name a disposable engine with --ci-engine URL")
+    }
+
+    var exited: Bool { ended.value.withLock { $0 } }
+
+    /// A second octet for 172.X.0.0/16 that no interface uses (docker0 has 17), picked from `seed`.
+    public static func freeOctet(taken addresses: String, seed: String) -> Int {
+        let start = Int(seed.unicodeScalars.reduce(UInt32(7)) { ($0 &* 31) &+ $1.value } % 200)
+        for offset in 0..<200 {
+            let octet = 30 + (start + offset) % 200
+            if !addresses.contains(" 172.\(octet).") { return octet }
+        }
+        return 30 + start
+    }
+
+    /// Stops the engine (SIGTERM, SIGKILL after 20 s), then removes what it leaves: containerd and its
+    /// shims, mounts below its folder, the bridge and the folder.
+    public func stop() async {
+        let pidFile = directory + "/docker.pid"
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGTERM)
+            for _ in 0..<80 where kill(pid, 0) == 0 { try? await Task.sleep(for: .milliseconds(250)) }
+        }
+        daemon.cancel()
+        _ = await daemon.value
+        _ = try? await executor.run(Command("pkill", ["-KILL", "-f", "--", directory + "/exec"], timeout: 30))
+        let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+        let below = mounts.split(separator: "\n").compactMap { line -> String? in
+            let fields = line.split(separator: " ")
+            return fields.count > 1 && fields[1].hasPrefix(directory + "/") ? String(fields[1]) : nil
+        }
+        for mount in below.sorted(by: >) { _ = try? await executor.run(Command("umount", ["-l", mount], timeout: 30)) }
+        _ = try? await executor.run(Command("ip", ["link", "del", bridge], timeout: 30))
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
