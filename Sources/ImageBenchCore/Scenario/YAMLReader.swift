@@ -196,7 +196,7 @@ struct YAMLReader {
         var spec = SmokeSpec()
         if node.null != nil { return spec }
         let map = try mapping(node, "smoke")
-        try allowOnly(map, ["args", "expect-exit", "expect-output", "timeout"], in: "smoke")
+        try allowOnly(map, ["args", "expect-exit", "expect-output", "timeout", "http"], in: "smoke")
         if let n = map["args"] {
             if let list = n.sequence {
                 spec.args = try list.map { (item: Node) throws(ScenarioError) -> String in try string(item, "smoke.args") }
@@ -218,7 +218,61 @@ struct YAMLReader {
             }
             spec.timeoutSeconds = seconds
         }
+        if let n = map["http"] {
+            if map["expect-exit"] != nil || map["expect-output"] != nil {
+                throw error(.invalidValue, n, "smoke.http checks a service; leave out expect-exit and expect-output, or smoke.http")
+            }
+            spec.http = try http(n)
+        }
         return spec
+    }
+
+    /// `smoke.http: { port, path, method, body, expect-status, expect-body, requests: [...] }`.
+    func http(_ node: Node) throws(ScenarioError) -> HTTPSmoke {
+        let map = try mapping(node, "smoke.http")
+        try allowOnly(map, ["port", "path", "method", "body", "expect-status", "expect-body", "requests"], in: "smoke.http")
+        guard let portNode = map["port"] else {
+            throw error(.invalidValue, node, "smoke.http needs port: the container port the service listens on, e.g. port: 8080")
+        }
+        guard let port = portNode.int, (1...65535).contains(port) else {
+            throw error(.invalidValue, portNode, "smoke.http.port must be a port number from 1 to 65535")
+        }
+        let first = try request(map, node, "smoke.http")
+        var requests: [HTTPSmoke.Request] = []
+        if let n = map["requests"] {
+            guard let list = n.sequence else { throw error(.invalidValue, n, "smoke.http.requests must be a list of { path: ..., ... }") }
+            for item in list {
+                let entry = try mapping(item, "an entry of smoke.http.requests")
+                try allowOnly(entry, ["path", "method", "body", "expect-status", "expect-body"], in: "an entry of smoke.http.requests")
+                requests.append(try request(entry, item, "an entry of smoke.http.requests"))
+            }
+        }
+        return HTTPSmoke(port: port, first: first, requests: requests)
+    }
+
+    func request(_ map: Node.Mapping, _ node: Node, _ what: String) throws(ScenarioError) -> HTTPSmoke.Request {
+        guard let pathNode = map["path"] else { throw error(.invalidValue, node, "\(what) needs path, e.g. path: /healthz") }
+        let path = try string(pathNode, "\(what).path")
+        guard path.hasPrefix("/"), !path.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw error(.invalidValue, pathNode, "\(what).path \"\(path)\" must start with / and hold no spaces, e.g. /healthz")
+        }
+        var request = HTTPSmoke.Request(path: path, line: node.mark?.line ?? 0)
+        if let n = map["method"] {
+            let method = try string(n, "\(what).method").uppercased()
+            guard HTTPSmoke.methods.contains(method) else {
+                throw error(.invalidValue, n, "\(what).method is \"\(method)\"; use \(HTTPSmoke.methods.sorted().joined(separator: ", "))")
+            }
+            request.method = method
+        }
+        if let n = map["body"] { request.body = try string(n, "\(what).body") }
+        if let n = map["expect-status"] {
+            guard let status = n.int, (100...599).contains(status) else {
+                throw error(.invalidValue, n, "\(what).expect-status must be an HTTP status from 100 to 599")
+            }
+            request.expectStatus = status
+        }
+        if let n = map["expect-body"] { request.expectBody = try string(n, "\(what).expect-body") }
+        return request
     }
 
     func thresholds(_ node: Node) throws(ScenarioError) -> Thresholds {

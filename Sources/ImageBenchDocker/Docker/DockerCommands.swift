@@ -90,6 +90,13 @@ public struct DockerCommands: Sendable {
         containerRun(["--rm"], image: image, name: name, runID: runID, spec: spec, platform: platform, timeout: spec.timeoutSeconds)
     }
 
+    /// `docker run --detach` of a service for its HTTP smoke test: the container port published on
+    /// 127.0.0.1 only, on a port the engine picks.
+    public func serve(image: String, name: String, runID: String, spec: SmokeSpec, port: Int, platform: String?) -> Command {
+        containerRun(
+            ["--detach", "--publish", "127.0.0.1::\(port)"], image: image, name: name, runID: runID, spec: spec, platform: platform, timeout: 60)
+    }
+
     private func containerRun(
         _ options: [String], image: String, name: String, runID: String, spec: SmokeSpec, platform: String?, timeout: Double
     ) -> Command {
@@ -103,6 +110,14 @@ public struct DockerCommands: Sendable {
         if let platform { args += ["--platform", platform] }
         return command(args + [image] + spec.args, timeout: timeout)
     }
+
+    /// The host address of a container's published port: `127.0.0.1:49153`.
+    public func publishedPort(_ name: String, port: Int) -> Command { command(["port", name, "\(port)/tcp"], timeout: 30) }
+    /// `true 0` while it runs, `false CODE` once it exited.
+    public func containerState(_ name: String) -> Command {
+        command(["container", "inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", name], timeout: 30)
+    }
+    public func containerLogs(_ name: String, lines: Int = 5) -> Command { command(["logs", "--tail", String(lines), name], timeout: 30) }
 
     public func inspect(_ image: String) -> Command { command(["image", "inspect", image], timeout: 60) }
 

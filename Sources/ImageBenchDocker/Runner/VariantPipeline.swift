@@ -340,6 +340,7 @@ struct VariantPipeline: Sendable {
         let spec = scenario.smoke
         // Run ids are unique only within one database: a random token keeps two runs 1 apart on one engine.
         let name = "imagebench-r\(runID)-v\(rowID)-\(session)"
+        if let http = spec.http { return try await httpSmoke(image, name: name, http: http) }
         let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runLabel, spec: spec, platform: plan.platform))
         var removal: CommandResult?
         if outcome.timedOut || outcome.exitCode == nil || Task.isCancelled {
@@ -362,6 +363,11 @@ struct VariantPipeline: Sendable {
     }
 
     static func smokeFailure(_ smoke: SmokeResult, spec: SmokeSpec) -> String {
+        // An HTTP smoke test's first line says what went wrong; the container's last log line follows it.
+        if spec.http != nil {
+            let lines = smoke.output.split(separator: "\n").map(String.init)
+            return lines.count > 1 ? "\(lines[0]): \(lines.last!)" : lines.first ?? ""
+        }
         if smoke.timedOut { return "no exit within \(String(format: "%g", spec.timeoutSeconds)) s" }
         let last = smoke.output.split(separator: "\n").last.map(String.init) ?? ""
         if smoke.exitCode != spec.expectExit {
