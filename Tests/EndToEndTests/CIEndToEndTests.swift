@@ -41,8 +41,9 @@ struct CIEndToEndTests {
         let said = try await DockerEngine.output(["system", "df", "-v"])
         let times = try NSRegularExpression(pattern: "(About an? |Less than a |[0-9]+ )(second|minute|hour|day|week|month|year)s? ago")
         let timeless = times.stringByReplacingMatches(in: said, range: NSRange(said.startIndex..., in: said), withTemplate: "T")
+        // Sorted: docker lists images created in the same second in no fixed order.
         return timeless.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
-            .joined(separator: "\n")
+            .sorted().joined(separator: "\n")
     }
 
     @Test("inline and classic caches from a loopback registry beat no cache on a fresh runner; hits are docker's; nothing is left")
@@ -168,7 +169,11 @@ struct CIEndToEndTests {
     func ownEngineRefused() async throws {
         try await withTemporaryDirectory { dir in
             try Self.writeEcho(in: dir)
-            let images = try await DockerEngine.output(["image", "ls", "--quiet", "--no-trunc"])
+            // As a set: docker lists images created in the same second in no fixed order.
+            func imageIDs() async throws -> Set<String> {
+                Set(try await DockerEngine.output(["image", "ls", "--quiet", "--no-trunc"]).split(whereSeparator: \.isNewline).map(String.init))
+            }
+            let images = try await imageIDs()
             let r = try await imagebench([
                 "run", dir + "/s", "--db", dir + "/r.sqlite", "--phases", "ci", "--ci-engine", "unix:///var/run/docker.sock",
                 "--image-label", "imagebench.test=1",
@@ -176,7 +181,7 @@ struct CIEndToEndTests {
             #expect(r.exitCode == 64, "\(r.stderr)")
             #expect(r.stderr.hasPrefix("imagebench: error: --ci-engine unix:///var/run/docker.sock is "), "\(r.stderr)")
             #expect(r.stderr.contains("an engine this run builds on") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
-            #expect(try await DockerEngine.output(["image", "ls", "--quiet", "--no-trunc"]) == images, "the engine was touched")
+            #expect(try await imageIDs() == images, "the engine was touched")
             #expect(!FileManager.default.fileExists(atPath: dir + "/r.sqlite"), "a refused run writes nothing")
         }
     }
