@@ -18,7 +18,7 @@ public enum ReportFixture {
                 ])
         ]
         func axes(_ l: String, _ r: String) -> [AxisChoice] { [AxisChoice(axis: "linking", value: l), AxisChoice(axis: "runtime", value: r)] }
-        let alpine = VariantResult(
+        var alpine = VariantResult(
             runID: 3, scenario: "go-http", axes: axes("static", "alpine"), status: .ok,
             image: ImageFacts(ref: "imagebench/go-http:r3-a", id: "sha256:a", sizeBytes: 7_160_000, layers: 2),
             contextBytes: 1480,
@@ -26,7 +26,10 @@ public enum ReportFixture {
                 // The COPY of the sources missed the cache in warm builds: a regression against run 2.
                 + Sample.withSteps(Sample.builds(.warm, [0.41, 0.39, 0.44]), cached: Sample.goInstructions.subtracting(["COPY go.mod main.go ./"]))
                 + Sample.withSteps(Sample.builds(.edit, [11.2, 11.5, 11.1]), cached: ["WORKDIR /src"]),
-            smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.52, output: "ok true"))
+            smoke: SmokeResult(ok: true, exitCode: nil, seconds: 0.52, output: "GET /healthz: 200 from 127.0.0.1:49153"))
+        // A service (smoke.http): its start times and its memory after the first answer.
+        alpine.start = StartResult(samples: [0.31, 0.29, 0.35])
+        alpine.smoke?.memoryBytes = 3_428_844
         let scratch = VariantResult(
             runID: 3, scenario: "go-http", axes: axes("static", "scratch"), status: .ok,
             image: ImageFacts(

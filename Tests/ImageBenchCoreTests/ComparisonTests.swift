@@ -50,6 +50,29 @@ struct ComparisonTests {
         #expect(c.regressions.map(\.variant) == ["v=slow"])
     }
 
+    @Test("a service's start time is compared like a phase: beyond 25% and significant; only where either run timed it")
+    func start() {
+        func service(_ variant: String, _ starts: [Double]?) -> VariantResult {
+            var r = Self.result(variant)
+            r.start = starts.map { StartResult(samples: $0) }
+            return r
+        }
+        let c = Comparison.compare(
+            baseline: Self.snapshot(1, [service("slower", [0.30, 0.31, 0.29]), service("same", [0.30, 0.31, 0.29]), service("binary", nil)]),
+            candidate: Self.snapshot(2, [service("slower", [0.52, 0.50, 0.51]), service("same", [0.31, 0.30, 0.30]), service("binary", nil)]))
+        let start = c.changes.map { change in change.metrics.first { $0.metric == .start } }
+        #expect(start[0]?.kind == .regression && start[0]?.test?.significant == true)
+        #expect(start[0]?.baseline == 0.30 && start[0]?.candidate == 0.51)
+        #expect(start[1]?.kind == .unchanged)
+        #expect(start[2] == nil, "a variant that is not a service has no start metric")
+        #expect(c.regressions.map(\.variant) == ["v=slower"])
+        #expect(c.shownMetrics.contains(.start))
+        // --max-time-growth covers it as a time; a start time is shown in seconds.
+        #expect(Metric.start.isTime && Metric.start.phase == nil)
+        #expect(Metric.start.samples(of: service("x", [0.4, 0.2])) == [0.4, 0.2])
+        #expect(Metric.start.value(of: service("x", [0.4, 0.2, 0.3])) == 0.3)
+    }
+
     @Test("a working variant that stops working is always a regression; one that starts working is an improvement")
     func status() {
         let c = Comparison.compare(

@@ -49,6 +49,16 @@ struct DockerOutputParserTests {
         #expect(DockerOutputParser.humanBytes(text) == bytes)
     }
 
+    @Test("docker stats's memory in use: docker's binary units, podman's SI ones; the limit after the slash is not it")
+    func memoryInUse() {
+        #expect(DockerOutputParser.memoryInUse("3.27MiB / 23.43GiB\n") == 3_428_844)
+        #expect(DockerOutputParser.memoryInUse("896KiB / 23.43GiB") == 917_504)
+        #expect(DockerOutputParser.memoryInUse("3.4MB / 25.2GB") == 3_400_000)
+        #expect(DockerOutputParser.memoryInUse("0B / 0B") == 0)
+        #expect(DockerOutputParser.memoryInUse("") == nil)
+        #expect(DockerOutputParser.memoryInUse("-- / --") == nil)
+    }
+
     @Test("image inspect: id, .Size and .RootFS.Layers")
     func inspect() throws {
         let parsed = try #require(DockerOutputParser.inspect(try Self.fixture("inspect.json")))

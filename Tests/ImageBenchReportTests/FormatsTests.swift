@@ -17,7 +17,8 @@ struct FormatsTests {
         #expect(c.verdict == .regression)
         #expect(c.regressions.map(\.variant) == ["linking=static,runtime=alpine", "linking=dynamic,runtime=debian"])
         let alpine = try #require(c.changes.first { $0.variant == "linking=static,runtime=alpine" })
-        #expect(alpine.metrics.map(\.kind) == [.regression, .regression, .unchanged, .unchanged])
+        #expect(alpine.metrics.map(\.kind) == [.regression, .regression, .unchanged, .unchanged, .unchanged])
+        #expect(alpine.metrics.map(\.metric) == [.size, .cold, .warm, .edit, .start], "a service is compared on its start time too")
         #expect(c.added.map(\.variant) == ["linking=static,runtime=scratch"])
         #expect(c.removed.map(\.variant) == ["linking=old"])
     }
@@ -44,7 +45,12 @@ struct FormatsTests {
         Self.check(text, "report-plain.md")
         #expect(!text.contains("Δ"))
         #expect(
-            text.contains("| variant | status | size | compressed | unique | wasted | layers | cold | warm | edit | slowest step (cold) | smoke |"))
+            text.contains(
+                "| variant | status | size | compressed | unique | wasted | layers | cold | warm | edit | start | slowest step (cold) | smoke | memory |"
+            ))
+        #expect(text.contains("| 0.310 s ± 0.031 | "), "the service's start time")
+        #expect(text.contains("| 3.43 MB |"), "its memory after the first answer, in SI units")
+        #expect(text.contains("start: seconds from `docker run` to the service's first expected HTTP answer"))
     }
 
     @Test("html: self-contained, with size, time, trend and layer charts")
@@ -63,11 +69,12 @@ struct FormatsTests {
         let text = CSVReport.render(ReportFixture.report())
         Self.check(text, "report.csv")
         let lines = text.split(separator: "\n")
-        #expect(lines.count == 1 + 4 * 3)
+        #expect(lines.count == 1 + 4 * 4, "a row per variant and time: cold, warm, edit and start")
+        #expect(lines[4].contains(",start,3,0.31,") && lines[4].hasSuffix(",3428844"), "the service's start times and memory")
         #expect(lines[0].hasPrefix("run_id,scenario,variant,status,size_bytes"))
         #expect(
-            lines[4]
-                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0),2150000,registry,docker,default,ci-1,20.10.24+dfsg1,overlay2,2,2,1180,.dockerignore,classic"
+            lines[5]
+                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,/app/.env (layer 0),2150000,registry,docker,default,ci-1,20.10.24+dfsg1,overlay2,2,2,1180,.dockerignore,classic,"
         )
     }
 
@@ -128,6 +135,6 @@ struct EngineReportTests {
         #expect(CSVReport.render(report).contains(",docker,ssh://ci@builder2,ci-1,24.0.7,overlay2,2"))
         #expect(JSONReport.render(report).contains("\"endpoint\" : \"ssh://ci@builder2\""))
         let single = TableReport.render(ReportFixture.report()).split(separator: "\n").first { $0.hasPrefix("variant ") } ?? ""
-        #expect(single.hasSuffix("smoke"), "\(single)")
+        #expect(single.hasSuffix("smoke           memory") && !single.contains("engine"), "\(single)")
     }
 }

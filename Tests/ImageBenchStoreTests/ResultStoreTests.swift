@@ -24,6 +24,9 @@ struct ResultStoreTests {
         result.engine = engine
         for i in result.builds.indices { result.builds[i].engine = engine }
         result.builds[0].steps = Sample.steps(run: 3.1)
+        // A service: its start times and its memory in use after the first answer.
+        result.start = StartResult(samples: [0.31, 0.29, 0.35])
+        result.smoke?.memoryBytes = 3_428_844
         return result
     }
 
@@ -215,6 +218,7 @@ struct StoreQueryTests {
             for (i, size) in [1_000_000, 1_100_000, 1_050_000].enumerated() {
                 var r = ResultStoreTests.result(runID: 0, size: Int64(size))
                 r.builds = Sample.builds(.cold, [Double(i + 1), Double(i + 3), Double(i + 2)])
+                r.start = i == 1 ? nil : StartResult(samples: [0.5 + Double(i), 0.2 + Double(i), 0.4 + Double(i)])
                 if i > 0 {
                     r.insight = ImageInsight(
                         layers: [], waste: WasteAnalysis.analyze([]), secrets: [],
@@ -233,6 +237,9 @@ struct StoreQueryTests {
             // Compressed sizes come from the stored analysis; a run without one has no value.
             let compressed = try await store.history(scenario: "go-http", metric: .compressed, last: 3)
             #expect(compressed[0].points.map(\.value) == [nil, 550_010, 525_010])
+            // Start times: the median of each run's samples; a run that did not time the start has no value.
+            let start = try await store.history(scenario: "go-http", metric: .start, last: 3)
+            #expect(start[0].points.map(\.value) == [0.4, nil, 2.4])
         }
     }
 

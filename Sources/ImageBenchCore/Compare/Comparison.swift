@@ -78,8 +78,8 @@ public struct Comparison: Sendable, Equatable {
         return improvements.isEmpty ? .noRegression : .onlyImprovements
     }
 
-    /// The metrics compared, in the order reports show them; `ci` only where either run has `ci` builds.
-    public static let metrics: [Metric] = [.size, .cold, .warm, .edit, .ci]
+    /// The metrics compared, in the order reports show them; `ci` and `start` only where either run has them.
+    public static let metrics: [Metric] = [.size, .cold, .warm, .edit, .ci, .start]
 
     /// The metrics some variant was compared on, in ``metrics`` order.
     public var shownMetrics: [Metric] { Self.metrics.filter { m in changes.contains { $0.metrics.contains { $0.metric == m } } } }
@@ -93,7 +93,7 @@ public struct Comparison: Sendable, Equatable {
         for new in candidate.results {
             guard let old = before[new.key] else { continue }
             let thresholds = (candidate.thresholds[new.scenario] ?? Thresholds()).overridden(by: overrides)
-            let measured = metrics.filter { $0 != .ci || !old.samples(.ci).isEmpty || !new.samples(.ci).isEmpty }
+            let measured = metrics.filter { m in (m != .ci && m != .start) || !m.samples(of: old).isEmpty || !m.samples(of: new).isEmpty }
             let metricChanges = measured.map { change($0, old, new, limit: thresholds.limit(for: $0)) }
             let steps = Phase.allCases.flatMap { phase in
                 let metric = Metric(rawValue: phase.rawValue)!
@@ -139,12 +139,12 @@ public struct Comparison: Sendable, Equatable {
             return change
         }
         let direction: Kind = percent > 0 ? .regression : .improvement
-        guard let phase = metric.phase else {
+        guard metric.isTime else {
             change.kind = direction
             return change
         }
-        let a = old.samples(phase)
-        let b = new.samples(phase)
+        let a = metric.samples(of: old)
+        let b = metric.samples(of: new)
         guard let test = WelchTest(a, b) else {
             change.kind = .insufficient
             change.note = "\(a.count) vs \(b.count) repetitions: too few to tell a change from noise; run with --repeat 3 or more"

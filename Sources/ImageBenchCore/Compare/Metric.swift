@@ -10,8 +10,10 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     /// The median `ci` build: a fresh runner with the variant's cache source.
     case ci
     case ciNone = "ci-none"
+    /// The median seconds from `docker run` to a service's first expected answer (``StartResult``).
+    case start
 
-    public var isTime: Bool { phase != nil }
+    public var isTime: Bool { phase != nil || self == .start }
 
     public var phase: Phase? { Phase(rawValue: rawValue) }
 
@@ -20,7 +22,13 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         switch self {
         case .size: return result.image.map { Double($0.sizeBytes) }
         case .compressed: return result.insight?.compressedBytes.map(Double.init)
-        case .cold, .warm, .edit, .ci, .ciNone: return Summary(result.samples(phase!))?.median
+        case .cold, .warm, .edit, .ci, .ciNone, .start: return Summary(samples(of: result))?.median
         }
+    }
+
+    /// The repetitions of a time metric (a phase's successful builds, or the start times); empty for sizes.
+    public func samples(of result: VariantResult) -> [Double] {
+        if let phase { return result.samples(phase) }
+        return self == .start ? result.start?.samples ?? [] : []
     }
 }

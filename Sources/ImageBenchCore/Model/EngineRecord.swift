@@ -28,6 +28,10 @@ public struct EngineRecord: Sendable, Codable, Equatable, Hashable {
     /// machine with the same version share it; the endpoint alone does not change what is measured.
     public var identity: String { "\(kind.rawValue) \(serverVersion) on \(host) (\(storageDriver))" }
 
+    /// Whether it is reached over the network (`tcp://`, `ssh://`): a port its containers publish on
+    /// loopback is on its machine's loopback, not on this one's.
+    public var isRemote: Bool { endpoint.contains("tcp://") || endpoint.contains("ssh://") }
+
     /// A short name for tables: the kind and the endpoint.
     public var label: String { kind == .podman ? "podman \(serverVersion)" : endpoint }
 

@@ -9,6 +9,9 @@ public struct SmokeResult: Sendable, Codable, Equatable {
     /// Standard output then standard error, trimmed.
     public var output: String
     public var timedOut: Bool
+    /// An HTTP smoke test's container's memory in use after its first expected answer: docker stats's
+    /// figure (the cgroup's usage less its inactive page cache), in bytes.
+    public var memoryBytes: Int64?
 
     public init(ok: Bool, exitCode: Int32?, seconds: Double, output: String, timedOut: Bool = false) {
         self.ok = ok
@@ -22,5 +25,6 @@ public struct SmokeResult: Sendable, Codable, Equatable {
         case ok, seconds, output
         case exitCode = "exit_code"
         case timedOut = "timed_out"
+        case memoryBytes = "memory_bytes"
     }
 }

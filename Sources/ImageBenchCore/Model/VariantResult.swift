@@ -23,6 +23,8 @@ public struct VariantResult: Sendable, Equatable {
     public var target: String?
     /// Its `ci` phase: the cache source, or why it was skipped; nil when the run had no `ci` phase.
     public var ci: CIPhaseResult?
+    /// Its `start` metric, when its smoke test is `smoke.http` and the service answered.
+    public var start: StartResult?
 
     /// A variant that did not behave as its scenario says: a failed build, an unexpected smoke failure, or
     /// a problem found while measuring it (its `ci` phase's too). A skipped variant is not one: the environment could not build it.

@@ -279,7 +279,8 @@ struct YAMLReader {
         var result = Thresholds()
         for (key, value) in try pairs(node, "thresholds") {
             guard let metric = Metric(rawValue: key.name) else {
-                throw error(.unknownKey, key.line, "unknown metric \"\(key.name)\" in thresholds; use size, compressed, cold, warm, edit or ci")
+                throw error(
+                    .unknownKey, key.line, "unknown metric \"\(key.name)\" in thresholds; use size, compressed, cold, warm, edit, ci or start")
             }
             let text = try string(value, "thresholds.\(key.name)")
             guard let percent = Thresholds.parsePercent(text) else {

@@ -91,10 +91,12 @@ public struct DockerCommands: Sendable {
     }
 
     /// `docker run --detach` of a service for its HTTP smoke test: the container port published on
-    /// 127.0.0.1 only, on a port the engine picks.
-    public func serve(image: String, name: String, runID: String, spec: SmokeSpec, port: Int, platform: String?) -> Command {
+    /// 127.0.0.1 only, on a port the engine picks; unpublished (`publish` false) for an engine on another
+    /// machine, whose service is reached at its address on the engine's network.
+    public func serve(image: String, name: String, runID: String, spec: SmokeSpec, port: Int, platform: String?, publish: Bool = true) -> Command {
         containerRun(
-            ["--detach", "--publish", "127.0.0.1::\(port)"], image: image, name: name, runID: runID, spec: spec, platform: platform, timeout: 60)
+            ["--detach"] + (publish ? ["--publish", "127.0.0.1::\(port)"] : []), image: image, name: name, runID: runID, spec: spec,
+            platform: platform, timeout: 60)
     }
 
     private func containerRun(
@@ -113,9 +115,17 @@ public struct DockerCommands: Sendable {
 
     /// The host address of a container's published port: `127.0.0.1:49153`.
     public func publishedPort(_ name: String, port: Int) -> Command { command(["port", name, "\(port)/tcp"], timeout: 30) }
+    /// The container's addresses on its networks, space-separated: `172.17.0.3 `.
+    public func containerAddresses(_ name: String) -> Command {
+        command(["container", "inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", name], timeout: 30)
+    }
     /// `true 0` while it runs, `false CODE` once it exited.
     public func containerState(_ name: String) -> Command {
         command(["container", "inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", name], timeout: 30)
+    }
+    /// `12.5MiB / 23.4GiB`: the container's memory in use (docker: cgroup usage less inactive page cache) and its limit.
+    public func memoryUsage(_ name: String) -> Command {
+        command(["stats", "--no-stream", "--format", "{{.MemUsage}}", name], timeout: 30)
     }
     public func containerLogs(_ name: String, lines: Int = 5) -> Command { command(["logs", "--tail", String(lines), name], timeout: 30) }
 

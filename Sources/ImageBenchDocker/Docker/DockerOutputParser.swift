@@ -38,6 +38,13 @@ public enum DockerOutputParser {
         return nil
     }
 
+    /// `docker stats --format '{{.MemUsage}}'` → the bytes in use: `3.27MiB / 23.43GiB` (docker's binary
+    /// units) or `3.4MB / 25.2GB` (podman's SI ones).
+    public static func memoryInUse(_ output: String) -> Int64? {
+        guard let used = output.split(separator: "/").first?.trimmingCharacters(in: .whitespacesAndNewlines), !used.isEmpty else { return nil }
+        return humanBytes(used)
+    }
+
     /// `docker version --format '{{json .}}'` → (client, server); server is nil when no engine answered.
     public static func versions(_ json: String) -> (client: String, server: String?)? {
         guard let object = jsonObject(json) else { return nil }

@@ -105,6 +105,12 @@ struct VariantPipeline: Sendable {
             result.apply(try await inspect(image))
             events(.smokeStarted)
             smoke = try await smokeTest(image, rowID: rowID)
+            if smoke.ok, let http = scenario.smoke.http {
+                let start = try await startTimes(image, name: containerName(rowID), http: http)
+                result.start = start
+                // It answered once and then did not: a flaky service is the variant's problem.
+                if let problem = start.problem { result.problem = "start metric cut short: \(problem)" }
+            }
         }
         result.smoke = smoke
         result.status = smoke.ok ? .ok : plan.variant.expectBroken == nil ? .broken : .expectedBroken
@@ -338,8 +344,7 @@ struct VariantPipeline: Sendable {
     /// Runs the image once as `smoke:` says. A failure is the image's only when the engine still answers.
     func smokeTest(_ image: String, rowID: Int64) async throws -> SmokeResult {
         let spec = scenario.smoke
-        // Run ids are unique only within one database: a random token keeps two runs 1 apart on one engine.
-        let name = "imagebench-r\(runID)-v\(rowID)-\(session)"
+        let name = containerName(rowID)
         if let http = spec.http { return try await httpSmoke(image, name: name, http: http) }
         let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runLabel, spec: spec, platform: plan.platform))
         var removal: CommandResult?
@@ -361,6 +366,10 @@ struct VariantPipeline: Sendable {
             ok: ok, exitCode: outcome.timedOut ? nil : outcome.exitCode, seconds: outcome.seconds, output: String(output.suffix(4000)),
             timedOut: outcome.timedOut)
     }
+
+    /// The name of the variant's smoke container. Run ids are unique only within one database: a random
+    /// token keeps two runs 1 apart on one engine.
+    func containerName(_ rowID: Int64) -> String { "imagebench-r\(runID)-v\(rowID)-\(session)" }
 
     static func smokeFailure(_ smoke: SmokeResult, spec: SmokeSpec) -> String {
         // An HTTP smoke test's first line says what went wrong; the container's last log line follows it.

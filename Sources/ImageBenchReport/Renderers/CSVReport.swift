@@ -8,20 +8,20 @@ public enum CSVReport {
         "min_s", "max_s", "samples_s", "smoke_ok", "smoke_exit_code", "smoke_s", "context_files", "context_file_bytes", "context_secrets",
         "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets", "compressed_bytes", "compressed_source",
         "engine_kind", "engine_endpoint", "engine_host", "engine_version", "engine_storage_driver", "engine_cpus",
-        "context_copyable_files", "context_copyable_bytes", "context_ignore_file", "context_rules",
+        "context_copyable_files", "context_copyable_bytes", "context_ignore_file", "context_rules", "smoke_memory_bytes",
     ]
 
     public static func render(_ report: RunReport) -> String {
         let sharing = SharedBytes.compute(report.results)
         var lines = [header.joined(separator: ",")]
-        let phases = CIText.phases(report.results)
+        let times = StartText.times(report.results)
         for r in report.results {
-            for phase in phases {
-                let s = Summary(r.samples(phase))
+            for metric in times {
+                let s = Summary(metric.samples(of: r))
                 let cells: [String] = [
                     String(r.runID), r.scenario, r.name, r.status.rawValue,
                     r.image.map { String($0.sizeBytes) } ?? "", r.image.map { String($0.layers) } ?? "",
-                    r.contextBytes.map(String.init) ?? "", phase.rawValue, String(s?.n ?? 0),
+                    r.contextBytes.map(String.init) ?? "", metric.rawValue, String(s?.n ?? 0),
                     number(s?.median), number(s?.mean), number(s?.stddev), number(s?.min), number(s?.max),
                     (s?.samples ?? []).map { number($0) }.joined(separator: ";"),
                     r.smoke.map { $0.ok ? "true" : "false" } ?? "", r.smoke?.exitCode.map(String.init) ?? "", number(r.smoke?.seconds),
@@ -34,7 +34,7 @@ public enum CSVReport {
                     r.engine?.kind.rawValue ?? "", r.engine?.endpoint ?? "", r.engine?.host ?? "", r.engine?.serverVersion ?? "",
                     r.engine?.storageDriver ?? "", r.engine.map { String($0.cpus) } ?? "",
                     r.context?.copyableFiles.map(String.init) ?? "", r.context?.copyableBytes.map(String.init) ?? "",
-                    r.context?.ignoreFile ?? "", r.context?.rules ?? "",
+                    r.context?.ignoreFile ?? "", r.context?.rules ?? "", r.smoke?.memoryBytes.map(String.init) ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

@@ -24,7 +24,7 @@ public enum HTMLReport {
             body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [])
         }
         body +=
-            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
+            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(StartText.meaning(report.results).map { $0 + " " } ?? ""))\(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
         return page(title: "imagebench run \(run.id)", body: body)
     }
 
@@ -121,10 +121,13 @@ public enum HTMLReport {
         let delta = changes != nil
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
         html += "<th>compressed</th><th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
-        let phases = CIText.phases(rows)
-        for phase in phases { html += "<th>\(phase.rawValue)</th>" + (delta ? "<th>Δ \(phase.rawValue)</th>" : "") }
-        html += "<th>slowest step (cold)</th><th>smoke</th>" + (engines ? "<th>engine</th>" : "") + "</tr>"
-        let columns = 11 + (delta ? 1 : 0) + phases.count * (delta ? 2 : 1) + (engines ? 1 : 0)
+        let times = StartText.times(rows)
+        let memory = StartText.showsMemory(rows)
+        for metric in times { html += "<th>\(metric.rawValue)</th>" + (delta ? "<th>Δ \(metric.rawValue)</th>" : "") }
+        html +=
+            "<th>slowest step (cold)</th><th>smoke</th>" + (memory ? "<th>\(StartText.memoryHeader)</th>" : "") + (engines ? "<th>engine</th>" : "")
+            + "</tr>"
+        let columns = 11 + (delta ? 1 : 0) + times.count * (delta ? 2 : 1) + (memory ? 1 : 0) + (engines ? 1 : 0)
         for r in rows {
             let change = changes?.first { $0.variant == r.name }
             let size = r.image?.sizeBytes
@@ -138,14 +141,14 @@ public enum HTMLReport {
             html += "<td class=\"num\">\(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")</td>"
             html += "<td class=\"num\">\(r.image.map { String($0.layers) } ?? "—")</td>"
             html += "<td class=\"num\">\(e(TableReport.contextCell(r)))</td>"
-            for phase in phases {
-                html += "<td class=\"num\">\(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")</td>"
-                if delta {
-                    html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, Metric(rawValue: phase.rawValue)!, symbols: false)))</td>"
-                }
+            for metric in times {
+                html += "<td class=\"num\">\(Summary(metric.samples(of: r)).map(Units.medianSpread) ?? "—")</td>"
+                if delta { html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, metric, symbols: false)))</td>" }
             }
             html += "<td>\(e(StepText.slowestCell(r, limit: 48)))</td>"
-            html += "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td>" + (engines ? "<td>\(e(EngineText.cell(r)))</td>" : "") + "</tr>"
+            html +=
+                "<td class=\"smoke\">\(e(TableReport.smokeCell(r)))</td>" + (memory ? "<td class=\"num\">\(StartText.memoryCell(r))</td>" : "")
+                + (engines ? "<td>\(e(EngineText.cell(r)))</td>" : "") + "</tr>"
             for note in VariantNote.notes(for: r) {
                 let cssClass: String
                 let body: String

@@ -5,8 +5,12 @@ public enum HistoryReport {
     public static func render(_ series: [HistorySeries]) -> String {
         guard let first = series.first else { return "No runs of this scenario yet.\n" }
         let what =
-            first.metric.isTime
-            ? "median wall time of `docker build`" : (first.metric == .size ? "uncompressed bytes on disk, SI units" : "compressed bytes, SI units")
+            switch first.metric {
+            case .start: "median seconds from `docker run` to the service's first expected answer"
+            case .size: "uncompressed bytes on disk, SI units"
+            case .compressed: "compressed bytes, SI units"
+            case .cold, .warm, .edit, .ci, .ciNone: "median wall time of `docker build`"
+            }
         var out = "\(first.scenario) · \(first.metric.rawValue) (\(what))\n"
         let engines = HistorySeries.engines(series)
         if let mixed = mixedEngines(engines) { out += "warning: \(mixed)\n" }

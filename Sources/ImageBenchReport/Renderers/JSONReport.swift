@@ -30,9 +30,11 @@ public enum JSONReport {
         var target: String?
         /// The `ci` phase: cache source, skip reason or problem, cache image, and the verdict.
         var ci: CIJSON?
+        /// A service's start times (`smoke.http`): their statistics and every sample, and why one is missing.
+        var start: StartJSON?
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci, start
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
@@ -108,6 +110,19 @@ public enum JSONReport {
         }
     }
 
+    /// The start metric: its statistics as a phase's, and the problem that cut it short.
+    struct StartJSON: Encodable {
+        var start: StartResult
+
+        enum CodingKeys: String, CodingKey { case problem }
+
+        func encode(to encoder: any Encoder) throws {
+            try PhaseStats(summary: Summary(start.samples)).encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encodeIfPresent(start.problem, forKey: .problem)
+        }
+    }
+
     /// A phase's statistics, or `{}` when the phase did not run.
     struct PhaseStats: Encodable {
         var summary: Summary?
@@ -130,7 +145,7 @@ public enum JSONReport {
                 phases: Dictionary(uniqueKeysWithValues: phases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
                 smoke: r.smoke, problem: r.problem, builds: r.builds, engine: r.engine,
                 steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }),
-                target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) })
+                target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) }, start: r.start.map(StartJSON.init))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

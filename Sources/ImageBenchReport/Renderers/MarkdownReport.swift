@@ -29,6 +29,7 @@ public enum MarkdownReport {
         out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += "\n" + text(meaning) + "\n" }
         if CIText.phases(report.results).contains(.ci) { out += "\n" + text(CIText.meaning) + "\n" }
+        if let meaning = StartText.meaning(report.results) { out += "\n" + text(meaning) + "\n" }
         if let podman = EngineText.podmanSizeNote(report.results) { out += "\n" + podman + "\n" }
         return out
     }
@@ -82,12 +83,14 @@ public enum MarkdownReport {
         var headers = ["variant", "status", "size"]
         if comparison != nil { headers.append("Δ size") }
         headers += ["compressed", "unique", "wasted", "layers"]
-        let phases = CIText.phases(rows)
-        for phase in phases {
-            headers.append(phase.rawValue)
-            if comparison != nil { headers.append("Δ \(phase.rawValue)") }
+        let times = StartText.times(rows)
+        for metric in times {
+            headers.append(metric.rawValue)
+            if comparison != nil { headers.append("Δ \(metric.rawValue)") }
         }
         headers += ["slowest step (cold)", "smoke"]
+        let memory = StartText.showsMemory(rows)
+        if memory { headers.append(StartText.memoryHeader) }
         let engines = EngineText.needsColumn(rows)
         if engines { headers.append("engine") }
         var out = "#### \(text(scenario))\n\n" + (EngineText.mixedWarning(rows).map { "> ⚠️ Mixed engines: \(text($0)).\n\n" } ?? "")
@@ -102,12 +105,13 @@ public enum MarkdownReport {
             cells.append(sharing[r].map { Units.bytes($0.unique) } ?? "—")
             cells.append(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")
             cells.append(r.image.map { String($0.layers) } ?? "—")
-            for phase in phases {
-                cells.append(Summary(r.samples(phase)).map(Units.medianSpread) ?? "—")
-                if comparison != nil { cells.append(changeCell(change, Metric(rawValue: phase.rawValue)!)) }
+            for metric in times {
+                cells.append(Summary(metric.samples(of: r)).map(Units.medianSpread) ?? "—")
+                if comparison != nil { cells.append(changeCell(change, metric)) }
             }
             cells.append(StepText.slowestCell(r, limit: 48, name: code))
             cells.append(smokeCell(r))
+            if memory { cells.append(StartText.memoryCell(r)) }
             if engines { cells.append(text(EngineText.cell(r))) }
             out += row(cells)
         }

@@ -21,6 +21,7 @@ public enum TableReport {
             "Slowest step (cold): the cold build's step with the longest median, and that median's share of the build's median; `imagebench report --steps` shows every step.\n"
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += meaning + "\n" }
         if CIText.phases(report.results).contains(.ci) { out += CIText.meaning + "\n" }
+        if let meaning = StartText.meaning(report.results) { out += meaning + "\n" }
         return out
     }
 
@@ -55,12 +56,14 @@ public enum TableReport {
         let smallest = report.smallestWorkingSize(for: scenario)
         let sharing = SharedBytes.compute(report.results)
         let engines = EngineText.needsColumn(rows)
-        let phases = CIText.phases(rows)
+        let times = StartText.times(rows)
+        let memory = StartText.showsMemory(rows)
         var table = TextTable(
             headers: ["variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context"]
-                + phases.map { "\($0.rawValue) s" } + ["slowest step (cold)", "smoke"] + (engines ? ["engine"] : []),
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right] + phases.map { _ in .right } + [.left, .left]
-                + (engines ? [.left] : []))
+                + times.map { "\($0.rawValue) s" } + ["slowest step (cold)", "smoke"] + (memory ? [StartText.memoryHeader] : [])
+                + (engines ? ["engine"] : []),
+            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right] + times.map { _ in .right } + [.left, .left]
+                + (memory ? [.right] : []) + (engines ? [.left] : []))
         for r in rows {
             let size = r.image?.sizeBytes
             table.append(
@@ -73,7 +76,8 @@ public enum TableReport {
                     r.insight.map { Units.bytes($0.wastedBytes) } ?? "—",
                     r.image.map { String($0.layers) } ?? "—",
                     contextCell(r),
-                ] + phases.map { phaseCell(r, $0) } + [StepText.slowestCell(r), smokeCell(r)] + (engines ? [EngineText.cell(r)] : []))
+                ] + times.map { timeCell(r, $0) } + [StepText.slowestCell(r), smokeCell(r)] + (memory ? [StartText.memoryCell(r)] : [])
+                    + (engines ? [EngineText.cell(r)] : []))
         }
         var out =
             TextTable.plain(scenario) + "\n" + (EngineText.mixedWarning(rows).map { "warning: \(TextTable.plain($0))\n" } ?? "") + table.render()
@@ -143,8 +147,8 @@ public enum TableReport {
             + groups.map { "\(file($0.file)) for \($0.variants.map(name).joined(separator: ", "))" }.joined(separator: "; ") + "."
     }
 
-    static func phaseCell(_ r: VariantResult, _ phase: Phase) -> String {
-        Summary(r.samples(phase)).map(Units.medianRange) ?? "—"
+    static func timeCell(_ r: VariantResult, _ metric: Metric) -> String {
+        Summary(metric.samples(of: r)).map(Units.medianRange) ?? "—"
     }
 
     static func smokeCell(_ r: VariantResult) -> String {

@@ -9,7 +9,7 @@ enum VariantRows: TableMapping {
     /// What its measurement sets, written again when it finishes.
     static let measured = [
         "status", "image_ref", "image_id", "size_bytes", "layers", "context_bytes", "smoke", "problem", "context_facts", "insight", "engine",
-        "target", "ci",
+        "target", "ci", "start",
     ]
     static let columns = identity + measured
 
@@ -25,6 +25,7 @@ enum VariantRows: TableMapping {
             .optional(r.image.map { Int64($0.layers) }), .optional(r.contextBytes), .optional(r.smoke.map { JSONColumn.text($0) }),
             .optional(r.problem), .optional(r.context.map { JSONColumn.text($0) }), .optional(r.insight.map { JSONColumn.text($0) }),
             .optional(r.engine.map { JSONColumn.text($0) }), .optional(r.target), .optional(r.ci.map { JSONColumn.text($0) }),
+            .optional(r.start.map { JSONColumn.text($0) }),
         ]
     }
 
@@ -39,6 +40,7 @@ enum VariantRows: TableMapping {
         result.engine = try row.optionalJSON(EngineRecord.self, "engine")
         result.target = try row.optionalText("target")
         result.ci = try row.optionalJSON(CIPhaseResult.self, "ci")
+        result.start = try row.optionalJSON(StartResult.self, "start")
         if let id = try row.optionalText("image_id") {
             result.image = ImageFacts(
                 ref: try row.optionalText("image_ref") ?? "", id: id, sizeBytes: try row.optionalInt("size_bytes") ?? 0,

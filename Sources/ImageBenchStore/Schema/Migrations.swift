@@ -128,6 +128,9 @@ enum Migrations {
                 ALTER TABLE variants ADD COLUMN target TEXT;
                 ALTER TABLE variants ADD COLUMN ci TEXT;
                 """),
+        Migration(
+            version: 11, summary: "each service's start times (docker run to its first expected HTTP answer)",
+            sql: "ALTER TABLE variants ADD COLUMN start TEXT;"),
     ]
 
     static var latest: Int { all.last!.version }

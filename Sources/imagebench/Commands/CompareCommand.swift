@@ -57,7 +57,7 @@ struct CompareCommand: AsyncParsableCommand {
         var t = Thresholds()
         if let size = maxSizeGrowth.flatMap(Thresholds.parsePercent) { t.percent[.size] = size }
         if let time = maxTimeGrowth.flatMap(Thresholds.parsePercent) {
-            for metric in [Metric.cold, .warm, .edit, .ci] { t.percent[metric] = time }
+            for metric in Metric.allCases where metric.isTime { t.percent[metric] = time }
         }
         return t
     }

@@ -18,7 +18,11 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this variant, e.g. linking=static,runtime=scratch.", valueName: "variant"))
     var variant: String?
 
-    @Option(name: .long, help: "size, compressed, cold, warm, edit, ci (a fresh runner with its cache) or ci-none (without).")
+    @Option(
+        name: .long,
+        help:
+            "size, compressed, cold, warm, edit, ci (a fresh runner with its cache), ci-none (without) or start (a service's start to its first answer)."
+    )
     var metric: Metric = .size
 
     @Option(name: .long, help: ArgumentHelp("How many of the latest runs to show.", valueName: "n"))
