@@ -34,7 +34,8 @@ struct ScenarioLoaderTests {
             variants[1].settings.buildArgs.map { "\($0.key)=\($0.value)" } == [
                 "BUILDER=${images.builder}", "CGO_ENABLED=0", "RUNTIME=${images.alpine}",
             ])
-        #expect(scenario.smoke == SmokeSpec(args: ["selftest"], expectExit: 0, expectOutput: "ok", timeoutSeconds: 30))
+        #expect(scenario.smoke.http?.port == 8080 && scenario.smoke.http?.first.path == "/healthz")
+        #expect(scenario.smoke.http?.first.expectBody == "ok" && scenario.smoke.timeoutSeconds == 30)
         #expect(scenario.edit == EditSpec(file: "main.go"))
     }
 

@@ -11,7 +11,7 @@ import Testing
     "go-http on a real Docker engine", .serialized,
     .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
 struct GoHTTPIntegrationTests {
-    @Test("static and dynamic on scratch: sizes match docker, dynamic is expected-broken, warm beats cold")
+    @Test("static and dynamic on scratch: sizes match docker, static serves and has start times, dynamic is expected-broken, warm beats cold")
     func scratchVariants() async throws {
         try await withTemporaryStore { store, path in
             let scenario = try ScenarioLoader().load(path: PackagePaths.scenarios + "/go-http")
@@ -68,10 +68,18 @@ struct GoHTTPIntegrationTests {
                 #expect(result.builds.allSatisfy { $0.builder == environment.defaultBuilder && $0.imageID?.hasPrefix("sha256:") == true })
             }
             #expect(results[0].smoke?.ok == true)
-            #expect(results[0].smoke?.output == "ok true")
+            // It serves over HTTP, as in production: started twice more for the start metric, each a new container.
+            #expect(results[0].smoke?.output.hasPrefix("GET /healthz: 200 from 127.0.0.1:") == true, "\(results[0].smoke?.output ?? "")")
+            let start = try #require(results[0].start)
+            #expect(start.samples.count == 2 && start.problem == nil, "\(start)")
+            #expect(start.samples.allSatisfy { $0 > 0.05 && $0 < 10 }, "\(start.samples)")
+            #expect((results[0].smoke?.memoryBytes ?? 0) > 100_000, "\(String(describing: results[0].smoke))")
+            // The dynamic binary on scratch fails with its container's own exit and log line; it is not started again.
             let broken = try #require(results[1].smoke)
             #expect(!broken.ok)
-            #expect(broken.output.contains("no such file or directory"))
+            #expect(broken.exitCode != nil && broken.exitCode != 0, "\(broken)")
+            #expect(broken.output.contains("no such file or directory"), "\(broken.output)")
+            #expect(results[1].start == nil)
             #expect(results[1].problem == nil)
             // The linkage explains the failure before anyone runs the image.
             #expect(results[0].insight?.linkage?.kind == .static)
