@@ -10,6 +10,13 @@ public struct ResolvedImage: Sendable, Equatable, Codable {
     public var used: String
     /// Where the substitution came from: `scenario`, `profile NAME` or `--image`.
     public var source: String
+    /// What a stand-in says it holds, from its `imagebench.provides` label (``providesLabel``): the
+    /// toolchain and libraries a build against it actually gets. nil for the image asked for, or a
+    /// stand-in without the label.
+    public var provides: String?
+
+    /// The label a stand-in image describes itself with.
+    public static let providesLabel = "imagebench.provides"
 
     public init(name: String, requested: String, used: String, source: String) {
         self.name = name

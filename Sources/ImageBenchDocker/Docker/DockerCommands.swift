@@ -174,6 +174,10 @@ public struct DockerCommands: Sendable {
     public func removeContainers(_ ids: [String]) -> Command { command(["container", "rm", "--force", "--volumes"] + ids, timeout: 300) }
     /// Empties the build cache, BuildKit's and the classic builder's records alike.
     public func pruneBuildCache() -> Command { command(["builder", "prune", "--all", "--force"], timeout: 600) }
+    /// One label of an image: its value, or `<no value>`.
+    public func imageLabel(_ image: String, _ label: String) -> Command {
+        command(["image", "inspect", "--format", "{{index .Config.Labels \"\(label)\"}}", image], timeout: 60)
+    }
     public func imageID(_ image: String) -> Command { command(["image", "inspect", "--format", "{{.Id}}", image], timeout: 60) }
 
     /// The image as a `docker save` tar stream (podman writes the same docker-archive format).

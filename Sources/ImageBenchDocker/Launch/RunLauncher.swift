@@ -26,7 +26,9 @@ public struct RunLauncher: Sendable {
         do {
             let store = try openStore()
             var scenarios: [RunScenario] = []
-            for job in request.jobs {
+            let provides = await standInLabels(request.jobs, engines: engines)
+            for var job in request.jobs {
+                for i in job.images.indices { job.images[i].provides = provides[job.images[i].used] }
                 let git = await HostProbe.git(directory: job.scenario.directory, executor: clients.executor)
                 scenarios.append(
                     RunScenario(
@@ -53,6 +55,19 @@ public struct RunLauncher: Sendable {
             await fresh.runner?.stop()
             throw error
         }
+    }
+
+    /// What each stand-in image says it holds (its `imagebench.provides` label), read from the first
+    /// engine; a stand-in not there yet (the run's preflight names it) or without the label has none.
+    func standInLabels(_ jobs: [ScenarioJob], engines: [EngineSlot]) async -> [String: String] {
+        guard let docker = engines.first?.docker else { return [:] }
+        var labels: [String: String] = [:]
+        for image in Set(jobs.flatMap(\.images).filter { $0.used != $0.requested }.map(\.used)) {
+            guard let said = try? await docker.run(docker.commands.imageLabel(image, ResolvedImage.providesLabel)), said.succeeded else { continue }
+            let text = said.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !text.isEmpty, text != "<no value>" { labels[image] = text }
+        }
+        return labels
     }
 
     /// The fresh runner of a run with a `ci` phase, or why there is none (said once, as a warning).

@@ -37,7 +37,9 @@ public enum HTMLReport {
                 "<p class=\"images\">Images used: "
                 + images.map { i in
                     "<code>\(e(i.name))</code> = <code>\(e(i.used))</code>"
-                        + (i.used == i.requested ? "" : " (stands in for <code>\(e(i.requested))</code>, \(e(i.source)))")
+                        + (i.used == i.requested
+                            ? ""
+                            : " (stands in for <code>\(e(i.requested))</code>, \(e(i.source))\(i.provides.map { "; it holds: \(e($0))" } ?? ""))")
                 }.joined(separator: "; ") + "</p>"
         }
         let changes = (comparison?.changes ?? []).filter { $0.scenario == scenario }

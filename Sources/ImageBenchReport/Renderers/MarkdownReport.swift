@@ -15,7 +15,9 @@ public enum MarkdownReport {
             out += "\n> ⚠️ The runs come from different environments: \(text(comparison.environmentDifferences.joined(separator: "; "))).\n"
         }
         for scenario in run.scenarios where scenario.images.contains(where: { $0.used != $0.requested }) {
-            let list = scenario.images.filter { $0.used != $0.requested }.map { "\(code($0.used)) for \(code($0.requested))" }
+            let list = scenario.images.filter { $0.used != $0.requested }.map {
+                "\(code($0.used)) for \(code($0.requested))" + ($0.provides.map { " (it holds: \(text($0)))" } ?? "")
+            }
             out +=
                 "\nImages used by \(text(scenario.name)): " + list.joined(separator: ", ")
                 + " (\(text(scenario.images.first { $0.used != $0.requested }!.source))).\n"

@@ -46,7 +46,9 @@ public enum TableReport {
         let width = images.map(\.name.count).max() ?? 0
         return images.map { image in
             let name = image.name + String(repeating: " ", count: width - image.name.count)
-            let note = image.used == image.requested ? "" : " (stands in for \(image.requested), \(image.source))"
+            let note =
+                image.used == image.requested
+                ? "" : " (stands in for \(image.requested), \(image.source)\(image.provides.map { "; it holds: \($0)" } ?? ""))"
             return TextTable.plain("  \(name)  \(image.used)\(note)") + "\n"
         }.joined()
     }
