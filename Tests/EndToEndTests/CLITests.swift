@@ -21,7 +21,13 @@ struct CLITests {
         #expect(r.stdout.contains("linking=dynamic,runtime=scratch  (expect-broken)"))
         #expect(r.stdout.contains("--build-arg RUNTIME=imagebench-local/musl-busybox:1"))
         #expect(r.stdout.contains("builder     imagebench-local/go-builder:bookworm (stands in for golang:1.22-bookworm, profile offline)"))
-        #expect(r.stdout.contains("docker run --rm --name imagebench-r${RUN}-v${VARIANT}-${TOKEN}"))
+        // A service: started detached with its port on loopback, then asked over HTTP, then timed again.
+        #expect(
+            r.stdout.contains(
+                "smoke: docker run --detach --publish 127.0.0.1::8080 --name imagebench-r${RUN}-v${VARIANT}-${TOKEN} --label imagebench.run=${RUN} ${IMAGE}"
+            ), "\(r.stdout)")
+        #expect(r.stdout.contains("smoke: docker port imagebench-r${RUN}-v${VARIANT}-${TOKEN} 8080/tcp, then over HTTP: GET /healthz → 200"))
+        #expect(r.stdout.contains("start: the same docker run --repeat times more"))
     }
 
     @Test("a broken scenario: one line naming file and line, exit 65")
