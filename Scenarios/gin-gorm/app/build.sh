@@ -23,6 +23,8 @@ case $linking in
   dynamic) CGO_ENABLED=1 go build -trimpath -tags "$tags" -ldflags "-s -w" -o /app . ;;
   static) CGO_ENABLED=1 go build -trimpath -tags "$tags netgo osusergo" -ldflags "-s -w $static" -o /app . ;;
   musl)
+    # golang:*-bookworm has no musl-gcc; the offline builder has it.
+    command -v musl-gcc >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends musl-tools >/dev/null; }
     # musl-gcc searches musl's headers and libraries only: give it SQLite's, and nothing else of glibc's.
     mkdir -p /tmp/sqlite/include /tmp/sqlite/lib
     lib=/usr/lib/x86_64-linux-gnu/libsqlite3.a
@@ -43,4 +45,4 @@ case $linking in
     CC=musl-gcc CGO_CFLAGS=-I/tmp/sqlite/include CGO_LDFLAGS=-L/tmp/sqlite/lib CGO_ENABLED=1 go build -trimpath -tags "$tags netgo osusergo" -ldflags "-s -w $static" -o /app . ;;
   *) echo "unknown linking $linking: use nocgo, dynamic, static or musl" >&2; exit 2 ;;
 esac
-mkdir -p /data && chmod 1777 /data
+mkdir -p /data
