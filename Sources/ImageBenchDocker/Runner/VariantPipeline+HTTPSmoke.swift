@@ -20,9 +20,8 @@ extension VariantPipeline {
     func httpSmoke(_ image: String, name: String, http: HTTPSmoke, probing: Probing = .smoke) async throws -> SmokeResult {
         let outcome: Result<SmokeResult, any Error>
         do { outcome = .success(try await serveAndProbe(image, name: name, http: http, probing: probing)) } catch { outcome = .failure(error) }
-        // Removed before the run goes on or ends, also when cancelled: a detached task is not cancelled with this one.
-        let docker = docker
-        _ = await Task.detached { try? await docker.run(docker.commands.removeContainer(name)) }.value
+        // Removed before the run goes on or ends, also when cancelled.
+        _ = await removeContainer(name)
         return try outcome.get()
     }
 

@@ -109,7 +109,9 @@ struct VariantPipeline: Sendable {
                 let start = try await startTimes(image, name: containerName(rowID), http: http)
                 result.start = start
                 // It answered once and then did not: a flaky service is the variant's problem.
-                if let problem = start.problem { result.problem = "start metric cut short: \(problem)" }
+                if let problem = start.problem {
+                    result.problem = [result.problem, "start metric cut short: \(problem)"].compactMap { $0 }.joined(separator: "; ")
+                }
             }
         }
         result.smoke = smoke
@@ -350,8 +352,7 @@ struct VariantPipeline: Sendable {
         var removal: CommandResult?
         if outcome.timedOut || outcome.exitCode == nil || Task.isCancelled {
             // The client is gone but the container may still run: remove it, even when cancelled.
-            let docker = docker
-            removal = await Task.detached { try? await docker.run(docker.commands.removeContainer(name)) }.value
+            removal = await removeContainer(name)
         }
         try Task.checkCancellation()
         if let removal { try await watch.check(.cleaningUp, removal) }
@@ -365,6 +366,13 @@ struct VariantPipeline: Sendable {
         return SmokeResult(
             ok: ok, exitCode: outcome.timedOut ? nil : outcome.exitCode, seconds: outcome.seconds, output: String(output.suffix(4000)),
             timedOut: outcome.timedOut)
+    }
+
+    /// Removes a smoke container, also when the run is cancelled: a detached task is not cancelled with
+    /// this one. nil when docker could not be run.
+    func removeContainer(_ name: String) async -> CommandResult? {
+        let docker = docker
+        return await Task.detached { try? await docker.run(docker.commands.removeContainer(name)) }.value
     }
 
     /// The name of the variant's smoke container. Run ids are unique only within one database: a random
