@@ -12,7 +12,7 @@ struct EngineEndToEndTests {
 
     /// Starts a second dockerd (`scripts/second-engine start NAME`), runs `body` with its DOCKER_HOST, stops it.
     static func withSecondEngine(_ name: String, _ body: (String) async throws -> Void) async throws {
-        let started = try await SubprocessExecutor().run(Command(secondEngine, ["start", name], timeout: 120))
+        let started = try await SubprocessExecutor().run(Command(secondEngine, ["start", name], timeout: 300))
         try #require(started.succeeded, "scripts/second-engine start: \(started.stderr)")
         do {
             try await body(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -85,12 +85,14 @@ public final class OwnedEngine: Sendable {
         }
         let engine = OwnedEngine(directory: directory, bridge: bridge, host: host, executor: executor, daemon: daemon, ended: ended)
         let probe = Command(client, ["--host", host, "version", "--format", "{{.Server.Version}}"], timeout: 10)
-        for _ in 0..<120 {
+        // A loaded machine can take well over 30 s to bring a dockerd up; give it two minutes.
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
             if let answer = try? await executor.run(probe), answer.succeeded { return engine }
             if engine.exited { break }
             try? await Task.sleep(for: .milliseconds(250))
         }
-        let said = engine.exited ? await daemon.value?.tail(3) ?? "" : "no answer within 30 s"
+        let said = engine.exited ? await daemon.value?.tail(3) ?? "" : "no answer within 120 s"
         await engine.stop()
         throw DockerError(
             .engineUnavailable, command: command.shellLine, outputTail: said,
