@@ -8,6 +8,10 @@ public struct ImageAnalysis: Sendable, Equatable {
     public var compressedSource: CompressedSource?
     /// How the layers were read: `save` (a `docker save` stream) or `overlay2` (the engine's layer folders).
     public var source: String
+    /// The OS packages, nil when the image has none (or they were not asked for).
+    public var packages: PackageAnalysis?
+    /// The Go binaries with their build information (nil when not asked for).
+    public var goBinaries: [GoBinary]?
 
     public init(
         image: String, layers: [LayerChange], waste: WasteAnalysis, linkage: Linkage? = nil, compressedSource: CompressedSource? = nil,

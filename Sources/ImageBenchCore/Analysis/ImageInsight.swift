@@ -15,6 +15,10 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     /// The image's layers gzip-compressed: what a pull transfers (`registry`), or an estimate.
     public var compressedBytes: Int64?
     public var compressedSource: CompressedSource?
+    /// The OS packages (nil when the image has no package database, as scratch has none).
+    public var packages: PackageAnalysis?
+    /// The Go binaries and the build information each records.
+    public var goBinaries: [GoBinary]?
 
     public init(
         layers: [LayerChange], waste: WasteAnalysis, secrets: [String], linkage: Linkage? = nil, compressed: CompressedSizes? = nil
@@ -31,7 +35,10 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     }
 
     /// Analyses an image's layer files.
-    public init(_ image: ImageLayers) {
+    public init(_ image: ImageLayers) { self.init(image, final: FinalFiles(image.files)) }
+
+    /// Analyses an image's layer files, given its final file system (``FinalFiles``).
+    public init(_ image: ImageLayers, final: FinalFiles) {
         var secrets: [String] = []
         for (index, files) in image.files.enumerated() {
             // A whiteout (`.wh.NAME`) marks NAME deleted: not a file in the image, though its name looks like one.
@@ -52,6 +59,8 @@ public struct ImageInsight: Sendable, Equatable, Codable {
         self.init(
             layers: LayerChange.changes(image), waste: WasteAnalysis.analyze(image.files), secrets: secrets, linkage: linkage,
             compressed: image.compressed)
+        packages = PackageAnalysis.analyze(image, final: final)
+        goBinaries = GoBinary.binaries(image, final: final)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,5 +70,7 @@ public struct ImageInsight: Sendable, Equatable, Codable {
         case wastedFiles = "wasted_files"
         case compressedBytes = "compressed_bytes"
         case compressedSource = "compressed_source"
+        case packages
+        case goBinaries = "go_binaries"
     }
 }

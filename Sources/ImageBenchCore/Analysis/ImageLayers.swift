@@ -11,6 +11,11 @@ public struct ImageLayers: Sendable, Equatable {
     public var compressed: CompressedSizes?
     /// Where the files were read: `save` (a `docker save` stream) or `overlay2` (the layer folders).
     public var source = "save"
+    /// Per layer, the contents of the files ``PackageAnalysis/wants(_:)`` names (package databases).
+    public var contents: [[String: [UInt8]]] = []
+    /// Per layer, for each ELF file over 1 MB (and the entrypoint) that holds Go build information, the
+    /// bytes from its header on (see ``GoBuildInfo``).
+    public var goBuildInfo: [[String: [UInt8]]] = []
 
     public init(
         digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil, compressed: CompressedSizes? = nil
@@ -20,6 +25,17 @@ public struct ImageLayers: Sendable, Equatable {
         self.entrypoint = entrypoint
         self.entrypointHead = entrypointHead
         self.compressed = compressed
+    }
+
+    /// The content kept of `path` in layer `layer`.
+    public func content(_ path: String, layer: Int) -> [UInt8]? {
+        layer < contents.count ? contents[layer][path] : nil
+    }
+
+    /// Whether a reader should look for Go build information in a file: the entrypoint, or an ELF file
+    /// over 1 MB (the caller checks the ELF magic).
+    public static func mayBeGoBinary(_ path: String, size: Int64, entrypoint: String?) -> Bool {
+        size > 1_000_000 || path == entrypoint
     }
 
     /// Whether `path` exists in the image (all layers stacked, whiteouts applied), following symlinks.

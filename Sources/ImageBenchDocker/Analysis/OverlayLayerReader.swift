@@ -39,6 +39,48 @@ struct OverlayLayerReader {
         return nil
     }
 
+    /// Per layer, the package databases' contents and the Go build information of large ELF files and
+    /// the entrypoint, as ``SaveArchiveReader`` keeps them. A Go binary is found from its ELF section
+    /// headers, so only a few small reads touch each large file.
+    static func contents(in folders: [String], layers: [[LayerFile]], entrypoint: String?)
+        -> (contents: [[String: [UInt8]]], goBuildInfo: [[String: [UInt8]]])
+    {
+        let entry = entrypoint.map { String(GoPath.clean($0).trimmingPrefix("/")) }
+        var contents: [[String: [UInt8]]] = []
+        var found: [[String: [UInt8]]] = []
+        for (folder, files) in zip(folders, layers) {
+            var kept: [String: [UInt8]] = [:]
+            var binaries: [String: [UInt8]] = [:]
+            for file in files where !file.isDirectory && file.linkTarget == nil && file.size > 0 {
+                if PackageAnalysis.wants(file.path) && file.size <= SaveArchiveReader.contentLimit {
+                    if let data = FileManager.default.contents(atPath: folder + "/" + file.path) { kept[file.path] = [UInt8](data) }
+                } else if ImageLayers.mayBeGoBinary(file.path, size: file.size, entrypoint: entry) {
+                    if let info = goBuildInfo(folder + "/" + file.path) { binaries[file.path] = info }
+                }
+            }
+            contents.append(kept)
+            found.append(binaries)
+        }
+        return (contents, found)
+    }
+
+    private static func goBuildInfo(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        func read(_ offset: Int, _ count: Int) -> [UInt8]? {
+            guard offset >= 0, count >= 0, count < 1 << 26 else { return nil }
+            var buffer = [UInt8](repeating: 0, count: count)
+            let got = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+            return got < 0 ? nil : Array(buffer.prefix(got))
+        }
+        guard let section = ELFSections.find(".go.buildinfo", read: read),
+            let bytes = read(section.offset, min(max(section.size, 32), GoBuildInfo.captureLimit)),
+            GoBuildInfo.parse(bytes[...], path: "") != nil
+        else { return nil }
+        return bytes
+    }
+
     private static func walk(_ directory: String, relative: String, into files: inout [LayerFile], seen: inout Set<UInt64>) {
         guard let handle = opendir(directory) else { return }
         var names: [String] = []

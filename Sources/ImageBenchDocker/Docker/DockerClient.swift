@@ -232,8 +232,10 @@ extension DockerClient {
     ///
     /// With `source` `.auto`, an image of a local overlay2 engine whose layer folders imagebench can read
     /// is read from those folders instead (no file contents needed), unless compressed sizes are asked for.
+    ///
+    /// With `contents`, the package databases and Go build information are kept too (``ImageLayers/contents``).
     public func layers(
-        of image: String, inspect: String? = nil, estimateCompressed: Bool = false, source: LayerSource = .auto
+        of image: String, inspect: String? = nil, estimateCompressed: Bool = false, source: LayerSource = .auto, contents: Bool = true
     ) async throws -> ImageLayers {
         let json: String
         if let inspect { json = inspect } else { json = try await inspectJSON(image) }
@@ -246,6 +248,7 @@ extension DockerClient {
             let head = entrypoint.flatMap { OverlayLayerReader.head(of: $0, in: folders, layers: files, limit: SaveArchiveReader.headLimit) }
             var layers = ImageLayers(digests: digests, files: files, entrypoint: entrypoint, entrypointHead: head)
             layers.source = "overlay2"
+            if contents { (layers.contents, layers.goBuildInfo) = OverlayLayerReader.contents(in: folders, layers: files, entrypoint: entrypoint) }
             return layers
         }
         if source == .overlay2 {
@@ -253,7 +256,7 @@ extension DockerClient {
                 .unexpectedOutput, command: commands.inspect(image).shellLine, outputTail: "no readable overlay2 layer folders in .GraphDriver",
                 hint: "run imagebench on the engine's machine, as a user who can read its data root, or use --source save")
         }
-        let reader = SaveArchiveReader(capture: entrypoint, estimateCompressed: estimateCompressed)
+        let reader = SaveArchiveReader(capture: entrypoint, estimateCompressed: estimateCompressed, keepContents: contents)
         let save = commands.save(image)
         let result = try await stream(save, to: reader)
         guard result.succeeded else {
@@ -262,9 +265,12 @@ extension DockerClient {
         guard let read = reader.finish() else {
             throw DockerError(.unexpectedOutput, command: save.shellLine, outputTail: "no manifest.json in the archive")
         }
-        return ImageLayers(
+        var layers = ImageLayers(
             digests: digests, files: read.files, entrypoint: entrypoint, entrypointHead: read.head,
             compressed: read.compressed.map { CompressedSizes(source: .estimated, layers: $0) })
+        layers.contents = read.contents
+        layers.goBuildInfo = read.goBuildInfo
+        return layers
     }
 
     /// Pushes `image` to `registry` as `reference` (`repository:tag` below the registry) and returns the

@@ -33,12 +33,56 @@ public enum AnalysisReport {
             for item in a.waste.inefficiencies.prefix(top) { files.append([Units.bytes(item.cumulativeBytes), String(item.count), item.path]) }
             out += "Largest wasted files:\n" + files.render()
         }
+        out += packagesText(a.packages, top: top, checked: a.goBinaries != nil)
+        out += goBinariesText(a.goBinaries ?? [])
         let from = a.source == "overlay2" ? "the engine's overlay2 layer folders" : "`docker save`"
         return out + "Sizes: uncompressed file bytes per layer from \(from), SI units"
             + (compressed
                 ? "; gzip: the layer tar gzip-compressed, \(a.compressedSource == .registry ? "from the registry's manifest" : "estimated here")"
                 : "")
             + ".\n"
+    }
+
+    /// The package table of `analyze`: the largest packages by the bytes their files take in the image.
+    static func packagesText(_ p: PackageAnalysis?, top: Int, checked: Bool) -> String {
+        guard let p else { return checked ? "Packages: no package database (no /var/lib/dpkg or /lib/apk/db in the image)\n" : "" }
+        let declared = p.packages.reduce(Int64(0)) { $0 + ($1.declaredBytes ?? 0) }
+        var out =
+            "Packages (\(p.manager)): \(p.packages.count), \(Units.bytes(p.ownedBytes)) in their files (declared \(Units.bytes(declared))); "
+            + "\(Units.bytes(p.unownedBytes)) in files no package lists\n"
+        var table = TextTable(
+            headers: ["bytes", "declared", "files", "layer", "package", "version"], alignments: [.right, .right, .right, .right, .left, .left])
+        for package in p.packages.prefix(top) {
+            table.append([
+                Units.bytes(package.bytes), package.declaredBytes.map(Units.bytes) ?? "—", String(package.files), String(package.layer), package.name,
+                package.version,
+            ])
+        }
+        if p.packages.count > top { table.append(["", "", "", "", "(\(p.packages.count - top) more)", ""]) }
+        out += table.render()
+        if !p.unownedFiles.isEmpty {
+            out +=
+                "Largest files no package lists: " + p.unownedFiles.prefix(3).map { "\($0.path) \(Units.bytes($0.bytes))" }.joined(separator: ", ")
+                + "\n"
+        }
+        if p.layers.count > 1 {
+            out +=
+                "Packages per layer: " + p.layers.map { "layer \($0.index) \($0.packages) (\(Units.bytes($0.bytes)))" }.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    static func goBinariesText(_ binaries: [GoBinary]) -> String {
+        var out = ""
+        for binary in binaries {
+            let main = binary.mainModule.map { " \($0.path) \($0.version)" } ?? binary.mainPath.map { " \($0)" } ?? ""
+            out +=
+                "Go binary \(binary.path): \(binary.goVersion)\(main), \(binary.modules.count) module\(binary.modules.count == 1 ? "" : "s"); \(binary.buildSummary)\n"
+            for module in binary.modules {
+                out += "  dep \(module.path) \(module.version)\(module.replacement.map { " => \($0)" } ?? "")\n"
+            }
+        }
+        return out
     }
 
     struct Document: Encodable {
@@ -51,8 +95,26 @@ public enum AnalysisReport {
         var linkage: Linkage?
         var compressedSource: CompressedSource?
         var source: String
+        var packages: [InstalledPackage]?
+        var packageDatabase: PackageDatabase?
+        var goBinaries: [GoBinary]?
+        struct PackageDatabase: Encodable {
+            var manager: String
+            var ownedBytes: Int64
+            var unownedBytes: Int64
+            var unownedFiles: [PackageAnalysis.PathBytes]
+            var layers: [PackageAnalysis.LayerPackages]
+            enum CodingKeys: String, CodingKey {
+                case manager, layers
+                case ownedBytes = "owned_bytes"
+                case unownedBytes = "unowned_bytes"
+                case unownedFiles = "unowned_files"
+            }
+        }
         enum CodingKeys: String, CodingKey {
-            case image, layers, efficiency, linkage, source
+            case image, layers, efficiency, linkage, source, packages
+            case packageDatabase = "package_database"
+            case goBinaries = "go_binaries"
             case compressedSource = "compressed_source"
             case wastedBytes = "wasted_bytes"
             case userWastedPercent = "user_wasted_percent"
@@ -64,7 +126,12 @@ public enum AnalysisReport {
         let doc = Document(
             image: a.image, layers: a.layers, efficiency: a.waste.efficiency, wastedBytes: a.waste.wastedBytes,
             userWastedPercent: a.waste.userWastedPercent, inefficientFiles: Array(a.waste.inefficiencies.prefix(top)), linkage: a.linkage,
-            compressedSource: a.compressedSource, source: a.source)
+            compressedSource: a.compressedSource, source: a.source,
+            packages: a.goBinaries == nil ? nil : a.packages?.packages ?? [],
+            packageDatabase: a.packages.map {
+                Document.PackageDatabase(
+                    manager: $0.manager, ownedBytes: $0.ownedBytes, unownedBytes: $0.unownedBytes, unownedFiles: $0.unownedFiles, layers: $0.layers)
+            }, goBinaries: a.goBinaries)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(doc)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"

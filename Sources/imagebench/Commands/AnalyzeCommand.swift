@@ -7,7 +7,9 @@ import ImageBenchReport
 struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Look inside an image: per layer its size and the files it adds, changes and deletes; efficiency and waste as dive computes them.")
+        abstract:
+            "Look inside an image: per layer its size and the files it adds, changes and deletes; efficiency and waste as dive computes them; its OS packages and Go binaries."
+    )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, json
@@ -33,15 +35,22 @@ struct AnalyzeCommand: AsyncParsableCommand {
             valueName: "source"))
     var source: LayerSource = .auto
 
+    @Flag(name: .customLong("no-packages"), help: "Skip the OS packages and Go build information (read only file names and sizes).")
+    var noPackages = false
+
     @OptionGroup var dockerOptions: DockerOptions
 
     func run() async throws {
         let docker = dockerOptions.client()
-        let layers = try await docker.layers(of: image, estimateCompressed: compressed, source: source)
+        let layers = try await docker.layers(of: image, estimateCompressed: compressed, source: source, contents: !noPackages)
         let insight = ImageInsight(layers)
-        let analysis = ImageAnalysis(
+        var analysis = ImageAnalysis(
             image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage,
             compressedSource: layers.compressed?.source, source: layers.source)
+        if !noPackages {
+            analysis.packages = insight.packages
+            analysis.goBinaries = insight.goBinaries
+        }
         print(format == .json ? AnalysisReport.json(analysis, top: top) : AnalysisReport.table(analysis, top: top), terminator: "")
     }
 }
