@@ -25,6 +25,9 @@ public struct VariantResult: Sendable, Equatable {
     public var ci: CIPhaseResult?
     /// Its `start` metric, when its smoke test is `smoke.http` and the service answered.
     public var start: StartResult?
+    /// The built image's files and links as a container sees them (no folders), for `diff --run`;
+    /// stored apart from the rest and read only when asked for.
+    public var files: FinalFiles?
 
     /// A variant that did not behave as its scenario says: a failed build, an unexpected smoke failure, or
     /// a problem found while measuring it (its `ci` phase's too). A skipped variant is not one: the environment could not build it.

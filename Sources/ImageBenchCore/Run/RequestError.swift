@@ -20,6 +20,8 @@ public struct RequestError: Error, CustomStringConvertible, Equatable {
         case noHistory
         /// `--output`: the file cannot be written.
         case cannotWrite
+        /// `diff --run`: the run has no variant of that name, or did not store its files.
+        case noVariant
     }
 
     public var reason: Reason

@@ -298,6 +298,8 @@ struct VariantPipeline: Sendable {
     struct Inspection {
         var facts: ImageFacts
         var insight: ImageInsight?
+        /// The image's files and links as a container sees them, for `diff --run`.
+        var files: FinalFiles?
         /// Why the analysis is missing, when it is.
         var problem: String?
     }
@@ -314,7 +316,10 @@ struct VariantPipeline: Sendable {
         }
         var inspection = Inspection(facts: facts)
         do {
-            inspection.insight = ImageInsight(try await analyse(image, inspect: inspect))
+            let layers = try await analyse(image, inspect: inspect)
+            let final = FinalFiles(layers.files)
+            inspection.insight = ImageInsight(layers, final: final)
+            inspection.files = final.withoutFolders
         } catch let error as DockerError {
             inspection.problem = "could not analyse the image: \(error)"
         } catch let error as RegistryError {
@@ -399,6 +404,7 @@ extension VariantResult {
     mutating func apply(_ inspection: VariantPipeline.Inspection) {
         image = inspection.facts
         insight = inspection.insight
+        files = inspection.files
         problem = inspection.problem
     }
 }

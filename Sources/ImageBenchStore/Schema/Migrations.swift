@@ -131,6 +131,14 @@ enum Migrations {
         Migration(
             version: 11, summary: "each service's start times (docker run to its first expected HTTP answer)",
             sql: "ALTER TABLE variants ADD COLUMN start TEXT;"),
+        Migration(
+            version: 12, summary: "each built image's files as a container sees them (path, size, layer), for imagebench diff --run",
+            sql: """
+                CREATE TABLE variant_files (
+                    variant_id INTEGER PRIMARY KEY REFERENCES variants(id) ON DELETE CASCADE,
+                    files TEXT NOT NULL
+                );
+                """),
     ]
 
     static var latest: Int { all.last!.version }

@@ -75,7 +75,22 @@ public actor ResultStore: RunStore {
             try db.prepare(VariantRows.updateSQL).run(VariantRows.measuredValues(result) + [.int(id)])
             try db.prepare("DELETE FROM layers WHERE variant_id = ?").run([.int(id)])
             try insertLayers(of: result, variantID: id, with: try db.prepare(LayerRows.insertSQL))
+            try insertFiles(of: result, variantID: id)
         }
+    }
+
+    private func insertFiles(of result: VariantResult, variantID: Int64) throws(StoreError) {
+        guard let files = result.files else { return }
+        try db.prepare("INSERT OR REPLACE INTO variant_files (variant_id, files) VALUES (?, ?)").run([.int(variantID), .text(JSONColumn.text(files))])
+    }
+
+    /// The files of a variant's image as stored by its run (nil for a run before schema 12, or a
+    /// variant that built no image).
+    public func files(variantID: Int64) throws(StoreError) -> FinalFiles? {
+        let statement = try db.prepare("SELECT files FROM variant_files WHERE variant_id = ?")
+        try statement.bind([.int(variantID)])
+        guard try statement.step() else { return nil }
+        return try Row(statement: statement, table: "variant_files").optionalJSON(FinalFiles.self, "files")
     }
 
     private func insertLayers(of result: VariantResult, variantID: Int64, with insert: Statement) throws(StoreError) {
@@ -96,6 +111,7 @@ public actor ResultStore: RunStore {
                 let variantID = db.lastInsertID
                 for b in r.builds { try build.run(BuildRows.values(b, variantID: variantID, steps: try steps.column(b.steps))) }
                 try insertLayers(of: r, variantID: variantID, with: layer)
+                try insertFiles(of: r, variantID: variantID)
             }
             return id
         }
@@ -138,8 +154,13 @@ public actor ResultStore: RunStore {
     }
 
     /// Every variant of a run with its builds and layers, in the order they were built.
-    public func results(runID: Int64) throws(StoreError) -> [VariantResult] {
-        try variants(runID: runID).map(\.result)
+    /// With `files`, each image's stored files too (what `merge` copies; reports do not need them).
+    public func results(runID: Int64, files: Bool = false) throws(StoreError) -> [VariantResult] {
+        var rows = try variants(runID: runID)
+        if files {
+            for i in rows.indices { rows[i].result.files = try self.files(variantID: rows[i].id) }
+        }
+        return rows.map(\.result)
     }
 
     /// The variants a run has begun, with their row ids, builds and layers (for `run --resume`).

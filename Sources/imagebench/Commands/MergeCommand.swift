@@ -51,7 +51,7 @@ struct MergeCommand: AsyncParsableCommand {
                     here.skipped += 1
                     continue
                 }
-                _ = try await target.importRun(summary.run, results: try await source.results(runID: summary.run.id))
+                _ = try await target.importRun(summary.run, results: try await source.results(runID: summary.run.id, files: true))
                 here.added += 1
             }
             print("\(input): \(here.added) runs added, \(here.skipped) already in \(output)")
