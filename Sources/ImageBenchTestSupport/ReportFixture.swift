@@ -75,6 +75,25 @@ public enum ReportFixture {
             ],
             waste: WasteAnalysis(efficiency: 1, wastedBytes: 0, userWastedPercent: 0, layerBytes: [2_690_000, 4_470_000], inefficiencies: []),
             secrets: [], compressed: CompressedSizes(source: .estimated, layers: [1_481_279, 2_170_000]))
+        // Both read for packages: the scratch image has no database, the Alpine-like one two apk packages.
+        let app = GoBinary(
+            path: "/app", goVersion: "go1.19.8", mainPath: "example.com/gohttp",
+            mainModule: GoBinary.Module(path: "example.com/gohttp", version: "(devel)"),
+            modules: [],
+            settings: [
+                GoBinary.Setting(key: "-ldflags", value: "-s -w"), GoBinary.Setting(key: "CGO_ENABLED", value: "0"),
+                GoBinary.Setting(key: "GOARCH", value: "amd64"), GoBinary.Setting(key: "GOOS", value: "linux"),
+            ])
+        withInsight.insight?.goBinaries = [app]
+        alpineWithInsight.insight?.goBinaries = [app]
+        alpineWithInsight.insight?.packages = PackageAnalysis(
+            manager: "apk",
+            packages: [
+                InstalledPackage(name: "musl", version: "1.2.4-r2", layer: 0, declaredBytes: 643_072, bytes: 1_900_000, files: 2),
+                InstalledPackage(name: "busybox", version: "1.36.1-r5", layer: 0, declaredBytes: 950_272, bytes: 790_000, files: 1),
+            ],
+            unownedBytes: 4_470_000, unownedFiles: [PackageAnalysis.PathBytes(path: "/app", bytes: 4_470_000)],
+            layers: [PackageAnalysis.LayerPackages(index: 0, packages: 2, bytes: 2_690_000)])
         return RunReport(runs: [run], results: [alpineWithInsight, withInsight, dynamic, failed])
     }
 

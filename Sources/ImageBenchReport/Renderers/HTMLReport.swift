@@ -52,6 +52,7 @@ public enum HTMLReport {
         if !steps.isEmpty { html += "<p>Steps that changed since the baseline:</p><ul class=\"images\">" + steps.joined() + "</ul>" }
         if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
         if let ignore = TableReport.ignoreLine(rows, name: { "<code>\(e($0))</code>" }) { html += "<p class=\"images\">\(ignore)</p>" }
+        html += packages(rows)
         html += "<div class=\"charts\">"
         let sized = rows.filter { $0.image != nil }
         html += "<figure><figcaption>Image size (uncompressed, on disk)</figcaption>"
@@ -96,6 +97,18 @@ public enum HTMLReport {
     }
 
     /// Per variant, the steps of its median cold, edit and ci build on their time lines.
+    /// Why the largest image is larger, and each variant's largest packages and Go binaries.
+    static func packages(_ rows: [VariantResult]) -> String {
+        let code = { (text: String) in "<code>\(e(text))</code>" }
+        let inside = PackageText.lines(rows, name: code)
+        guard !inside.isEmpty else { return "" }
+        var html = PackageText.why(rows, name: code).map { "<p class=\"why\">\($0)</p>" } ?? ""
+        html +=
+            "<details><summary>Inside the images: largest packages, Go binaries</summary><table><tr><th>variant</th><th>packages and Go binaries</th></tr>"
+        for line in inside { html += "<tr><td>\(code(line.variant))</td><td>\(line.text)</td></tr>" }
+        return html + "</table><p class=\"images\">\(e(PackageText.meaning))</p></details>"
+    }
+
     static func waterfalls(_ rows: [VariantResult]) -> String {
         var html = ""
         for r in rows {

@@ -151,8 +151,20 @@ public enum MarkdownReport {
         if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
         if let total = TableReport.sharedTotalLine(report, scenario) { out += "\n" + total + "\n" }
         if let ignore = TableReport.ignoreLine(rows, name: code) { out += "\n" + ignore + "\n" }
+        out += packages(rows)
         out += layers(rows)
         return out
+    }
+
+    /// The largest packages and Go binaries of each variant, and why the largest image is larger.
+    static func packages(_ rows: [VariantResult]) -> String {
+        let inside = PackageText.lines(rows, name: code)
+        guard !inside.isEmpty else { return "" }
+        var out = "\n" + (PackageText.why(rows, name: code).map { $0 + "\n\n" } ?? "")
+        out +=
+            "<details><summary>Inside the images: largest packages, Go binaries</summary>\n\n| variant | packages and Go binaries |\n| --- | --- |\n"
+        for line in inside { out += row([code(line.variant), line.text]) }
+        return out + "\n" + text(PackageText.meaning) + "\n\n</details>\n"
     }
 
     static func layers(_ rows: [VariantResult]) -> String {

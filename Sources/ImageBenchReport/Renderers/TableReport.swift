@@ -22,6 +22,7 @@ public enum TableReport {
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += meaning + "\n" }
         if CIText.phases(report.results).contains(.ci) { out += CIText.meaning + "\n" }
         if let meaning = StartText.meaning(report.results) { out += meaning + "\n" }
+        if report.results.contains(where: PackageText.analysed) { out += PackageText.meaning + "\n" }
         return out
     }
 
@@ -103,6 +104,13 @@ public enum TableReport {
             }
         }
         if !notes.isEmpty { out += "Notes:\n" + notes.map(TextTable.plain).joined(separator: "\n") + "\n" }
+        let inside = PackageText.lines(rows)
+        if !inside.isEmpty {
+            out +=
+                "Inside the images (largest packages first):\n"
+                + inside.map { TextTable.plain("  \($0.variant): \($0.text)") }.joined(separator: "\n") + "\n"
+        }
+        if let why = PackageText.why(rows) { out += TextTable.plain(why) + "\n" }
         return out
     }
 
