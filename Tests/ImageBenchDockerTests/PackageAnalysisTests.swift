@@ -235,6 +235,43 @@ struct PackageAnalysisTests {
         #expect(none.finish() == nil)
     }
 
+    @Test("in an ELF file the scanner searches from the first writable segment on, as the Go linker places the section")
+    func scannerFromDataSegment() throws {
+        let section = try Self.fixture("go1.19.8-cmd-go.buildinfo")
+        var bytes = [UInt8](repeating: 0x41, count: 16384)
+        // ELF64 little-endian header: program headers at 64, 56 bytes each, two of them.
+        bytes.replaceSubrange(0..<6, with: [0x7f, 0x45, 0x4c, 0x46, 2, 1])
+        func put(_ value: Int, at: Int, width: Int) {
+            for i in 0..<width { bytes[at + i] = UInt8((value >> (8 * i)) & 0xff) }
+        }
+        put(64, at: 0x20, width: 8)
+        put(56, at: 0x36, width: 2)
+        put(2, at: 0x38, width: 2)
+        put(1, at: 64, width: 4)  // PT_LOAD, read and execute, at 0
+        put(5, at: 68, width: 4)
+        put(0, at: 72, width: 8)
+        put(1, at: 120, width: 4)  // PT_LOAD, read and write, at 8192
+        put(6, at: 124, width: 4)
+        put(8192, at: 128, width: 8)
+        // A valid header in the code (as a program that reads build information has) is not the one.
+        var decoy = section
+        decoy.replaceSubrange(33..<41, with: Array("go1.00.0".utf8))
+        bytes.replaceSubrange(4096..<(4096 + decoy.count), with: decoy)
+        bytes.replaceSubrange(8192..<(8192 + section.count), with: section)
+        #expect(ELFSections.dataStart(head: bytes) == 8192)
+        for chunk in [1, 100, 5000, bytes.count] {
+            var scanner = GoBuildInfoScanner()
+            var at = 0
+            while at < bytes.count {
+                scanner.feed(bytes[at..<min(bytes.count, at + chunk)])
+                at += chunk
+            }
+            let finished = scanner.finish()
+            let found = try #require(finished, "chunk \(chunk)")
+            #expect(GoBuildInfo.parse(found[...], path: "")?.goVersion == "go1.19.8", "chunk \(chunk)")
+        }
+    }
+
     @Test("ELF section headers: every section's offset and size equal readelf's, on a binary of this machine")
     func elfSections() throws {
         let path = "/usr/bin/x86_64-linux-gnu-readelf"
