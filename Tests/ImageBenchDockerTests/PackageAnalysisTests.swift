@@ -212,6 +212,17 @@ struct PackageAnalysisTests {
         #expect(binary.setting("CGO_ENABLED") == "0")
     }
 
+    /// What the stream scanner finds in `bytes` fed `chunk` bytes at a time.
+    static func scan(_ bytes: [UInt8], chunk: Int) -> [UInt8]? {
+        var scanner = GoBuildInfoScanner()
+        var at = 0
+        while at < bytes.count {
+            scanner.feed(bytes[at..<min(bytes.count, at + chunk)])
+            at += chunk
+        }
+        return scanner.finish()
+    }
+
     @Test("the stream scanner finds the aligned, valid header in any chunking, past an unaligned and a broken one")
     func scanner() throws {
         let section = try Self.fixture("go1.19.8-cmd-go.buildinfo")
@@ -220,14 +231,7 @@ struct PackageAnalysisTests {
         bytes.replaceSubrange(2048..<(2048 + 20), with: GoBuildInfo.magic + [8, 2, 0xff, 0xff, 0xff, 0xff])  // aligned, no valid strings
         bytes.replaceSubrange(8192..<(8192 + section.count), with: section)
         for chunk in [1, 7, 13, 4096, bytes.count] {
-            var scanner = GoBuildInfoScanner()
-            var at = 0
-            while at < bytes.count {
-                scanner.feed(bytes[at..<min(bytes.count, at + chunk)])
-                at += chunk
-            }
-            let finished = scanner.finish()
-            let found = try #require(finished, "chunk \(chunk)")
+            let found = try #require(Self.scan(bytes, chunk: chunk), "chunk \(chunk)")
             #expect(Array(found.prefix(section.count)) == section, "chunk \(chunk)")
         }
         var none = GoBuildInfoScanner()
@@ -260,14 +264,7 @@ struct PackageAnalysisTests {
         bytes.replaceSubrange(8192..<(8192 + section.count), with: section)
         #expect(ELFSections.dataStart(head: bytes) == 8192)
         for chunk in [1, 100, 5000, bytes.count] {
-            var scanner = GoBuildInfoScanner()
-            var at = 0
-            while at < bytes.count {
-                scanner.feed(bytes[at..<min(bytes.count, at + chunk)])
-                at += chunk
-            }
-            let finished = scanner.finish()
-            let found = try #require(finished, "chunk \(chunk)")
+            let found = try #require(Self.scan(bytes, chunk: chunk), "chunk \(chunk)")
             #expect(GoBuildInfo.parse(found[...], path: "")?.goVersion == "go1.19.8", "chunk \(chunk)")
         }
     }

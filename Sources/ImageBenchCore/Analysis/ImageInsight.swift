@@ -35,10 +35,26 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     }
 
     /// Analyses an image's layer files.
-    public init(_ image: ImageLayers) { self.init(image, final: FinalFiles(image.files)) }
+    public init(_ image: ImageLayers) { self = Self.analyze(image).insight }
 
-    /// Analyses an image's layer files, given its final file system (``FinalFiles``).
-    public init(_ image: ImageLayers, final: FinalFiles) {
+    /// Analyses an image's layer files, and gives its final file system (``FinalFiles``) too. With
+    /// `packages`, the OS packages and Go binaries are read, on a second thread beside the rest.
+    public static func analyze(_ image: ImageLayers, packages: Bool = true) -> (insight: ImageInsight, final: FinalFiles?) {
+        let side =
+            packages
+            ? BackgroundResult { () -> (FinalFiles, PackageAnalysis?, [GoBinary]) in
+                let final = FinalFiles(image.files)
+                return (final, PackageAnalysis.analyze(image, final: final), GoBinary.binaries(image, final: final))
+            } : nil
+        var insight = ImageInsight(layersOf: image)
+        guard let (final, found, binaries) = side?.value else { return (insight, nil) }
+        insight.packages = found
+        insight.goBinaries = binaries
+        return (insight, final)
+    }
+
+    /// Layers, waste, secrets and linkage; no packages.
+    private init(layersOf image: ImageLayers) {
         var secrets: [String] = []
         for (index, files) in image.files.enumerated() {
             // A whiteout (`.wh.NAME`) marks NAME deleted: not a file in the image, though its name looks like one.
@@ -59,8 +75,6 @@ public struct ImageInsight: Sendable, Equatable, Codable {
         self.init(
             layers: LayerChange.changes(image), waste: WasteAnalysis.analyze(image.files), secrets: secrets, linkage: linkage,
             compressed: image.compressed)
-        packages = PackageAnalysis.analyze(image, final: final)
-        goBinaries = GoBinary.binaries(image, final: final)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -316,10 +316,9 @@ struct VariantPipeline: Sendable {
         }
         var inspection = Inspection(facts: facts)
         do {
-            let layers = try await analyse(image, inspect: inspect)
-            let final = FinalFiles(layers.files)
-            inspection.insight = ImageInsight(layers, final: final)
-            inspection.files = final.withoutFolders
+            let analysed = ImageInsight.analyze(try await analyse(image, inspect: inspect))
+            inspection.insight = analysed.insight
+            inspection.files = analysed.final?.withoutFolders
         } catch let error as DockerError {
             inspection.problem = "could not analyse the image: \(error)"
         } catch let error as RegistryError {

@@ -43,14 +43,12 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         let docker = dockerOptions.client()
         let layers = try await docker.layers(of: image, estimateCompressed: compressed, source: source, contents: !noPackages)
-        let insight = ImageInsight(layers)
+        let insight = ImageInsight.analyze(layers, packages: !noPackages).insight
         var analysis = ImageAnalysis(
             image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage,
             compressedSource: layers.compressed?.source, source: layers.source)
-        if !noPackages {
-            analysis.packages = insight.packages
-            analysis.goBinaries = insight.goBinaries
-        }
+        analysis.packages = insight.packages
+        analysis.goBinaries = insight.goBinaries
         print(format == .json ? AnalysisReport.json(analysis, top: top) : AnalysisReport.table(analysis, top: top), terminator: "")
     }
 }

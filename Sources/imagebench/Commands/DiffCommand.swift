@@ -75,9 +75,8 @@ struct DiffCommand: AsyncParsableCommand {
             let docker = dockerOptions.client()
             func side(_ image: String) async throws -> ImageDiff.Side {
                 let layers = try await docker.layers(of: image, source: source)
-                let final = FinalFiles(layers.files)
-                let insight = ImageInsight(layers, final: final)
-                return ImageDiff.Side(name: image, files: final, packages: insight.packages, layers: insight.layers)
+                let (insight, final) = ImageInsight.analyze(layers)
+                return ImageDiff.Side(name: image, files: final ?? FinalFiles(layers.files), packages: insight.packages, layers: insight.layers)
             }
             diff = ImageDiff(try await side(a), try await side(b))
         }

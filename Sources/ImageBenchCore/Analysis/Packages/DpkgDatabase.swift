@@ -60,8 +60,8 @@ enum DpkgDatabase {
     /// dpkg writes them clean, so only a line that is not is cleaned.
     static func listedPaths(_ bytes: [UInt8]) -> [String] {
         bytes.split(separator: UInt8(ascii: "\n")).compactMap { line in
-            let text = String(decoding: line, as: UTF8.self)
-            let path = looksClean(line) ? text.dropFirst() : GoPath.clean(text).trimmingPrefix("/")
+            if looksClean(line) { return String(decoding: line.dropFirst(), as: UTF8.self) }
+            let path = GoPath.clean(String(decoding: line, as: UTF8.self)).trimmingPrefix("/")
             return path.isEmpty || path == "." ? nil : String(path)
         }
     }

@@ -93,8 +93,13 @@ public struct PackageAnalysis: Sendable, Equatable, Codable {
         for (index, (package, paths)) in found.packages.enumerated() {
             var measured = package
             for listed in paths {
-                let path = final.entries[listed] == nil ? final.resolvingFolders(listed) : listed
-                guard let file = final.file(path) else { continue }
+                var path = listed
+                var found = final.entries[listed]
+                if found == nil {
+                    path = final.resolvingFolders(listed)
+                    found = final.entries[path]
+                }
+                guard let file = found, file.kind == .file else { continue }
                 if let first = owner[path] {
                     if first == index { continue }
                 } else {
