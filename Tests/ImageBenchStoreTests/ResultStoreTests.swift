@@ -271,6 +271,33 @@ struct StoreQueryTests {
 
 @Suite("SQLite store: bulk import")
 struct StoreImportTests {
+    @Test("an image's files are stored apart: reports do not read them, diff and merge do, an import copies them")
+    func files() async throws {
+        try await withTemporaryStore { store, _ in
+            var result = ResultStoreTests.result(runID: 0)
+            let files = FinalFiles(entries: [
+                "app": FinalFiles.Entry(kind: .file, size: 4_470_000, layer: 0),
+                "lib64": FinalFiles.Entry(kind: .link, size: 0, layer: 0, linkTarget: "usr/lib"),
+            ])
+            result.files = files
+            let id = try await ResultStoreTests.store(result, in: store)
+            let variant = try #require(try await store.variants(runID: id).first)
+            #expect(variant.result.files == nil)
+            #expect(try await store.files(variantID: variant.id) == files)
+            let copied = try #require(try await store.results(runID: id, files: true).first)
+            #expect(copied.files == files)
+            var run = ResultStoreTests.run()
+            run.status = .complete
+            let imported = try await store.importRun(run, results: [copied])
+            let importedVariant = try #require(try await store.variants(runID: imported).first)
+            #expect(try await store.files(variantID: importedVariant.id) == files)
+            // A variant without an image stores none.
+            let bare = try await ResultStoreTests.store(VariantResult(runID: 0, scenario: "s", axes: [], status: .buildFailed), in: store)
+            let bareVariant = try #require(try await store.variants(runID: bare).first)
+            #expect(try await store.files(variantID: bareVariant.id) == nil)
+        }
+    }
+
     @Test("a run imported in one transaction reads back exactly like one recorded build by build")
     func importRoundTrip() async throws {
         try await withTemporaryStore { store, _ in
