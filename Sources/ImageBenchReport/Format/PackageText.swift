@@ -19,12 +19,19 @@ enum PackageText {
             + "; \(Units.bytes(p.unownedBytes)) in files no package lists"
     }
 
-    /// `Go /app: go1.19.8, CGO_ENABLED=0 linux/amd64 -ldflags=-s -w, 3 modules`, one per Go binary.
+    /// How many Go binaries a report names per variant (the entrypoint first); analyze lists them all.
+    static let topBinaries = 3
+
+    /// `Go /app: go1.19.8, CGO_ENABLED=0 linux/amd64 -ldflags=-s -w, 3 modules`, one per Go binary, the
+    /// entrypoint first, at most ``topBinaries`` and a count of the rest.
     static func goCells(_ r: VariantResult, name: (String) -> String = { $0 }) -> [String] {
-        (r.insight?.goBinaries ?? []).map { binary in
+        let entrypoint = r.insight?.linkage?.entrypoint
+        let binaries = (r.insight?.goBinaries ?? []).sorted { ($0.path == entrypoint ? 0 : 1, $0.path) < ($1.path == entrypoint ? 0 : 1, $1.path) }
+        let cells = binaries.prefix(topBinaries).map { binary in
             "Go \(name(binary.path)): \(name(binary.goVersion))" + (binary.buildSummary.isEmpty ? "" : ", \(name(binary.buildSummary))")
-                + ", \(binary.modules.count) module\(binary.modules.count == 1 ? "" : "s")"
+                + (binary.modules.isEmpty ? "" : ", \(binary.modules.count) module\(binary.modules.count == 1 ? "" : "s")")
         }
+        return cells + (binaries.count > topBinaries ? ["\(binaries.count - topBinaries) more Go binaries (imagebench analyze lists them)"] : [])
     }
 
     /// One line per variant read for packages: `name: packages; Go binaries`.
@@ -39,13 +46,25 @@ enum PackageText {
         r.insight?.packages?.unownedBytes ?? r.image?.sizeBytes ?? 0
     }
 
+    /// Whether both variants name their engines and those are of different kinds.
+    static func differentEngines(_ a: VariantResult, _ b: VariantResult) -> Bool {
+        guard let x = a.engine, let y = b.engine else { return false }
+        return x.kind != y.kind
+    }
+
+    /// How much larger the largest image must be for the why line: 10%.
+    static let minimumRatio = 1.1
+
     /// `Why dynamic-debian (124 MB) is larger than static-scratch (7.20 MB): 88 packages +112 MB in
     /// their files (coreutils +18.2 MB, libc6 +12.8 MB, perl-base +7.40 MB); files no package lists +4.32 MB.`
-    /// From the largest and the smallest built variants, when both were read for packages.
+    /// From the largest and the smallest built variants, when both were read for packages, were built
+    /// on engines of one kind, and the largest is at least 10% larger.
     static func why(_ rows: [VariantResult], name: (String) -> String = { $0 }) -> String? {
         let built = rows.filter { $0.status != .buildFailed && $0.image != nil && analysed($0) }
         guard built.count > 1, let small = built.min(by: { $0.image!.sizeBytes < $1.image!.sizeBytes }),
-            let large = built.max(by: { $0.image!.sizeBytes < $1.image!.sizeBytes }), large.image!.sizeBytes > small.image!.sizeBytes
+            let large = built.max(by: { $0.image!.sizeBytes < $1.image!.sizeBytes }),
+            // Only a real difference, between sizes one engine measured (podman's .Size counts tar streams).
+            Double(large.image!.sizeBytes) >= Double(small.image!.sizeBytes) * minimumRatio, !differentEngines(large, small)
         else { return nil }
         let changes = ImageDiff.packages(small.insight?.packages, large.insight?.packages) ?? []
         let grown = changes.filter { $0.delta > 0 }
