@@ -145,7 +145,7 @@ struct EngineEndToEndTests {
 
                 // Started again, the engine takes its share of the resumed run.
                 _ = try await SubprocessExecutor().run(Command(Self.secondEngine, ["stop", "ibdead"], timeout: 120))
-                let restarted = try await SubprocessExecutor().run(Command(Self.secondEngine, ["start", "ibdead"], timeout: 120))
+                let restarted = try await SubprocessExecutor().run(Command(Self.secondEngine, ["start", "ibdead"], timeout: 300))
                 try #require(restarted.succeeded, "\(restarted.stderr)")
                 let resumed = try await imagebench(["run", "--resume", "1", "--db", db])
                 #expect(resumed.exitCode == 0, "\(resumed.stderr)")

@@ -146,7 +146,7 @@ struct EngineLossEndToEndTests {
 
                 // Started again, the engine finishes the run; what was finished stays as it was.
                 _ = try await SubprocessExecutor().run(Command(EngineEndToEndTests.secondEngine, ["stop", Self.name], timeout: 120))
-                let restarted = try await SubprocessExecutor().run(Command(EngineEndToEndTests.secondEngine, ["start", Self.name], timeout: 120))
+                let restarted = try await SubprocessExecutor().run(Command(EngineEndToEndTests.secondEngine, ["start", Self.name], timeout: 300))
                 try #require(restarted.succeeded, "\(restarted.stderr)")
                 let resumed = try await imagebench(["run", "--resume", "1", "--db", db], environment: ["DOCKER_HOST": host])
                 #expect(resumed.exitCode == 0, "\(resumed.stderr)")
