@@ -18,7 +18,7 @@ struct FaultEndToEndTests {
                     quick: {}
                     slow: { dockerfile: Dockerfile.slow }
                     hang: { dockerfile: Dockerfile.hang }
-                smoke: { expect-output: ok, timeout: 3s }
+                smoke: { expect-output: ok, timeout: 10s }
                 """,
                 "f/Dockerfile": "ARG BASE\nFROM ${BASE}\nRUN echo ok > /ok\nENTRYPOINT [\"cat\", \"/ok\"]\n",
                 "f/Dockerfile.slow": "ARG BASE\nFROM ${BASE}\nRUN echo slow step started && sleep 120\nENTRYPOINT [\"cat\", \"/ok\"]\n",
@@ -93,7 +93,7 @@ struct FaultEndToEndTests {
             let hang = try find("hang")
             #expect(hang["status"] as? String == "broken")
             #expect((hang["smoke"] as? [String: Any])?["timed_out"] as? Bool == true)
-            #expect((hang["problem"] as? String)?.contains("no exit within 3 s") == true, "\(hang["problem"] ?? "")")
+            #expect((hang["problem"] as? String)?.contains("no exit within 10 s") == true, "\(hang["problem"] ?? "")")
             let left = try await Self.leftovers(mine)
             #expect(left.isEmpty, "left behind: \(left)")
             let running = try await DockerEngine.output(["ps", "--format", "{{.Command}}"])
