@@ -20,6 +20,9 @@ enum ExitStatus: Int32 {
     case usage = 64
     /// A scenario or profile file is invalid.
     case invalidScenario = 65
+    /// An image archive (`docker-archive:PATH`, `oci-archive:PATH`) cannot be read: missing, not an image
+    /// archive, truncated, or a layer compressed in a way this machine cannot decode.
+    case archive = 66
     /// No Docker engine answers (also when it stops answering during a run), or docker cannot be
     /// started, or no registry answers at `--registry`.
     case dockerUnavailable = 69

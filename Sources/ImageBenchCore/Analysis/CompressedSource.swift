@@ -4,4 +4,6 @@ public enum CompressedSource: String, Sendable, Codable {
     case registry
     /// Each layer tar of `docker save` gzip-compressed here: close to, but not exactly, a push's figure.
     case estimated
+    /// The compressed layer blobs of an image archive (`oci-archive:`), as a push of them transfers.
+    case archive
 }

@@ -12,6 +12,9 @@ public struct ImageAnalysis: Sendable, Equatable {
     public var packages: PackageAnalysis?
     /// The Go binaries with their build information (nil when not asked for).
     public var goBinaries: [GoBinary]?
+    /// Per layer, the id an archive names it by, and the command that made it (empty when unknown).
+    public var layerIDs: [String] = []
+    public var commands: [String] = []
 
     public init(
         image: String, layers: [LayerChange], waste: WasteAnalysis, linkage: Linkage? = nil, compressedSource: CompressedSource? = nil,

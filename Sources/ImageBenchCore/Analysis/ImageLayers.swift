@@ -16,6 +16,11 @@ public struct ImageLayers: Sendable, Equatable {
     /// Per layer, for each ELF file over 1 MB (and the entrypoint) that holds Go build information, the
     /// bytes from its header on (see ``GoBuildInfo``).
     public var goBuildInfo: [[String: [UInt8]]] = []
+    /// Per layer, the id an archive names it by (a `docker save` layer's folder, or an OCI blob's digest);
+    /// empty when the layers were read in place.
+    public var layerIDs: [String] = []
+    /// Per layer, the image config's history `created_by` of the step that made it; empty when unknown.
+    public var commands: [String] = []
 
     public init(
         digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil, compressed: CompressedSizes? = nil

@@ -47,6 +47,21 @@ public struct TarStream {
         }
     }
 
+    /// Whether the stream is inside a regular entry's data (not a header, padding or a long name or PAX
+    /// record): a reader that can seek may then skip it with ``skipData()``.
+    public var inData: Bool { remaining > 0 && metaKind == 0 && current != nil }
+
+    /// Skips the rest of the current entry's data and its padding; returns how many bytes of input the
+    /// caller must skip (seek past) before feeding the next header.
+    public mutating func skipData() -> Int64 {
+        guard inData else { return 0 }
+        let skipped = remaining + (512 - (current?.size ?? 0) % 512) % 512
+        remaining = 0
+        padding = 0
+        current = nil
+        return skipped
+    }
+
     private mutating func finishData() {
         padding = (512 - Int64(current?.size ?? Int64(meta.count)) % 512) % 512
         if metaKind != 0 {

@@ -22,6 +22,8 @@ public struct RequestError: Error, CustomStringConvertible, Equatable {
         case cannotWrite
         /// `diff --run`: the run has no variant of that name, or did not store its files.
         case noVariant
+        /// `analyze`/`diff`: a flag that reads an engine (`--source`) with an image archive.
+        case archiveFlag
     }
 
     public var reason: Reason

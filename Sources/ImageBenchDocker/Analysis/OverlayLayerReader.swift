@@ -52,7 +52,7 @@ struct OverlayLayerReader {
             var kept: [String: [UInt8]] = [:]
             var binaries: [String: [UInt8]] = [:]
             for file in files where !file.isDirectory && file.linkTarget == nil && file.size > 0 {
-                if PackageAnalysis.wants(file.path) && file.size <= SaveArchiveReader.contentLimit {
+                if PackageAnalysis.wants(file.path) && file.size <= LayerTarReader.contentLimit {
                     if let data = FileManager.default.contents(atPath: folder + "/" + file.path) { kept[file.path] = [UInt8](data) }
                 } else if ImageLayers.mayBeGoBinary(file.path, size: file.size, entrypoint: entry) {
                     if let info = goBuildInfo(folder + "/" + file.path) { binaries[file.path] = info }

@@ -262,14 +262,12 @@ extension DockerClient {
         guard result.succeeded else {
             throw DockerError(.commandFailed, command: save.shellLine, exitCode: result.exitCode, outputTail: result.tail())
         }
-        guard let read = reader.finish() else {
+        if let failure = reader.failure {
+            throw DockerError(.unexpectedOutput, command: save.shellLine, outputTail: "layer \(failure.name): \(failure.message)")
+        }
+        guard let layers = reader.finish(digests: digests, entrypoint: entrypoint) else {
             throw DockerError(.unexpectedOutput, command: save.shellLine, outputTail: "no manifest.json in the archive")
         }
-        var layers = ImageLayers(
-            digests: digests, files: read.files, entrypoint: entrypoint, entrypointHead: read.head,
-            compressed: read.compressed.map { CompressedSizes(source: .estimated, layers: $0) })
-        layers.contents = read.contents
-        layers.goBuildInfo = read.goBuildInfo
         return layers
     }
 

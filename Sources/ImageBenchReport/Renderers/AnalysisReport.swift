@@ -35,11 +35,19 @@ public enum AnalysisReport {
         }
         out += packagesText(a.packages, top: top, checked: a.goBinaries != nil)
         out += goBinariesText(a.goBinaries ?? [])
-        let from = a.source == "overlay2" ? "the engine's overlay2 layer folders" : "`docker save`"
-        return out + "Sizes: uncompressed file bytes per layer from \(from), SI units"
-            + (compressed
-                ? "; gzip: the layer tar gzip-compressed, \(a.compressedSource == .registry ? "from the registry's manifest" : "estimated here")"
-                : "")
+        let from =
+            switch a.source {
+            case "overlay2": "the engine's overlay2 layer folders"
+            case "docker-archive", "oci-archive": "the \(a.source) file"
+            default: "`docker save`"
+            }
+        let compressedFrom =
+            switch a.compressedSource {
+            case .registry: "the layer tar gzip-compressed, from the registry's manifest"
+            case .archive: "the archive's compressed layer blobs"
+            default: "the layer tar gzip-compressed, estimated here"
+            }
+        return out + "Sizes: uncompressed file bytes per layer from \(from), SI units" + (compressed ? "; compressed: \(compressedFrom)" : "")
             + ".\n"
     }
 

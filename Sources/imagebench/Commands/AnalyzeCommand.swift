@@ -13,12 +13,16 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case table, json
+        case diveJSON = "dive-json"
     }
 
-    @Argument(help: ArgumentHelp("An image reference or id.", valueName: "image"))
+    @Argument(
+        help: ArgumentHelp(
+            "An image reference or id in the engine, or a file: docker-archive:PATH (docker save) or oci-archive:PATH (an OCI image layout tarball).",
+            valueName: "image"))
     var image: String
 
-    @Option(name: .long, help: "Output format: table or json.")
+    @Option(name: .long, help: "Output format: table, json, or dive-json (the schema of dive's --json export).")
     var format: Format = .table
 
     @Option(name: .long, help: ArgumentHelp("How many of the most wasteful files to list.", valueName: "n"))
@@ -41,15 +45,24 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @OptionGroup var dockerOptions: DockerOptions
 
     func run() async throws {
-        let docker = dockerOptions.client()
-        let layers = try await docker.layers(of: image, estimateCompressed: compressed, source: source, contents: !noPackages)
-        let insight = ImageInsight.analyze(layers, packages: !noPackages).insight
+        let input = ImageInput(reference: image)
+        // dive reads an engine's image through docker save, which names each layer and its command.
+        let readFrom = format == .diveJSON && source == .auto && input.archive == nil ? LayerSource.save : source
+        let layers = try await input.layers(
+            docker: dockerOptions.client(), estimateCompressed: compressed, source: readFrom, contents: !noPackages && format != .diveJSON)
+        let insight = ImageInsight.analyze(layers, packages: !noPackages && format != .diveJSON).insight
         var analysis = ImageAnalysis(
             image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage,
             compressedSource: layers.compressed?.source, source: layers.source)
         analysis.packages = insight.packages
         analysis.goBinaries = insight.goBinaries
-        print(format == .json ? AnalysisReport.json(analysis, top: top) : AnalysisReport.table(analysis, top: top), terminator: "")
+        analysis.layerIDs = layers.layerIDs
+        analysis.commands = layers.commands
+        switch format {
+        case .table: print(AnalysisReport.table(analysis, top: top), terminator: "")
+        case .json: print(AnalysisReport.json(analysis, top: top), terminator: "")
+        case .diveJSON: print(DiveJSONReport.render(analysis), terminator: "")
+        }
     }
 }
 

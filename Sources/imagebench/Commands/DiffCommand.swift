@@ -10,7 +10,7 @@ struct DiffCommand: AsyncParsableCommand {
         commandName: "diff",
         abstract: "What differs between two images, or two variants of a run: files, OS packages and layers, with bytes.",
         discussion: """
-            imagebench diff IMAGE-A IMAGE-B               two images on the engine
+            imagebench diff IMAGE-A IMAGE-B               two images on the engine (or files: docker-archive:PATH, oci-archive:PATH)
             imagebench diff --run 3 VARIANT-A VARIANT-B   two variants of a stored run (their images may be gone)
             """)
 
@@ -74,7 +74,7 @@ struct DiffCommand: AsyncParsableCommand {
         } else {
             let docker = dockerOptions.client()
             func side(_ image: String) async throws -> ImageDiff.Side {
-                let layers = try await docker.layers(of: image, source: source)
+                let layers = try await ImageInput(reference: image).layers(docker: docker, source: source)
                 let (insight, final) = ImageInsight.analyze(layers)
                 return ImageDiff.Side(name: image, files: final ?? FinalFiles(layers.files), packages: insight.packages, layers: insight.layers)
             }

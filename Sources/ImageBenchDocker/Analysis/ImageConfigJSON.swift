@@ -1,0 +1,36 @@
+import Foundation
+
+/// The parts of an image config (the JSON `docker save` and OCI layouts hold) that the readers use.
+struct ImageConfigJSON {
+    var object: [String: Any]
+
+    init?(_ data: Data) {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        self.object = object
+    }
+
+    /// The entrypoint's path (or the command's, without one), when it is absolute.
+    var entrypoint: String? {
+        let inner = object["config"] as? [String: Any]
+        let first = (inner?["Entrypoint"] as? [String])?.first ?? (inner?["Cmd"] as? [String])?.first
+        return first.flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
+    /// `rootfs.diff_ids`: the uncompressed tars' digests, oldest first.
+    var diffIDs: [String] { (object["rootfs"] as? [String: Any])?["diff_ids"] as? [String] ?? [] }
+
+    /// The `created_by` of each history step that made a layer, for `count` layers ("" past the history's
+    /// end), without the `/bin/sh -c ` of a RUN, as dive shows them.
+    func commands(count: Int) -> [String] {
+        let steps = (object["history"] as? [[String: Any]] ?? []).filter { ($0["empty_layer"] as? Bool) != true }
+        return (0..<count).map { index in
+            let command = index < steps.count ? steps[index]["created_by"] as? String ?? "" : ""
+            return command.hasPrefix("/bin/sh -c ") ? String(command.dropFirst("/bin/sh -c ".count)) : command
+        }
+    }
+
+    /// The id an archive names a layer by: the folder of `ID/layer.tar`, or a blob's hex digest.
+    static func layerID(_ path: String) -> String {
+        path.hasSuffix("/layer.tar") ? String(path.dropLast("/layer.tar".count)) : (path as NSString).lastPathComponent
+    }
+}

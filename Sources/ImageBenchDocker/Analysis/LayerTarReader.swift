@@ -1,0 +1,84 @@
+import ImageBenchCore
+
+/// Reads one layer tar as it streams: its file list, the first bytes of the entrypoint, the package
+/// databases and Go build information (when asked to keep contents), and, asked to, the size the tar
+/// takes gzip-compressed. Used for each layer of a `docker save` stream and of an image archive.
+final class LayerTarReader {
+    private var tar = TarStream()
+    private(set) var files: [LayerFile] = []
+    /// The entrypoint's first bytes (at most ``SaveArchiveReader/headLimit``), when this layer holds it.
+    private(set) var head: [UInt8]?
+    private(set) var contents: [String: [UInt8]] = [:]
+    private(set) var goBuildInfo: [String: [UInt8]] = [:]
+    let capturePath: String?
+    let keepContents: Bool
+    private var capturing = false
+    private var gzip: GzipSizeCounter?
+    /// The file being kept whole (a package database), or scanned for Go build information.
+    private var keeping: (path: String, bytes: [UInt8])?
+    private var scanning: (path: String, scanner: GoBuildInfoScanner, seen: Int)?
+    static let contentLimit: Int64 = 16 << 20
+
+    /// `capturePath` is relative (no leading `/`).
+    init(capturePath: String?, estimateCompressed: Bool, keepContents: Bool) {
+        self.capturePath = capturePath
+        self.keepContents = keepContents
+        gzip = estimateCompressed ? GzipSizeCounter() : nil
+    }
+
+    func feed(_ piece: ArraySlice<UInt8>) {
+        gzip?.feed(piece)
+        tar.feed(
+            piece,
+            entry: { [unowned self] file in
+                self.finishFile()
+                let path = GoPath.clean(file.name)
+                let link = file.typeflag == UInt8(ascii: "2") ? file.linkname : nil
+                if path != "." { self.files.append(LayerFile(path: path, size: file.size, isDirectory: file.isDirectory, linkTarget: link)) }
+                self.capturing = path == self.capturePath && file.isRegular
+                if self.capturing { self.head = [] }
+                guard self.keepContents, file.isRegular, file.size > 0 else { return }
+                if PackageAnalysis.wants(path) && file.size <= Self.contentLimit {
+                    self.keeping = (path, [])
+                } else if ImageLayers.mayBeGoBinary(path, size: file.size, entrypoint: self.capturePath) {
+                    self.scanning = (path, GoBuildInfoScanner(), 0)
+                }
+            },
+            content: { [unowned self] _, piece in
+                if self.keeping != nil { self.keeping!.bytes.append(contentsOf: piece) }
+                if self.scanning != nil { self.scan(piece) }
+                guard self.capturing, let count = self.head?.count, count < SaveArchiveReader.headLimit else { return }
+                self.head?.append(contentsOf: piece.prefix(SaveArchiveReader.headLimit - count))
+            })
+    }
+
+    /// Ends the layer; returns its gzip-compressed size when that was asked for.
+    func finish() -> Int64? {
+        finishFile()
+        return gzip?.finish()
+    }
+
+    /// Looks for Go build information in an ELF file; anything else is dropped at its first bytes.
+    private func scan(_ piece: ArraySlice<UInt8>) {
+        guard var current = scanning else { return }
+        let elf: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
+        if current.seen < elf.count {
+            let look = piece.prefix(elf.count - current.seen)
+            guard look.elementsEqual(elf[current.seen..<(current.seen + look.count)]) else {
+                scanning = nil
+                return
+            }
+        }
+        current.seen += piece.count
+        scanning = nil
+        current.scanner.feed(piece)
+        scanning = current
+    }
+
+    private func finishFile() {
+        if let kept = keeping { contents[kept.path] = kept.bytes }
+        if var current = scanning, let found = current.scanner.finish() { goBuildInfo[current.path] = found }
+        keeping = nil
+        scanning = nil
+    }
+}
