@@ -29,8 +29,11 @@ struct ImageConfigJSON {
         }
     }
 
-    /// The id an archive names a layer by: the folder of `ID/layer.tar`, or a blob's hex digest.
+    /// The id an archive names a layer by: the folder of `ID/layer.tar` (docker), `ID.tar` (podman), or a
+    /// blob's hex digest.
     static func layerID(_ path: String) -> String {
-        path.hasSuffix("/layer.tar") ? String(path.dropLast("/layer.tar".count)) : (path as NSString).lastPathComponent
+        if path.hasSuffix("/layer.tar") { return String(path.dropLast("/layer.tar".count)) }
+        let name = (path as NSString).lastPathComponent
+        return name.hasSuffix(".tar") ? String(name.dropLast(4)) : name
     }
 }

@@ -4,14 +4,18 @@ import ImageBenchCore
 /// `imagebench analyze` as a table or JSON.
 public enum AnalysisReport {
     public static func table(_ a: ImageAnalysis, top: Int) -> String {
-        var out = "\(a.image): \(a.layers.count) layers, \(Units.bytes(a.layers.reduce(0) { $0 + $1.sizeBytes })) of files"
+        var out =
+            "\(a.image): \(a.layers.count) layer\(a.layers.count == 1 ? "" : "s"), \(Units.bytes(a.layers.reduce(0) { $0 + $1.sizeBytes })) of files"
         let compressed = a.compressedSource != nil
+        // An archive's blobs may be zstd: they are "compressed", the others gzip.
+        let packed = a.compressedSource == .archive ? "compressed" : "gzip"
         if compressed {
-            out += ", \(Units.bytes(a.layers.reduce(0) { $0 + ($1.compressedBytes ?? 0) })) gzip-compressed (\(a.compressedSource!.rawValue))"
+            out +=
+                ", \(Units.bytes(a.layers.reduce(0) { $0 + ($1.compressedBytes ?? 0) })) \(packed == "gzip" ? "gzip-compressed" : "compressed") (\(a.compressedSource!.rawValue))"
         }
         out += "\n"
         var table = TextTable(
-            headers: ["layer", "digest", "size"] + (compressed ? ["gzip"] : []) + ["added", "changed", "deleted"],
+            headers: ["layer", "digest", "size"] + (compressed ? [packed] : []) + ["added", "changed", "deleted"],
             alignments: [.right, .left, .right] + (compressed ? [.right] : []) + [.right, .right, .right])
         for layer in a.layers {
             table.append(

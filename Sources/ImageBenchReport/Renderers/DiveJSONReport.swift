@@ -3,52 +3,38 @@ import ImageBenchCore
 
 /// `analyze --format dive-json`: the schema of dive's `--json` export (dive 0.13,
 /// `cmd/dive/cli/internal/command/export`), so tools written for dive read imagebench's analysis. The
-/// keys come in dive's order. Each layer's `fileList` (every file's mode and owner) is left out:
+/// keys come in dive's order (Go keeps a struct's field order). Each layer's `fileList` (every file's mode and owner) is left out:
 /// imagebench does not keep modes and owners.
 public enum DiveJSONReport {
-    struct Export: Encodable {
-        var layer: [Layer]
-        var image: Image
-    }
-
-    struct Layer: Encodable {
-        var index: Int
-        var id: String
-        var digestId: String
-        var sizeBytes: Int64
-        var command: String
-    }
-
-    struct Image: Encodable {
-        var sizeBytes: Int64
-        var inefficientBytes: Int64
-        var efficiencyScore: Double
-        var fileReference: [FileReference]
-    }
-
-    struct FileReference: Encodable {
-        var count: Int
-        var sizeBytes: Int64
-        var file: String
-    }
-
     /// The export of an analysis. `sizeBytes` is dive's: the sum of the layers' file sizes; every
     /// path written more than once is listed, largest waste first, as dive lists them.
     public static func render(_ a: ImageAnalysis) -> String {
-        let layers = a.layers.map { layer in
-            let digest = layer.digest ?? ""
-            return Layer(
-                index: layer.index,
-                id: layer.index < a.layerIDs.count ? a.layerIDs[layer.index] : String(digest.split(separator: ":").last ?? ""),
-                digestId: digest, sizeBytes: layer.sizeBytes, command: layer.index < a.commands.count ? a.commands[layer.index] : "")
-        }
-        let export = Export(
-            layer: layers,
-            image: Image(
-                sizeBytes: a.layers.reduce(0) { $0 + $1.sizeBytes }, inefficientBytes: a.waste.wastedBytes, efficiencyScore: a.waste.efficiency,
-                fileReference: a.waste.inefficiencies.map { FileReference(count: $0.count, sizeBytes: $0.cumulativeBytes, file: $0.path) }))
+        // Written by hand: Go's encoding/json keeps the struct's field order, JSONEncoder does not.
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(export)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        func string(_ value: String) -> String {
+            let data = (try? encoder.encode([value])) ?? Data("[\"\"]".utf8)
+            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
+        }
+        func number(_ value: Double) -> String {
+            value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+        }
+        var out = "{\n  \"layer\": ["
+        for (i, layer) in a.layers.enumerated() {
+            let digest = layer.digest ?? ""
+            let id = layer.index < a.layerIDs.count ? a.layerIDs[layer.index] : String(digest.split(separator: ":").last ?? "")
+            let command = layer.index < a.commands.count ? a.commands[layer.index] : ""
+            out += (i == 0 ? "\n" : ",\n") + "    {\n      \"index\": \(layer.index),\n      \"id\": \(string(id)),\n"
+            out += "      \"digestId\": \(string(digest)),\n      \"sizeBytes\": \(layer.sizeBytes),\n      \"command\": \(string(command))\n    }"
+        }
+        out += a.layers.isEmpty ? "],\n" : "\n  ],\n"
+        out += "  \"image\": {\n    \"sizeBytes\": \(a.layers.reduce(0) { $0 + $1.sizeBytes }),\n"
+        out += "    \"inefficientBytes\": \(a.waste.wastedBytes),\n    \"efficiencyScore\": \(number(a.waste.efficiency)),\n    \"fileReference\": ["
+        for (i, file) in a.waste.inefficiencies.enumerated() {
+            out += (i == 0 ? "\n" : ",\n") + "      {\n        \"count\": \(file.count),\n        \"sizeBytes\": \(file.cumulativeBytes),\n"
+            out += "        \"file\": \(string(file.path))\n      }"
+        }
+        out += a.waste.inefficiencies.isEmpty ? "]\n" : "\n    ]\n"
+        return out + "  }\n}\n"
     }
 }
