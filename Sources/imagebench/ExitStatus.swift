@@ -16,6 +16,8 @@ enum ExitStatus: Int32 {
     case runNotFound = 5
     /// `run --fail-on-secrets`: a secret-looking file ended up inside an image.
     case secretInImage = 6
+    /// `check`, `run --check`: a variant exceeds one of its scenario's budgets.
+    case budgetExceeded = 7
     /// A flag or argument is wrong (argument-parser's usage error).
     case usage = 64
     /// A scenario or profile file is invalid.

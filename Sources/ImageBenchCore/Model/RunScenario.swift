@@ -11,11 +11,14 @@ public struct RunScenario: Sendable, Codable, Equatable {
     public var images: [ResolvedImage]
     /// The scenario's `thresholds:` when the run was made.
     public var thresholds: Thresholds
+    /// The scenario's budgets when the run was made.
+    public var budgets: ScenarioBudgets
 
     public init(
         name: String, path: String, contentHash: String, gitCommit: String? = nil, gitBranch: String? = nil, images: [ResolvedImage] = [],
-        thresholds: Thresholds = Thresholds()
+        thresholds: Thresholds = Thresholds(), budgets: ScenarioBudgets = ScenarioBudgets()
     ) {
+        self.budgets = budgets
         self.name = name
         self.path = path
         self.contentHash = contentHash
@@ -25,8 +28,19 @@ public struct RunScenario: Sendable, Codable, Equatable {
         self.thresholds = thresholds
     }
 
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name), path: try c.decode(String.self, forKey: .path),
+            contentHash: try c.decode(String.self, forKey: .contentHash), gitCommit: try c.decodeIfPresent(String.self, forKey: .gitCommit),
+            gitBranch: try c.decodeIfPresent(String.self, forKey: .gitBranch),
+            images: try c.decodeIfPresent([ResolvedImage].self, forKey: .images) ?? [],
+            thresholds: try c.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds(),
+            budgets: try c.decodeIfPresent(ScenarioBudgets.self, forKey: .budgets) ?? ScenarioBudgets())
+    }
+
     enum CodingKeys: String, CodingKey {
-        case name, path, images, thresholds
+        case name, path, images, thresholds, budgets
         case contentHash = "content_hash"
         case gitCommit = "git_commit"
         case gitBranch = "git_branch"

@@ -24,6 +24,8 @@ public struct Scenario: Sendable, Equatable {
     public var thresholds: Thresholds = Thresholds()
     /// The cache source of every variant's `ci` build (`cache:`), unless an axis value names another.
     public var cache: CacheSource?
+    /// Absolute limits (`budgets:`, and dive's `.dive-ci` beside the file), for `check` and `run --check`.
+    public var budgets = ScenarioBudgets()
 
     public init(
         name: String, description: String = "", file: String, directory: String, context: String,

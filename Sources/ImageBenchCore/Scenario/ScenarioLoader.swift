@@ -42,7 +42,7 @@ public struct ScenarioLoader: Sendable {
             top,
             [
                 "name", "description", "context", "dockerfile", "images", "build-args", "axes", "exclude",
-                "expect-broken", "smoke", "edit", "thresholds", "cache",
+                "expect-broken", "smoke", "edit", "thresholds", "cache", "budgets",
             ],
             in: "the scenario")
 
@@ -89,6 +89,12 @@ public struct ScenarioLoader: Sendable {
                     let settings = try reader.settings(
                         valueNode, "\(axisKey.name).\(valueKey.name)", images: imageNames, context: scenario.context, paths: paths)
                     values.append(AxisValue(name: valueKey.name, settings: settings, line: valueKey.line))
+                    if let node = valueNode.mapping?["budgets"] {
+                        scenario.budgets.perValue.append(
+                            ScenarioBudgets.PerValue(
+                                axis: axisKey.name, value: valueKey.name,
+                                budgets: try reader.budgets(node, "\(axisKey.name).\(valueKey.name).budgets")))
+                    }
                 }
                 scenario.axes.append(Axis(name: axisKey.name, values: values, line: axisKey.line))
             }
@@ -99,6 +105,8 @@ public struct ScenarioLoader: Sendable {
         if let node = top["edit"] { scenario.edit = try reader.edit(node, context: scenario.context, paths: paths) }
         if let node = top["thresholds"] { scenario.thresholds = try reader.thresholds(node) }
         if let node = top["cache"] { scenario.cache = try reader.cache(node, "cache") }
+        scenario.budgets.all = try Self.diveCI(in: directory, shownDirectory: ((shownAs ?? file) as NSString).deletingLastPathComponent)
+        if let node = top["budgets"] { scenario.budgets.all = scenario.budgets.all.overridden(by: try reader.budgets(node, "budgets")) }
 
         // Refuse a matrix too large to enumerate before enumerating it. Excludes can shrink a large
         // product below the limit, so allow room for them, but never expand millions of combinations.
@@ -149,6 +157,17 @@ public struct ScenarioLoader: Sendable {
 }
 
 extension ScenarioLoader {
+    /// dive's `.dive-ci` beside the scenario, read as budgets; none when there is no such file.
+    static func diveCI(in directory: String, shownDirectory: String) throws(ScenarioError) -> Budgets {
+        let path = directory + "/.dive-ci"
+        guard FileManager.default.fileExists(atPath: path) else { return Budgets() }
+        let shown = (shownDirectory.isEmpty ? "" : shownDirectory + "/") + ".dive-ci"
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(.unreadable, file: shown, line: 0, "cannot read the file as UTF-8 text; fix it or remove it")
+        }
+        return try YAMLReader(file: shown).diveCI(text)
+    }
+
     /// The 1-based line of the first byte sequence that is not UTF-8.
     static func firstInvalidUTF8Line(_ data: Data) -> Int {
         let bytes = [UInt8](data)

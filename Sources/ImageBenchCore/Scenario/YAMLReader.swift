@@ -118,7 +118,8 @@ struct YAMLReader {
         if node.null != nil { return settings }
         let map = try mapping(node, "axis value \(what)")
         try allowOnly(
-            map, ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "platform", "cache"], in: "axis value \(what)")
+            map, ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "platform", "cache", "budgets"],
+            in: "axis value \(what)")
         if let n = map["build-args"] { settings.buildArgs = try buildArgs(n, "\(what).build-args", images: images) }
         if let n = map["target"] { settings.target = try string(n, "\(what).target") }
         if let n = map["platform"] {

@@ -33,7 +33,8 @@ public struct RunLauncher: Sendable {
                 scenarios.append(
                     RunScenario(
                         name: job.scenario.name, path: job.scenario.directory, contentHash: job.scenario.contentHash(),
-                        gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds))
+                        gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds,
+                        budgets: job.scenario.budgets))
             }
             let plan = RunPlan(
                 variants: Dictionary(request.jobs.map { ($0.scenario.name, $0.variants.map(\.name)) }, uniquingKeysWith: { a, _ in a }),

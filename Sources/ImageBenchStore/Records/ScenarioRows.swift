@@ -3,12 +3,12 @@ import ImageBenchCore
 /// `run_scenarios`: each scenario a run used, as it was then.
 enum ScenarioRows: TableMapping {
     static let table = "run_scenarios"
-    static let columns = ["run_id", "name", "path", "content_hash", "git_commit", "git_branch", "images", "thresholds"]
+    static let columns = ["run_id", "name", "path", "content_hash", "git_commit", "git_branch", "images", "thresholds", "budgets"]
 
     static func values(_ s: RunScenario, runID: Int64) -> [SQLValue] {
         [
             .int(runID), .text(s.name), .text(s.path), .text(s.contentHash), .optional(s.gitCommit), .optional(s.gitBranch),
-            .text(JSONColumn.text(s.images)), .text(JSONColumn.text(s.thresholds)),
+            .text(JSONColumn.text(s.images)), .text(JSONColumn.text(s.thresholds)), .text(JSONColumn.text(s.budgets)),
         ]
     }
 
@@ -16,6 +16,7 @@ enum ScenarioRows: TableMapping {
         RunScenario(
             name: try row.text("name"), path: try row.text("path"), contentHash: try row.text("content_hash"),
             gitCommit: try row.optionalText("git_commit"), gitBranch: try row.optionalText("git_branch"),
-            images: try row.json([ResolvedImage].self, "images"), thresholds: try row.json(Thresholds.self, "thresholds"))
+            images: try row.json([ResolvedImage].self, "images"), thresholds: try row.json(Thresholds.self, "thresholds"),
+            budgets: try row.text("budgets") == "{}" ? ScenarioBudgets() : try row.json(ScenarioBudgets.self, "budgets"))
     }
 }

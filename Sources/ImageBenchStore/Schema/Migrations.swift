@@ -139,6 +139,9 @@ enum Migrations {
                     files TEXT NOT NULL
                 );
                 """),
+        Migration(
+            version: 13, summary: "the budgets each run scenario set (budgets: and .dive-ci), for imagebench check",
+            sql: "ALTER TABLE run_scenarios ADD COLUMN budgets TEXT NOT NULL DEFAULT '{}';"),
     ]
 
     static var latest: Int { all.last!.version }

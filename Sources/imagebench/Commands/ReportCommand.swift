@@ -10,7 +10,8 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Render a run: terminal table, Markdown for a pull request, self-contained HTML with charts, JSON or CSV.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, markdown, html, json, csv
+        case table, markdown, html, json, csv, bmf
+        case benchmarkAction = "benchmark-action"
     }
 
     /// Runs shown in the HTML trend lines.
@@ -24,7 +25,11 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Compare with this run (id, latest or label:key=value) and show the changes.", valueName: "run"))
     var baseline: String?
 
-    @Option(name: .long, help: "Output format: table, markdown, html, json or csv.")
+    @Option(
+        name: .long,
+        help:
+            "Output format: table, markdown, html, json, csv, bmf (Bencher Metric Format) or benchmark-action (github-action-benchmark's customSmallerIsBetter)."
+    )
     var format: Format = .table
 
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "path"))
@@ -36,14 +41,14 @@ struct ReportCommand: AsyncParsableCommand {
     var steps = false
 
     func validate() throws {
-        if steps && [.json, .html].contains(format) {
+        if steps && [.json, .html, .bmf, .benchmarkAction].contains(format) {
             throw ValidationError("--steps works with --format table, markdown or csv; JSON and HTML always include the steps")
         }
         if RunSelector(run) == nil { throw ValidationError("--run must be a run id, latest or label:key=value, e.g. --run 3") }
         if let baseline, RunSelector(baseline) == nil {
             throw ValidationError("--baseline must be a run id, latest or label:key=value, e.g. --baseline label:branch=main")
         }
-        if baseline != nil && [.json, .csv].contains(format) {
+        if baseline != nil && [.json, .csv, .bmf, .benchmarkAction].contains(format) {
             throw ValidationError("--baseline works with --format table, markdown or html; for JSON use `imagebench compare --format json`")
         }
     }
@@ -64,6 +69,8 @@ struct ReportCommand: AsyncParsableCommand {
         case .markdown: text = steps ? StepsReport.markdown(report) : MarkdownReport.render(report, comparison: comparison)
         case .json: text = JSONReport.render(report)
         case .csv: text = steps ? CSVReport.steps(report) : CSVReport.render(report)
+        case .bmf: text = BenchmarkExport.bmf(report)
+        case .benchmarkAction: text = BenchmarkExport.benchmarkAction(report)
         case .html:
             var trends: [String: [HistorySeries]] = [:]
             for scenario in report.scenarios {

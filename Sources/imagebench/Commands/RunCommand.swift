@@ -57,6 +57,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit with status 6 when a secret-looking file (.env, id_rsa, *.pem, ...) ends up inside a built image.")
     var failOnSecrets = false
 
+    @Flag(
+        name: .long, help: "At the end, check the results against the scenarios' budgets (as imagebench check) and exit with status 7 when one fails."
+    )
+    var check = false
+
     @Option(
         name: .customLong("host"),
         help: ArgumentHelp(
@@ -209,9 +214,17 @@ struct RunCommand: AsyncParsableCommand {
         for skipped in results where skipped.status == .skipped {
             Console.note("skipped \(skipped.scenario) \(skipped.name): \(skipped.problem ?? "")")
         }
+        var budgetFailed = false
+        if check, let run {
+            let result = BudgetCheck.evaluate(
+                runID: run.id, results: stored, budgets: Dictionary(run.scenarios.map { ($0.name, $0.budgets) }, uniquingKeysWith: { _, b in b }))
+            print("\n" + CheckReport.text(result), terminator: "")
+            budgetFailed = result.failed
+        }
         if results.contains(where: \.isUnexpected) {
             throw ExitStatus.unexpectedVariant.exitCode
         }
+        if budgetFailed { throw ExitStatus.budgetExceeded.exitCode }
     }
 }
 
