@@ -14,8 +14,15 @@ final class ProgressPrinter: @unchecked Sendable {
     /// The heading of each variant in flight (several at once with several engines or jobs).
     private var headings: [VariantKey: String] = [:]
 
-    init(live: Bool = isatty(STDERR_FILENO) == 1) {
+    init(live: Bool = ProgressPrinter.terminalAllowsEscapes) {
         self.live = live
+    }
+
+    /// A live line needs escape sequences: only on a terminal, and not when `NO_COLOR` is set
+    /// (no-color.org) or the terminal is `dumb`.
+    static var terminalAllowsEscapes: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return isatty(STDERR_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
     }
 
     func handle(_ event: RunEvent) {
