@@ -37,24 +37,28 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     /// Analyses an image's layer files.
     public init(_ image: ImageLayers) { self = Self.analyze(image).insight }
 
-    /// Analyses an image's layer files, and gives its final file system (``FinalFiles``) too. With
-    /// `packages`, the OS packages and Go binaries are read, on a second thread beside the rest.
-    public static func analyze(_ image: ImageLayers, packages: Bool = true) -> (insight: ImageInsight, final: FinalFiles?) {
+    /// Analyses an image's layer files, and gives its final file system (``FinalFiles``) and the whole
+    /// waste analysis (every inefficiency, not only the ten the insight keeps) too. With `packages`, the OS
+    /// packages and Go binaries are read, on a second thread beside the rest.
+    public static func analyze(
+        _ image: ImageLayers, packages: Bool = true
+    ) -> (insight: ImageInsight, final: FinalFiles?, waste: WasteAnalysis) {
         let side =
             packages
             ? BackgroundResult { () -> (FinalFiles, PackageAnalysis?, [GoBinary]) in
                 let final = FinalFiles(image.files)
                 return (final, PackageAnalysis.analyze(image, final: final), GoBinary.binaries(image, final: final))
             } : nil
-        var insight = ImageInsight(layersOf: image)
-        guard let (final, found, binaries) = side?.value else { return (insight, nil) }
+        let waste = WasteAnalysis.analyze(image.files)
+        var insight = ImageInsight(layersOf: image, waste: waste)
+        guard let (final, found, binaries) = side?.value else { return (insight, nil, waste) }
         insight.packages = found
         insight.goBinaries = binaries
-        return (insight, final)
+        return (insight, final, waste)
     }
 
     /// Layers, waste, secrets and linkage; no packages.
-    private init(layersOf image: ImageLayers) {
+    private init(layersOf image: ImageLayers, waste: WasteAnalysis) {
         var secrets: [String] = []
         for (index, files) in image.files.enumerated() {
             // A whiteout (`.wh.NAME`) marks NAME deleted: not a file in the image, though its name looks like one.
@@ -73,7 +77,7 @@ public struct ImageInsight: Sendable, Equatable, Codable {
             }
         }
         self.init(
-            layers: LayerChange.changes(image), waste: WasteAnalysis.analyze(image.files), secrets: secrets, linkage: linkage,
+            layers: LayerChange.changes(image), waste: waste, secrets: secrets, linkage: linkage,
             compressed: image.compressed)
     }
 

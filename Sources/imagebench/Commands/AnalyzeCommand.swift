@@ -50,9 +50,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let readFrom = format == .diveJSON && source == .auto && input.archive == nil ? LayerSource.save : source
         let layers = try await input.layers(
             docker: dockerOptions.client(), estimateCompressed: compressed, source: readFrom, contents: !noPackages && format != .diveJSON)
-        let insight = ImageInsight.analyze(layers, packages: !noPackages && format != .diveJSON).insight
+        let (insight, _, waste) = ImageInsight.analyze(layers, packages: !noPackages && format != .diveJSON)
         var analysis = ImageAnalysis(
-            image: image, layers: insight.layers, waste: WasteAnalysis.analyze(layers.files), linkage: insight.linkage,
+            image: image, layers: insight.layers, waste: waste, linkage: insight.linkage,
             compressedSource: layers.compressed?.source, source: layers.source)
         analysis.packages = insight.packages
         analysis.goBinaries = insight.goBinaries

@@ -75,8 +75,9 @@ struct DiffCommand: AsyncParsableCommand {
             let docker = dockerOptions.client()
             func side(_ image: String) async throws -> ImageDiff.Side {
                 let layers = try await ImageInput(reference: image).layers(docker: docker, source: source)
-                let (insight, final) = ImageInsight.analyze(layers)
-                return ImageDiff.Side(name: image, files: final ?? FinalFiles(layers.files), packages: insight.packages, layers: insight.layers)
+                let analysed = ImageInsight.analyze(layers)
+                return ImageDiff.Side(
+                    name: image, files: analysed.final ?? FinalFiles(layers.files), packages: analysed.insight.packages, layers: analysed.insight.layers)
             }
             diff = ImageDiff(try await side(a), try await side(b))
         }
