@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ImageBenchCoreTests", dependencies: ["ImageBenchCore", "ImageBenchTestSupport"]),
         .testTarget(
             name: "ImageBenchDockerTests",
-            dependencies: ["ImageBenchDocker", "ImageBenchStore", "ImageBenchTestSupport"],
+            dependencies: ["ImageBenchDocker", "ImageBenchStore", "ImageBenchReport", "ImageBenchTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "ImageBenchStoreTests", dependencies: ["ImageBenchStore", "ImageBenchReport", "ImageBenchTestSupport"]),

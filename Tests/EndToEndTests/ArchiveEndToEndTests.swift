@@ -87,7 +87,7 @@ struct ArchiveEndToEndTests {
             let diffJSON = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
             #expect((diffJSON["files"] as? [[String: Any]])?.isEmpty == true, "\(diff.stdout.prefix(600))")
 
-            // dive reads the same file: its --json export and ours agree (fileList aside, which we leave out).
+            // dive reads the same file: its --json export and ours agree, every layer's fileList included.
             if (try? await SubprocessExecutor().run(Command("dive", ["--version"])))?.succeeded == true {
                 let theirsFile = dir + "/dive.json"
                 try await Self.run("dive", ["--source", "docker-archive", saved, "--json", theirsFile])
@@ -118,6 +118,15 @@ struct ArchiveEndToEndTests {
             }
         }
         #expect(layers(ours) == layers(theirs))
+        // Every layer's fileList, entry by entry: path, type flag, link, size, Go file mode, owner.
+        let mine = (ours["layer"] as? [[String: Any]] ?? []).map { $0["fileList"] as? [[String: Any]] ?? [] }
+        let dive = (theirs["layer"] as? [[String: Any]] ?? []).map { $0["fileList"] as? [[String: Any]] ?? [] }
+        #expect(mine.map(\.count) == dive.map(\.count))
+        func line(_ entry: [String: Any]) -> String { entry.keys.sorted().map { "\($0)=\(entry[$0]!)" }.joined(separator: " ") }
+        for (layer, (a, b)) in zip(mine, dive).enumerated() {
+            let differing = zip(a.map(line), b.map(line)).first { $0 != $1 }
+            #expect(differing == nil, "layer \(layer): ours \(differing?.0 ?? "") vs dive \(differing?.1 ?? "")")
+        }
     }
 
     @Test("a missing file, the wrong kind, a truncated file and --source with an archive are one line each, exit 66 or 64")

@@ -1,6 +1,7 @@
 import Foundation
 import ImageBenchCore
 import ImageBenchDocker
+import ImageBenchReport
 import ImageBenchTestSupport
 import Testing
 
@@ -51,6 +52,40 @@ struct DiveArchiveTests {
             #expect(layers.digests.last?.hasPrefix("sha256:ba689cac6a98") == true)
             #expect(layers.commands[2] == "mkdir -p /root/example/really/nested" && layers.commands[13] == "chmod +x /root/saved.txt")
             #expect(layers.commands[0] == "#(nop) ADD file:ce026b62356eec3ad1214f92be2c9dc063fe205bd5e600be3492c4dfb17148bd in / ")
+        }
+    }
+
+    @Test("analyze --format dive-json of test-docker-image.tar equals dive's export snapshot: every layer with its fileList, the image")
+    func exportSnapshot() async throws {
+        try await withTemporaryDirectory { dir in
+            let layers = try ImageArchive(kind: .docker, path: try await Self.file("test-docker-image.tar", in: dir)).read(entries: true).layers
+            var analysis = ImageAnalysis(
+                image: "test-docker-image.tar", layers: LayerChange.changes(layers), waste: WasteAnalysis.analyze(layers.files))
+            analysis.layerIDs = layers.layerIDs
+            analysis.commands = layers.commands
+            analysis.entries = layers.entries
+            let ours = try #require(try JSONSerialization.jsonObject(with: Data(DiveJSONReport.render(analysis).utf8)) as? [String: Any])
+            // The snapshot file of dive's export test: its JSON between the first and the last brace.
+            let shown = try await SubprocessExecutor().run(
+                Command(
+                    "git",
+                    ["-C", try #require(Self.repository), "show", "HEAD:cmd/dive/cli/internal/command/export/testdata/snapshots/export_test.snap"],
+                    timeout: 60))
+            try #require(shown.succeeded, "\(shown.stderr)")
+            let text = shown.stdout
+            let json = try #require(text.firstIndex(of: "{").flatMap { start in text.lastIndex(of: "}").map { text[start...$0] } })
+            let theirs = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            #expect(NSArray(array: ours["layer"] as? [Any] ?? []).isEqual(to: theirs["layer"] as? [Any] ?? [1]), "every layer, fileList included")
+            var a = ours["image"] as? [String: Any] ?? [:]
+            var b = theirs["image"] as? [String: Any] ?? [:]
+            // dive lists files of equal waste in map order, so those are compared as a set.
+            func references(_ image: [String: Any]) -> Set<String> {
+                Set((image["fileReference"] as? [[String: Any]] ?? []).map { "\($0["file"] ?? "") \($0["count"] ?? "") \($0["sizeBytes"] ?? "")" })
+            }
+            #expect(references(a) == references(b) && references(a).count == 3)
+            a["fileReference"] = nil
+            b["fileReference"] = nil
+            #expect(NSDictionary(dictionary: a).isEqual(to: b), "\(a) vs \(b)")
         }
     }
 

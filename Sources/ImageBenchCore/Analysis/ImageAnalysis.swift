@@ -15,6 +15,8 @@ public struct ImageAnalysis: Sendable, Equatable {
     /// Per layer, the id an archive names it by, and the command that made it (empty when unknown).
     public var layerIDs: [String] = []
     public var commands: [String] = []
+    /// Per layer, every tar entry (for dive-json's fileList); empty unless read for it.
+    public var entries: [[TarEntry]] = []
 
     public init(
         image: String, layers: [LayerChange], waste: WasteAnalysis, linkage: Linkage? = nil, compressedSource: CompressedSource? = nil,

@@ -21,6 +21,8 @@ public struct ImageLayers: Sendable, Equatable {
     public var layerIDs: [String] = []
     /// Per layer, the image config's history `created_by` of the step that made it; empty when unknown.
     public var commands: [String] = []
+    /// Per layer, every tar entry with its mode and owner (names cleaned), when asked for: dive's fileList.
+    public var entries: [[TarEntry]] = []
 
     public init(
         digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil, compressed: CompressedSizes? = nil

@@ -15,6 +15,8 @@ public struct TarStream {
     private var paxPath: String?
     private var paxLink: String?
     private var paxSize: Int64?
+    private var paxUID: Int?
+    private var paxGID: Int?
     public private(set) var finished = false
 
     public init() {}
@@ -94,6 +96,8 @@ public struct TarStream {
                 case "path": paxPath = value
                 case "linkpath": paxLink = value
                 case "size": paxSize = Int64(value)
+                case "uid": paxUID = Int(value)
+                case "gid": paxGID = Int(value)
                 default: break
                 }
             }
@@ -129,8 +133,13 @@ public struct TarStream {
             let prefix = Self.string(header[345..<500])
             if !prefix.isEmpty { name = prefix + "/" + name }
         }
-        let entryValue = TarEntry(
+        var entryValue = TarEntry(
             name: paxPath ?? longName ?? name, size: size, typeflag: typeflag, linkname: paxLink ?? longLink ?? Self.string(header[157..<257]))
+        entryValue.mode = UInt32(truncatingIfNeeded: Self.octal(header[100..<108]))
+        entryValue.uid = paxUID ?? Int(Self.octal(header[108..<116]))
+        entryValue.gid = paxGID ?? Int(Self.octal(header[116..<124]))
+        paxUID = nil
+        paxGID = nil
         longName = nil
         longLink = nil
         paxPath = nil

@@ -39,7 +39,8 @@ public struct ImageArchive: Sendable, Equatable {
 
     /// Reads the archive's layers. `estimateCompressed` gzip-compresses plain layers to estimate a push;
     /// compressed blobs give their own size, exactly. Throws ``ArchiveError`` naming the file and the fix.
-    public func read(estimateCompressed: Bool = false, contents: Bool = true) throws(ArchiveError) -> Read {
+    /// `entries` keeps every tar entry with its mode and owner (dive-json's fileList).
+    public func read(estimateCompressed: Bool = false, contents: Bool = true, entries keepEntries: Bool = false) throws(ArchiveError) -> Read {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ArchiveError(path: description, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
@@ -120,11 +121,14 @@ public struct ImageArchive: Sendable, Equatable {
         var estimated = false
         var kept: [[String: [UInt8]]] = []
         var goBuildInfo: [[String: [UInt8]]] = []
+        var tarEntries: [[TarEntry]] = []
         for name in layerNames {
             guard let entry = entries[name] else {
                 throw ArchiveError(path: description, "the layer \(name) the manifest names is missing from the archive")
             }
-            let (reader, size) = try readLayer(handle, name: name, entry: entry, capture: capture, estimate: estimateCompressed, contents: contents)
+            let (reader, size) = try readLayer(
+                handle, name: name, entry: entry, capture: capture, estimate: estimateCompressed, contents: contents, entries: keepEntries)
+            if keepEntries { tarEntries.append(reader.entries) }
             files.append(reader.files)
             heads.append(reader.head)
             kept.append(reader.contents)
@@ -143,13 +147,15 @@ public struct ImageArchive: Sendable, Equatable {
         layers.goBuildInfo = goBuildInfo
         layers.layerIDs = layerNames.map(ImageConfigJSON.layerID)
         layers.commands = config.commands(count: layerNames.count)
+        layers.entries = tarEntries
         return Read(layers: layers, tags: tags)
     }
 
     /// Streams one layer blob through its decoder into a reader; the compressed size is the blob's own
     /// when it is compressed, else the gzip estimate when asked for.
     private func readLayer(
-        _ handle: FileHandle, name: String, entry: (offset: UInt64, size: Int64), capture: String?, estimate: Bool, contents: Bool
+        _ handle: FileHandle, name: String, entry: (offset: UInt64, size: Int64), capture: String?, estimate: Bool, contents: Bool,
+        entries: Bool
     ) throws(ArchiveError) -> (LayerTarReader, (bytes: Int64?, estimated: Bool)) {
         let chunk = 1 << 20
         var offset = entry.offset
@@ -164,7 +170,8 @@ public struct ImageArchive: Sendable, Equatable {
         } catch {
             throw ArchiveError(path: description, "layer \(name): \(error.message)")
         }
-        let reader = LayerTarReader(capturePath: capture, estimateCompressed: estimate && compression == .none, keepContents: contents)
+        let reader = LayerTarReader(
+            capturePath: capture, estimateCompressed: estimate && compression == .none, keepContents: contents, keepEntries: entries)
         var piece = firstBytes
         while true {
             do {

@@ -12,6 +12,9 @@ final class LayerTarReader {
     private(set) var goBuildInfo: [String: [UInt8]] = [:]
     let capturePath: String?
     let keepContents: Bool
+    /// Whether every entry is kept with its mode and owner (``ImageLayers/entries``).
+    let keepEntries: Bool
+    private(set) var entries: [TarEntry] = []
     private var capturing = false
     private var gzip: GzipSizeCounter?
     /// The file being kept whole (a package database), or scanned for Go build information.
@@ -20,9 +23,10 @@ final class LayerTarReader {
     static let contentLimit: Int64 = 16 << 20
 
     /// `capturePath` is relative (no leading `/`).
-    init(capturePath: String?, estimateCompressed: Bool, keepContents: Bool) {
+    init(capturePath: String?, estimateCompressed: Bool, keepContents: Bool, keepEntries: Bool = false) {
         self.capturePath = capturePath
         self.keepContents = keepContents
+        self.keepEntries = keepEntries
         gzip = estimateCompressed ? GzipSizeCounter() : nil
     }
 
@@ -35,6 +39,11 @@ final class LayerTarReader {
                 let path = GoPath.clean(file.name)
                 let link = file.typeflag == UInt8(ascii: "2") ? file.linkname : nil
                 if path != "." { self.files.append(LayerFile(path: path, size: file.size, isDirectory: file.isDirectory, linkTarget: link)) }
+                if self.keepEntries && path != "." && file.typeflag != UInt8(ascii: "g") {
+                    var kept = file
+                    kept.name = path
+                    self.entries.append(kept)
+                }
                 self.capturing = path == self.capturePath && file.isRegular
                 if self.capturing { self.head = [] }
                 guard self.keepContents, file.isRegular, file.size > 0 else { return }

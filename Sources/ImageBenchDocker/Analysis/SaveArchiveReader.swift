@@ -24,12 +24,15 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     let estimateCompressed: Bool
     /// Whether package databases and Go build information are kept (see ``ImageLayers/contents``).
     let keepContents: Bool
+    /// Whether every entry is kept with its mode and owner (dive-json's fileList).
+    let keepEntries: Bool
     private(set) var jsonFiles: [String: Data] = [:]
 
-    init(capture path: String? = nil, estimateCompressed: Bool = false, keepContents: Bool = false) {
+    init(capture path: String? = nil, estimateCompressed: Bool = false, keepContents: Bool = false, keepEntries: Bool = false) {
         capturePath = path.map { GoPath.clean($0).trimmingPrefix("/") }.map(String.init)
         self.estimateCompressed = estimateCompressed
         self.keepContents = keepContents
+        self.keepEntries = keepEntries
     }
 
     func consume(_ bytes: ArraySlice<UInt8>) {
@@ -69,7 +72,8 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
             }
             // A compressed blob's size is what a pull transfers; a plain tar's is estimated if asked.
             inner = LayerTarReader(
-                capturePath: capturePath, estimateCompressed: estimateCompressed && compression == .none, keepContents: keepContents)
+                capturePath: capturePath, estimateCompressed: estimateCompressed && compression == .none, keepContents: keepContents,
+                keepEntries: keepEntries)
             reads[innerName] = (inner!, compression == .none ? nil : entry.size, compression != .none)
             feedInner(probe[...])
             feedInner(rest)
@@ -122,6 +126,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         image.contents = layers.map { $0?.contents ?? [:] }
         image.goBuildInfo = layers.map { $0?.goBuildInfo ?? [:] }
         image.layerIDs = paths.map(ImageConfigJSON.layerID)
+        if keepEntries { image.entries = layers.map { $0?.entries ?? [] } }
         let config = (list.first?["Config"] as? String).flatMap { jsonFiles[$0] }.flatMap(ImageConfigJSON.init)
         image.commands = config?.commands(count: paths.count) ?? []
         return image

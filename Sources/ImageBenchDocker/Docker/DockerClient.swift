@@ -235,13 +235,14 @@ extension DockerClient {
     ///
     /// With `contents`, the package databases and Go build information are kept too (``ImageLayers/contents``).
     public func layers(
-        of image: String, inspect: String? = nil, estimateCompressed: Bool = false, source: LayerSource = .auto, contents: Bool = true
+        of image: String, inspect: String? = nil, estimateCompressed: Bool = false, source: LayerSource = .auto, contents: Bool = true,
+        entries: Bool = false
     ) async throws -> ImageLayers {
         let json: String
         if let inspect { json = inspect } else { json = try await inspectJSON(image) }
         let digests = DockerOutputParser.rootFSLayers(json)
         let entrypoint = DockerOutputParser.entrypoint(json)
-        if source != .save && !estimateCompressed, let folders = DockerOutputParser.overlayLayerFolders(json),
+        if source != .save && !estimateCompressed && !entries, let folders = DockerOutputParser.overlayLayerFolders(json),
             folders.count == digests.count, OverlayLayerReader.canRead(folders)
         {
             let files = folders.map(OverlayLayerReader.files(in:))
@@ -256,7 +257,7 @@ extension DockerClient {
                 .unexpectedOutput, command: commands.inspect(image).shellLine, outputTail: "no readable overlay2 layer folders in .GraphDriver",
                 hint: "run imagebench on the engine's machine, as a user who can read its data root, or use --source save")
         }
-        let reader = SaveArchiveReader(capture: entrypoint, estimateCompressed: estimateCompressed, keepContents: contents)
+        let reader = SaveArchiveReader(capture: entrypoint, estimateCompressed: estimateCompressed, keepContents: contents, keepEntries: entries)
         let save = commands.save(image)
         let result = try await stream(save, to: reader)
         guard result.succeeded else {

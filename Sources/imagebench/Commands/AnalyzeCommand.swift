@@ -49,7 +49,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         // dive reads an engine's image through docker save, which names each layer and its command.
         let readFrom = format == .diveJSON && source == .auto && input.archive == nil ? LayerSource.save : source
         let layers = try await input.layers(
-            docker: dockerOptions.client(), estimateCompressed: compressed, source: readFrom, contents: !noPackages && format != .diveJSON)
+            docker: dockerOptions.client(), estimateCompressed: compressed, source: readFrom, contents: !noPackages && format != .diveJSON,
+            entries: format == .diveJSON)
         let (insight, _, waste) = ImageInsight.analyze(layers, packages: !noPackages && format != .diveJSON)
         var analysis = ImageAnalysis(
             image: image, layers: insight.layers, waste: waste, linkage: insight.linkage,
@@ -58,6 +59,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         analysis.goBinaries = insight.goBinaries
         analysis.layerIDs = layers.layerIDs
         analysis.commands = layers.commands
+        analysis.entries = layers.entries
         switch format {
         case .table: print(AnalysisReport.table(analysis, top: top), terminator: "")
         case .json: print(AnalysisReport.json(analysis, top: top), terminator: "")

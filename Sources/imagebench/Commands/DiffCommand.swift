@@ -77,7 +77,8 @@ struct DiffCommand: AsyncParsableCommand {
                 let layers = try await ImageInput(reference: image).layers(docker: docker, source: source)
                 let analysed = ImageInsight.analyze(layers)
                 return ImageDiff.Side(
-                    name: image, files: analysed.final ?? FinalFiles(layers.files), packages: analysed.insight.packages, layers: analysed.insight.layers)
+                    name: image, files: analysed.final ?? FinalFiles(layers.files), packages: analysed.insight.packages,
+                    layers: analysed.insight.layers)
             }
             diff = ImageDiff(try await side(a), try await side(b))
         }

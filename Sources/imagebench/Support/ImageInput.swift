@@ -9,7 +9,8 @@ struct ImageInput {
 
     /// The image's layers (an engine's client is made only for an image in the engine).
     func layers(
-        docker: @autoclosure () -> DockerClient, estimateCompressed: Bool = false, source: LayerSource, contents: Bool = true
+        docker: @autoclosure () -> DockerClient, estimateCompressed: Bool = false, source: LayerSource, contents: Bool = true,
+        entries: Bool = false
     ) async throws -> ImageLayers {
         if let archive {
             if source != .auto {
@@ -17,8 +18,8 @@ struct ImageInput {
                     .archiveFlag,
                     "--source \(source.rawValue) reads an engine's layers; \(archive.kind.rawValue): is read from the file, leave --source out")
             }
-            return try archive.read(estimateCompressed: estimateCompressed, contents: contents).layers
+            return try archive.read(estimateCompressed: estimateCompressed, contents: contents, entries: entries).layers
         }
-        return try await docker().layers(of: reference, estimateCompressed: estimateCompressed, source: source, contents: contents)
+        return try await docker().layers(of: reference, estimateCompressed: estimateCompressed, source: source, contents: contents, entries: entries)
     }
 }
