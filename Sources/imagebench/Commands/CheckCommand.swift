@@ -9,8 +9,8 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Check a run against its scenarios' budgets (budgets: in scenario.yaml, dive's .dive-ci): PASS, FAIL or SKIP per rule and variant.",
         discussion: """
-            Exits with status 7 when a rule fails. The budgets are those the run recorded from its scenarios; name
-            scenario folders to check the run against their budgets as the files say now.
+            Exits with status 7 when a rule fails. The budgets are those the run recorded from its scenarios; \
+            name scenario folders to check the run against their budgets as the files say now.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
