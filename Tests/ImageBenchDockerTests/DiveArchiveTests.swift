@@ -31,8 +31,7 @@ struct DiveArchiveTests {
     @Test("test-docker-image.tar: size, efficiency, wasted bytes, user-wasted share, wasted files and every layer as dive's tests expect")
     func dockerImage() async throws {
         try await withTemporaryDirectory { dir in
-            let read = try ImageArchive(kind: .docker, path: try await Self.file("test-docker-image.tar", in: dir)).read()
-            let layers = read.layers
+            let layers = try ImageArchive(kind: .docker, path: try await Self.file("test-docker-image.tar", in: dir)).read()
             let waste = WasteAnalysis.analyze(layers.files)
             #expect(waste.layerBytes.reduce(0, +) == 1_220_598)
             #expect(waste.efficiency == 0.9844212134184309)
@@ -58,7 +57,7 @@ struct DiveArchiveTests {
     @Test("analyze --format dive-json of test-docker-image.tar equals dive's export snapshot: every layer with its fileList, the image")
     func exportSnapshot() async throws {
         try await withTemporaryDirectory { dir in
-            let layers = try ImageArchive(kind: .docker, path: try await Self.file("test-docker-image.tar", in: dir)).read(entries: true).layers
+            let layers = try ImageArchive(kind: .docker, path: try await Self.file("test-docker-image.tar", in: dir)).read(entries: true)
             var analysis = ImageAnalysis(
                 image: "test-docker-image.tar", layers: LayerChange.changes(layers), waste: WasteAnalysis.analyze(layers.files))
             analysis.layerIDs = layers.layerIDs
@@ -95,11 +94,11 @@ struct DiveArchiveTests {
             var files: [String] = []
             for name in ["uncompressed", "gzip", "zstd"] {
                 let read = try ImageArchive(kind: .oci, path: try await Self.file("test-oci-\(name)-image.tar", in: dir)).read()
-                #expect(read.layers.files.count == 1 && read.layers.source == "oci-archive")
-                #expect(WasteAnalysis.analyze(read.layers.files).layerBytes == [11189], "\(name)")
-                #expect(read.layers.commands.first?.hasPrefix("COPY README.md /README.md") == true)
-                #expect((read.layers.compressed?.source == .archive) == (name != "uncompressed"), "\(name)")
-                files.append("\(read.layers.files.first?.map { "\($0.path) \($0.size)" } ?? [])")
+                #expect(read.files.count == 1 && read.source == "oci-archive")
+                #expect(WasteAnalysis.analyze(read.files).layerBytes == [11189], "\(name)")
+                #expect(read.commands.first?.hasPrefix("COPY README.md /README.md") == true)
+                #expect((read.compressed?.source == .archive) == (name != "uncompressed"), "\(name)")
+                files.append("\(read.files.first?.map { "\($0.path) \($0.size)" } ?? [])")
             }
             #expect(Set(files).count == 1, "\(files)")
         }

@@ -30,41 +30,37 @@ public struct ImageArchive: Sendable, Equatable {
 
     public var description: String { "\(kind.rawValue):\(path)" }
 
-    /// An archive's image: its layers (with their ids and commands), and its tags.
-    public struct Read: Sendable {
-        public var layers: ImageLayers
-        /// The archive's tags (`RepoTags`, or the OCI `org.opencontainers.image.ref.name` annotation).
-        public var tags: [String]
-    }
-
     /// Reads the archive's layers. `estimateCompressed` gzip-compresses plain layers to estimate a push;
     /// compressed blobs give their own size, exactly. Throws ``ArchiveError`` naming the file and the fix.
     /// `entries` keeps every tar entry with its mode and owner (dive-json's fileList).
-    public func read(estimateCompressed: Bool = false, contents: Bool = true, entries keepEntries: Bool = false) throws(ArchiveError) -> Read {
+    public func read(estimateCompressed: Bool = false, contents: Bool = true, entries keepEntries: Bool = false) throws(ArchiveError)
+        -> ImageLayers
+    {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ArchiveError(path: description, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
         defer { try? handle.close() }
         let (entries, complete) = try index(handle)
         let truncated = complete ? "" : " (the file ends before the archive does: it is truncated)"
-        func json(_ name: String) throws(ArchiveError) -> [String: Any] {
-            guard let entry = entries[name] else { throw ArchiveError(path: description, "\(name) is missing from the archive") }
-            guard entry.size < 16 << 20, let data = try? Self.bytes(handle, at: entry.offset, count: Int(entry.size)),
-                let object = (try? JSONSerialization.jsonObject(with: Data(data))) as? [String: Any]
-            else { throw ArchiveError(path: description, "\(name) in the archive is not a JSON object") }
-            return object
+        /// A small file of the archive (a manifest, an index, a config): nil when it is not there.
+        func data(_ name: String) throws(ArchiveError) -> Data? {
+            guard let entry = entries[name] else { return nil }
+            guard entry.size < 16 << 20, let bytes = try? Self.bytes(handle, at: entry.offset, count: Int(entry.size)) else {
+                throw ArchiveError(path: description, "\(name) in the archive cannot be read")
+            }
+            return Data(bytes)
         }
-        func json(array name: String) throws(ArchiveError) -> [[String: Any]] {
-            guard let entry = entries[name], entry.size < 16 << 20, let data = try? Self.bytes(handle, at: entry.offset, count: Int(entry.size)),
-                let list = (try? JSONSerialization.jsonObject(with: Data(data))) as? [[String: Any]]
-            else { throw ArchiveError(path: description, "\(name) in the archive is missing or not a JSON list") }
-            return list
+        func json<T>(_ name: String, as _: T.Type, _ what: String) throws(ArchiveError) -> T {
+            guard let data = try data(name) else { throw ArchiveError(path: description, "\(name) is missing from the archive") }
+            guard let value = (try? JSONSerialization.jsonObject(with: data)) as? T else {
+                throw ArchiveError(path: description, "\(name) in the archive is not \(what)")
+            }
+            return value
         }
 
         // The config and the layer blobs in order.
         var configName: String
         var layerNames: [String]
-        var tags: [String] = []
         switch kind {
         case .docker:
             guard entries["manifest.json"] != nil else {
@@ -73,12 +69,11 @@ public struct ImageArchive: Sendable, Equatable {
                     "no manifest.json: not a docker save archive\(truncated)\(entries["index.json"] != nil ? "; it is an OCI image layout, give oci-archive:\(path)" : "")"
                 )
             }
-            guard let first = try json(array: "manifest.json").first, let config = first["Config"] as? String,
+            guard let first = try json("manifest.json", as: [[String: Any]].self, "a JSON list").first, let config = first["Config"] as? String,
                 let layers = first["Layers"] as? [String]
             else { throw ArchiveError(path: description, "manifest.json names no image (Config and Layers)") }
             configName = config
             layerNames = layers
-            tags = first["RepoTags"] as? [String] ?? []
         case .oci:
             guard entries["index.json"] != nil else {
                 throw ArchiveError(
@@ -86,14 +81,13 @@ public struct ImageArchive: Sendable, Equatable {
                     "no index.json: not an OCI image layout\(truncated)\(entries["manifest.json"] != nil ? "; it is a docker save archive, give docker-archive:\(path)" : "")"
                 )
             }
-            var index = try json("index.json")
+            var index = try json("index.json", as: [String: Any].self, "a JSON object")
             var depth = 0
             while true {
                 guard let chosen = Self.chooseManifest(index["manifests"] as? [[String: Any]] ?? []), let digest = chosen["digest"] as? String else {
                     throw ArchiveError(path: description, "index.json lists no image manifest")
                 }
-                if let name = (chosen["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] { tags = [name] }
-                let manifest = try json(Self.blob(digest))
+                let manifest = try json(Self.blob(digest), as: [String: Any].self, "a JSON object")
                 if manifest["manifests"] != nil, depth < 4 {
                     // An index (several platforms): choose again inside it.
                     index = manifest
@@ -108,74 +102,53 @@ public struct ImageArchive: Sendable, Equatable {
                 break
             }
         }
-        guard let entry = entries[configName], entry.size < 16 << 20, let data = try? Self.bytes(handle, at: entry.offset, count: Int(entry.size)),
-            let config = ImageConfigJSON(Data(data))
-        else { throw ArchiveError(path: description, "the image config \(configName) is missing from the archive or not JSON") }
+        guard let config = try data(configName).flatMap(ImageConfigJSON.init) else {
+            throw ArchiveError(path: description, "the image config \(configName) is missing from the archive or not JSON")
+        }
         let entrypoint = config.entrypoint
         let digests = config.diffIDs
         let capture = entrypoint.map { String(GoPath.clean($0).trimmingPrefix("/")) }
 
-        var files: [[LayerFile]] = []
-        var heads: [[UInt8]?] = []
-        var compressed: [Int64?] = []
-        var estimated = false
-        var kept: [[String: [UInt8]]] = []
-        var goBuildInfo: [[String: [UInt8]]] = []
-        var tarEntries: [[TarEntry]] = []
+        var readers: [LayerTarReader] = []
         for name in layerNames {
             guard let entry = entries[name] else {
                 throw ArchiveError(path: description, "the layer \(name) the manifest names is missing from the archive")
             }
-            let (reader, size) = try readLayer(
-                handle, name: name, entry: entry, capture: capture, estimate: estimateCompressed, contents: contents, entries: keepEntries)
-            if keepEntries { tarEntries.append(reader.entries) }
-            files.append(reader.files)
-            heads.append(reader.head)
-            kept.append(reader.contents)
-            goBuildInfo.append(reader.goBuildInfo)
-            compressed.append(size.bytes)
-            estimated = estimated || size.estimated
+            readers.append(
+                try readLayer(
+                    handle, name: name, entry: entry, capture: capture, estimate: estimateCompressed, contents: contents, entries: keepEntries))
         }
-        let sizes = compressed.compactMap { $0 }
-        var layers = ImageLayers(
-            digests: digests.count == layerNames.count ? digests : [], files: files, entrypoint: entrypoint,
-            entrypointHead: heads.reversed().lazy.compactMap { $0 }.first,
-            compressed: sizes.count == layerNames.count && !sizes.isEmpty
-                ? CompressedSizes(source: estimated ? .estimated : .archive, layers: sizes) : nil)
+        var layers = LayerTarReader.image(
+            readers, digests: digests.count == layerNames.count ? digests : [], entrypoint: entrypoint, estimateCompressed: estimateCompressed,
+            keepEntries: keepEntries)
         layers.source = kind.rawValue
-        layers.contents = kept
-        layers.goBuildInfo = goBuildInfo
         layers.layerIDs = layerNames.map(ImageConfigJSON.layerID)
         layers.commands = config.commands(count: layerNames.count)
-        layers.entries = tarEntries
-        return Read(layers: layers, tags: tags)
+        return layers
     }
 
-    /// Streams one layer blob through its decoder into a reader; the compressed size is the blob's own
-    /// when it is compressed, else the gzip estimate when asked for.
+    /// Streams one layer blob into a reader, which decodes it as its first bytes say.
     private func readLayer(
         _ handle: FileHandle, name: String, entry: (offset: UInt64, size: Int64), capture: String?, estimate: Bool, contents: Bool,
         entries: Bool
-    ) throws(ArchiveError) -> (LayerTarReader, (bytes: Int64?, estimated: Bool)) {
+    ) throws(ArchiveError) -> LayerTarReader {
         let chunk = 1 << 20
         var offset = entry.offset
         var left = entry.size
-        guard let firstBytes = try? Self.bytes(handle, at: offset, count: Int(min(Int64(chunk), left))) else {
+        guard var piece = try? Self.bytes(handle, at: offset, count: Int(min(Int64(chunk), left))) else {
             throw ArchiveError(path: description, "cannot read the layer \(name)")
         }
-        let compression = LayerDecoder.Compression.sniff(firstBytes)
-        let decoder: LayerDecoder?
+        let compression = LayerDecoder.Compression.sniff(piece)
+        let reader: LayerTarReader
         do {
-            decoder = try LayerDecoder.make(compression)
+            reader = try LayerTarReader(
+                compression: compression, capturePath: capture, estimateCompressed: estimate, keepContents: contents, keepEntries: entries)
         } catch {
             throw ArchiveError(path: description, "layer \(name): \(error.message)")
         }
-        let reader = LayerTarReader(
-            capturePath: capture, estimateCompressed: estimate && compression == .none, keepContents: contents, keepEntries: entries)
-        var piece = firstBytes
         while true {
             do {
-                if let decoder { try decoder.feed(piece[...]) { reader.feed($0) } } else { reader.feed(piece[...]) }
+                try reader.feed(piece[...])
             } catch {
                 throw ArchiveError(path: description, "layer \(name) (\(compression.rawValue)): \(error.message)")
             }
@@ -187,8 +160,8 @@ public struct ImageArchive: Sendable, Equatable {
             }
             piece = next
         }
-        let estimated = reader.finish()
-        return (reader, compression == .none ? (estimated, true) : (entry.size, false))
+        reader.finish(blobSize: entry.size)
+        return reader
     }
 
     /// Every entry's name, data offset and size, read by seeking from header to header, and whether the
@@ -197,19 +170,16 @@ public struct ImageArchive: Sendable, Equatable {
         var stream = TarStream()
         var entries: [String: (offset: UInt64, size: Int64)] = [:]
         var offset: UInt64 = 0
-        var current: TarEntry?
         while !stream.finished {
             guard let block = try? Self.bytes(handle, at: offset, count: 512), block.count == 512 else {
-                if offset == 0 || current == nil && entries.isEmpty {
-                    throw ArchiveError(path: description, "the file is empty or not a tar archive")
-                }
+                if offset == 0 { throw ArchiveError(path: description, "the file is empty or not a tar archive") }
                 break
             }
             if offset == 0 && !(String(decoding: block[257..<262], as: UTF8.self) == "ustar") {
                 throw ArchiveError(path: description, "not a tar archive; give a file `docker save` or an OCI image layout export wrote")
             }
             offset += 512
-            current = nil
+            var current: TarEntry?
             stream.feed(block[...], entry: { current = $0 }, content: { _, _ in })
             if let entry = current { entries[GoPath.clean(entry.name)] = (offset, entry.size) }
             if stream.inData { offset += UInt64(stream.skipData()) }

@@ -10,11 +10,7 @@ struct ImageConfigJSON {
     }
 
     /// The entrypoint's path (or the command's, without one), when it is absolute.
-    var entrypoint: String? {
-        let inner = object["config"] as? [String: Any]
-        let first = (inner?["Entrypoint"] as? [String])?.first ?? (inner?["Cmd"] as? [String])?.first
-        return first.flatMap { $0.hasPrefix("/") ? $0 : nil }
-    }
+    var entrypoint: String? { DockerOutputParser.entrypoint(config: object["config"] as? [String: Any]) }
 
     /// `rootfs.diff_ids`: the uncompressed tars' digests, oldest first.
     var diffIDs: [String] { (object["rootfs"] as? [String: Any])?["diff_ids"] as? [String] ?? [] }

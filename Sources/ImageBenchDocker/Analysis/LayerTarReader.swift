@@ -1,9 +1,12 @@
 import ImageBenchCore
 
-/// Reads one layer tar as it streams: its file list, the first bytes of the entrypoint, the package
-/// databases and Go build information (when asked to keep contents), and, asked to, the size the tar
-/// takes gzip-compressed. Used for each layer of a `docker save` stream and of an image archive.
+/// Reads one layer blob as it streams (a plain tar, or gzip or zstd through a ``LayerDecoder``): its
+/// file list, the first bytes of the entrypoint, the package databases and Go build information (when
+/// asked to keep contents), and its compressed size: a compressed blob's own, or, asked to, the size a
+/// plain tar takes gzip-compressed. Used for each layer of a `docker save` stream and of an image archive.
 final class LayerTarReader {
+    let compression: LayerDecoder.Compression
+    private let decoder: LayerDecoder?
     private var tar = TarStream()
     private(set) var files: [LayerFile] = []
     /// The entrypoint's first bytes (at most ``SaveArchiveReader/headLimit``), when this layer holds it.
@@ -20,17 +23,30 @@ final class LayerTarReader {
     /// The file being kept whole (a package database), or scanned for Go build information.
     private var keeping: (path: String, bytes: [UInt8])?
     private var scanning: (path: String, scanner: GoBuildInfoScanner, seen: Int)?
+    /// The compressed size, after ``finish(blobSize:)``: the blob's own, or the gzip estimate of a plain tar.
+    private(set) var compressedBytes: Int64?
     static let contentLimit: Int64 = 16 << 20
 
-    /// `capturePath` is relative (no leading `/`).
-    init(capturePath: String?, estimateCompressed: Bool, keepContents: Bool, keepEntries: Bool = false) {
+    /// `capturePath` is relative (no leading `/`). `estimateCompressed` applies to a plain tar only.
+    init(
+        compression: LayerDecoder.Compression = .none, capturePath: String?, estimateCompressed: Bool, keepContents: Bool,
+        keepEntries: Bool = false
+    ) throws(LayerDecoder.Failure) {
+        self.compression = compression
+        decoder = try LayerDecoder.make(compression)
         self.capturePath = capturePath
         self.keepContents = keepContents
         self.keepEntries = keepEntries
-        gzip = estimateCompressed ? GzipSizeCounter() : nil
+        gzip = estimateCompressed && compression == .none ? GzipSizeCounter() : nil
     }
 
-    func feed(_ piece: ArraySlice<UInt8>) {
+    /// Feeds the next piece of the blob, decoding it first when it is compressed.
+    func feed(_ piece: ArraySlice<UInt8>) throws(LayerDecoder.Failure) {
+        guard let decoder else { return feedTar(piece) }
+        try decoder.feed(piece) { feedTar($0) }
+    }
+
+    private func feedTar(_ piece: ArraySlice<UInt8>) {
         gzip?.feed(piece)
         tar.feed(
             piece,
@@ -61,10 +77,30 @@ final class LayerTarReader {
             })
     }
 
-    /// Ends the layer; returns its gzip-compressed size when that was asked for.
-    func finish() -> Int64? {
+    /// Ends the layer; `blobSize` is the size of the blob as stored, the compressed size of a compressed one.
+    func finish(blobSize: Int64) {
         finishFile()
-        return gzip?.finish()
+        compressedBytes = compression == .none ? gzip?.finish() : blobSize
+    }
+
+    /// An image from its layers' readers, oldest first (nil for a layer that was not found): files, the
+    /// newest copy of the entrypoint's head, kept contents, entries when kept, and the compressed sizes
+    /// when every layer has one and they were asked for or come from compressed blobs (source `archive`
+    /// when all do).
+    static func image(_ readers: [LayerTarReader?], digests: [String], entrypoint: String?, estimateCompressed: Bool, keepEntries: Bool)
+        -> ImageLayers
+    {
+        let sizes = readers.compactMap { $0?.compressedBytes }
+        let blobs = readers.map { $0.map { $0.compression != .none } ?? false }
+        var image = ImageLayers(
+            digests: digests, files: readers.map { $0?.files ?? [] }, entrypoint: entrypoint,
+            entrypointHead: readers.reversed().lazy.compactMap { $0?.head }.first,
+            compressed: (estimateCompressed || blobs.contains(true)) && sizes.count == readers.count
+                ? CompressedSizes(source: blobs.allSatisfy { $0 } ? .archive : .estimated, layers: sizes) : nil)
+        image.contents = readers.map { $0?.contents ?? [:] }
+        image.goBuildInfo = readers.map { $0?.goBuildInfo ?? [:] }
+        if keepEntries { image.entries = readers.map { $0?.entries ?? [] } }
+        return image
     }
 
     /// Looks for Go build information in an ELF file; anything else is dropped at its first bytes.

@@ -10,12 +10,12 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     // results are read only after the process has ended.
     private var outer = TarStream()
     private var inner: LayerTarReader?
-    private var decoder: LayerDecoder?
     private var innerName = ""
+    private var innerSize: Int64 = 0
     private var probe: [UInt8] = []
     private var decided = false
     private var small: [UInt8] = []
-    private var reads: [String: (reader: LayerTarReader, compressed: Int64?, blob: Bool)] = [:]
+    private var reads: [String: LayerTarReader] = [:]
     /// A blob that could not be decoded, and why.
     private(set) var failure: (name: String, message: String)?
     /// The file whose first bytes are kept (the entrypoint), relative.
@@ -41,6 +41,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
 
     private func begin(_ entry: TarEntry) {
         finishEntry()
+        innerSize = entry.size
         innerName = entry.name
         decided = false
         probe.removeAll()
@@ -65,16 +66,14 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         let compression = LayerDecoder.Compression.sniff(probe)
         if compression != .none || (probe.count == 512 && String(decoding: probe[257..<262], as: UTF8.self) == "ustar") {
             do {
-                decoder = try LayerDecoder.make(compression)
+                inner = try LayerTarReader(
+                    compression: compression, capturePath: capturePath, estimateCompressed: estimateCompressed, keepContents: keepContents,
+                    keepEntries: keepEntries)
             } catch {
                 failure = (innerName, error.message)
                 return
             }
-            // A compressed blob's size is what a pull transfers; a plain tar's is estimated if asked.
-            inner = LayerTarReader(
-                capturePath: capturePath, estimateCompressed: estimateCompressed && compression == .none, keepContents: keepContents,
-                keepEntries: keepEntries)
-            reads[innerName] = (inner!, compression == .none ? nil : entry.size, compression != .none)
+            reads[innerName] = inner
             feedInner(probe[...])
             feedInner(rest)
         } else if entry.size < 4 << 20 {
@@ -84,30 +83,23 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     }
 
     private func feedInner(_ piece: ArraySlice<UInt8>) {
-        guard let inner else { return }
-        guard let decoder else { return inner.feed(piece) }
         do {
-            try decoder.feed(piece) { inner.feed($0) }
+            try inner?.feed(piece)
         } catch {
             if failure == nil { failure = (innerName, error.message) }
-            self.inner = nil
-            self.decoder = nil
+            inner = nil
         }
     }
 
     private func finishEntry() {
-        if let inner, let read = reads[innerName], read.compressed == nil {
-            reads[innerName] = (inner, inner.finish(), false)
-        } else if let inner {
-            _ = inner.finish()
+        if let inner {
+            inner.finish(blobSize: innerSize)
         } else if innerName.hasSuffix(".json") || innerName.hasPrefix("blobs/") || innerName == "index.json" {
             if !small.isEmpty { jsonFiles[innerName] = Data(small) }
         }
         inner = nil
-        decoder = nil
     }
 
-    /// Call after the stream ends: the layers in manifest order, and the newest kept head.
     /// Call after the stream ends: the layers in manifest order, with their ids and commands, the newest
     /// kept head and the compressed sizes (when asked for); nil without a manifest.json.
     func finish(digests: [String] = [], entrypoint: String? = nil) -> ImageLayers? {
@@ -115,18 +107,9 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         guard let manifest = jsonFiles["manifest.json"],
             let list = (try? JSONSerialization.jsonObject(with: manifest)) as? [[String: Any]], let paths = list.first?["Layers"] as? [String]
         else { return nil }
-        let layers = paths.map { reads[$0]?.reader }
-        let sizes = paths.compactMap { reads[$0]?.compressed }
-        let blobs = paths.contains { reads[$0]?.blob == true }
-        var image = ImageLayers(
-            digests: digests, files: layers.map { $0?.files ?? [] }, entrypoint: entrypoint,
-            entrypointHead: layers.reversed().lazy.compactMap { $0?.head }.first,
-            compressed: (estimateCompressed || blobs) && sizes.count == paths.count
-                ? CompressedSizes(source: paths.allSatisfy { reads[$0]?.blob == true } ? .archive : .estimated, layers: sizes) : nil)
-        image.contents = layers.map { $0?.contents ?? [:] }
-        image.goBuildInfo = layers.map { $0?.goBuildInfo ?? [:] }
+        var image = LayerTarReader.image(
+            paths.map { reads[$0] }, digests: digests, entrypoint: entrypoint, estimateCompressed: estimateCompressed, keepEntries: keepEntries)
         image.layerIDs = paths.map(ImageConfigJSON.layerID)
-        if keepEntries { image.entries = layers.map { $0?.entries ?? [] } }
         let config = (list.first?["Config"] as? String).flatMap { jsonFiles[$0] }.flatMap(ImageConfigJSON.init)
         image.commands = config?.commands(count: paths.count) ?? []
         return image

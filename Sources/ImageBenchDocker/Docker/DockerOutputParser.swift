@@ -140,10 +140,13 @@ public enum DockerOutputParser {
 
     /// The program an image runs: `.Config.Entrypoint[0]`, else `.Config.Cmd[0]`, when it is an absolute path.
     public static func entrypoint(_ json: String) -> String? {
-        guard let data = json.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
-            let config = array.first?["Config"] as? [String: Any]
-        else { return nil }
-        let first = (config["Entrypoint"] as? [String])?.first ?? (config["Cmd"] as? [String])?.first
+        guard let data = json.data(using: .utf8), let array = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return nil }
+        return entrypoint(config: array.first?["Config"] as? [String: Any])
+    }
+
+    /// The same from an image config's run settings (inspect's `.Config`, an image config file's `config`).
+    static func entrypoint(config: [String: Any]?) -> String? {
+        let first = (config?["Entrypoint"] as? [String])?.first ?? (config?["Cmd"] as? [String])?.first
         return first.flatMap { $0.hasPrefix("/") ? $0 : nil }
     }
 

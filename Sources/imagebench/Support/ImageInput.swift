@@ -18,7 +18,7 @@ struct ImageInput {
                     .archiveFlag,
                     "--source \(source.rawValue) reads an engine's layers; \(archive.kind.rawValue): is read from the file, leave --source out")
             }
-            return try archive.read(estimateCompressed: estimateCompressed, contents: contents, entries: entries).layers
+            return try archive.read(estimateCompressed: estimateCompressed, contents: contents, entries: entries)
         }
         return try await docker().layers(of: reference, estimateCompressed: estimateCompressed, source: source, contents: contents, entries: entries)
     }
