@@ -24,14 +24,9 @@ public struct Budgets: Sendable, Equatable, Codable {
         Budgets(limits.merging(other.limits) { _, b in b })
     }
 
-    public init(from decoder: any Decoder) throws {
-        let raw = try [String: Limit](from: decoder)
-        limits = Dictionary(uniqueKeysWithValues: raw.compactMap { k, v in BudgetRule(rawValue: k).map { ($0, v) } })
-    }
+    public init(from decoder: any Decoder) throws { limits = try RawKeyedCoding.decode(from: decoder) }
 
-    public func encode(to encoder: any Encoder) throws {
-        try Dictionary(uniqueKeysWithValues: limits.map { ($0.key.rawValue, $0.value) }).encode(to: encoder)
-    }
+    public func encode(to encoder: any Encoder) throws { try RawKeyedCoding.encode(limits, to: encoder) }
 }
 
 /// A scenario's budgets: for every variant, and per axis value (`axes: {runtime: {debian: {budgets: ...}}}`).
@@ -66,6 +61,14 @@ public struct ScenarioBudgets: Sendable, Equatable, Codable {
         perValue.reduce(all) { budgets, entry in
             axes.contains(AxisChoice(axis: entry.axis, value: entry.value)) ? budgets.overridden(by: entry.budgets) : budgets
         }
+    }
+
+    /// A stored scenario without budgets is `{}`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            all: try c.decodeIfPresent(Budgets.self, forKey: .all) ?? Budgets(),
+            perValue: try c.decodeIfPresent([PerValue].self, forKey: .perValue) ?? [])
     }
 
     enum CodingKeys: String, CodingKey {

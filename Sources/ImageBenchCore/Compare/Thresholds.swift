@@ -27,12 +27,7 @@ public struct Thresholds: Sendable, Equatable, Codable {
         return value
     }
 
-    public init(from decoder: any Decoder) throws {
-        let raw = try [String: Double](from: decoder)
-        percent = Dictionary(uniqueKeysWithValues: raw.compactMap { k, v in Metric(rawValue: k).map { ($0, v) } })
-    }
+    public init(from decoder: any Decoder) throws { percent = try RawKeyedCoding.decode(from: decoder) }
 
-    public func encode(to encoder: any Encoder) throws {
-        try Dictionary(uniqueKeysWithValues: percent.map { ($0.key.rawValue, $0.value) }).encode(to: encoder)
-    }
+    public func encode(to encoder: any Encoder) throws { try RawKeyedCoding.encode(percent, to: encoder) }
 }

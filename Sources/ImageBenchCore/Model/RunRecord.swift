@@ -33,6 +33,11 @@ public struct RunRecord: Sendable, Codable, Equatable {
         self.scenarios = scenarios
     }
 
+    /// Scenario name → the budgets its `scenario.yaml` (and `.dive-ci`) set when the run was made.
+    public var budgets: [String: ScenarioBudgets] {
+        Dictionary(scenarios.map { ($0.name, $0.budgets) }, uniquingKeysWith: { a, _ in a })
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, uid, status, labels, profile, environment, scenarios
         case startedAt = "started_at"

@@ -17,6 +17,6 @@ enum ScenarioRows: TableMapping {
             name: try row.text("name"), path: try row.text("path"), contentHash: try row.text("content_hash"),
             gitCommit: try row.optionalText("git_commit"), gitBranch: try row.optionalText("git_branch"),
             images: try row.json([ResolvedImage].self, "images"), thresholds: try row.json(Thresholds.self, "thresholds"),
-            budgets: try row.text("budgets") == "{}" ? ScenarioBudgets() : try row.json(ScenarioBudgets.self, "budgets"))
+            budgets: try row.json(ScenarioBudgets.self, "budgets"))
     }
 }

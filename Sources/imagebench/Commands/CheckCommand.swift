@@ -38,7 +38,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         guard let store = try database.openExisting() else { throw RequestError.runNotFound(run, database: database.path) }
         let snapshot = try await RunLookup(store: store, database: database.path).snapshot(run)
-        var budgets = Dictionary(snapshot.run.scenarios.map { ($0.name, $0.budgets) }, uniquingKeysWith: { _, b in b })
+        var budgets = snapshot.run.budgets
         for path in scenarios {
             let scenario = try ScenarioLoader(allowOutside: true).load(path: path)
             guard budgets[scenario.name] != nil else {

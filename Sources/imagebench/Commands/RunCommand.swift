@@ -216,8 +216,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         var budgetFailed = false
         if check, let run {
-            let result = BudgetCheck.evaluate(
-                runID: run.id, results: stored, budgets: Dictionary(run.scenarios.map { ($0.name, $0.budgets) }, uniquingKeysWith: { _, b in b }))
+            let result = BudgetCheck.evaluate(runID: run.id, results: stored, budgets: run.budgets)
             print("\n" + CheckReport.text(result), terminator: "")
             budgetFailed = result.failed
         }
