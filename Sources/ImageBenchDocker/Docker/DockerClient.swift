@@ -231,7 +231,8 @@ extension DockerClient {
     /// when asked, each layer's gzip-compressed size estimated on the way.
     ///
     /// With `source` `.auto`, an image of a local overlay2 engine whose layer folders imagebench can read
-    /// is read from those folders instead (no file contents needed), unless compressed sizes are asked for.
+    /// is read from those folders instead (no file contents needed), unless compressed sizes or `entries`
+    /// (every tar header, ``ImageLayers/entries``, which only the stream has) are asked for.
     ///
     /// With `contents`, the package databases and Go build information are kept too (``ImageLayers/contents``).
     public func layers(

@@ -11,7 +11,7 @@ public enum AnalysisReport {
         let packed = a.compressedSource == .archive ? "compressed" : "gzip"
         if compressed {
             out +=
-                ", \(Units.bytes(a.layers.reduce(0) { $0 + ($1.compressedBytes ?? 0) })) \(packed == "gzip" ? "gzip-compressed" : "compressed") (\(a.compressedSource!.rawValue))"
+                ", \(Units.bytes(a.layers.reduce(0) { $0 + ($1.compressedBytes ?? 0) })) \(packed == "gzip" ? "gzip-compressed" : packed) (\(a.compressedSource!.rawValue))"
         }
         out += "\n"
         var table = TextTable(

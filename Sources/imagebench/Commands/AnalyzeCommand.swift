@@ -44,14 +44,20 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     @OptionGroup var dockerOptions: DockerOptions
 
+    func validate() throws {
+        if format == .diveJSON && source == .overlay2 {
+            throw ValidationError(
+                "--format dive-json reads the tar headers of docker save (modes and owners, as dive does); leave --source out or use --source save")
+        }
+    }
+
     func run() async throws {
-        let input = ImageInput(reference: image)
-        // dive reads an engine's image through docker save, which names each layer and its command.
-        let readFrom = format == .diveJSON && source == .auto && input.archive == nil ? LayerSource.save : source
-        let layers = try await input.layers(
-            docker: dockerOptions.client(), estimateCompressed: compressed, source: readFrom, contents: !noPackages && format != .diveJSON,
-            entries: format == .diveJSON)
-        let (insight, _, waste) = ImageInsight.analyze(layers, packages: !noPackages && format != .diveJSON)
+        // dive-json needs every tar header (the engine's image is then read through docker save, as dive
+        // reads it), and no packages.
+        let packages = !noPackages && format != .diveJSON
+        let layers = try await ImageInput(reference: image).layers(
+            docker: dockerOptions.client(), estimateCompressed: compressed, source: source, contents: packages, entries: format == .diveJSON)
+        let (insight, _, waste) = ImageInsight.analyze(layers, packages: packages)
         var analysis = ImageAnalysis(
             image: image, layers: insight.layers, waste: waste, linkage: insight.linkage,
             compressedSource: layers.compressed?.source, source: layers.source)
