@@ -39,6 +39,7 @@ extension ImageBench {
         case let error as RegistryError: (error.description, .dockerUnavailable)
         case let error as StoreError: (error.description, .database)
         case let error as ArchiveError: (error.description, .archive)
+        case let error as GitError: (error.description, .usage)
         case let stopped as RunStopped: (stopped.description, failure(stopped.cause)?.1 ?? .failure)
         case is CancellationError: ("interrupted", .interrupted)
         default: nil

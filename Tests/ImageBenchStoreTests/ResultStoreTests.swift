@@ -267,6 +267,25 @@ struct StoreQueryTests {
             #expect(try await store.snapshot(runID: id)?.thresholds == ["go-http": Thresholds([.size: 2, .cold: 30])])
         }
     }
+
+    @Test("a run's commit date and subject, and a skipped commit's reason, read back as written")
+    func commits() async throws {
+        try await withTemporaryStore { store, _ in
+            var run = ResultStoreTests.run()
+            run.status = .skipped
+            run.problem = "a1b2c3d:s/scenario.yaml:4: invalid YAML"
+            run.scenarios[0].gitDate = Date(timeIntervalSince1970: 1_790_000_000)
+            run.scenarios[0].gitSubject = "Add the assets"
+            let id = try await store.createRun(run)
+            let read = try #require(try await store.run(id: id))
+            #expect(read.status == .skipped && read.problem == run.problem)
+            #expect(read.scenarios == run.scenarios)
+            #expect(read.commit() == CommitInfo(sha: "deadbeef", date: Date(timeIntervalSince1970: 1_790_000_000), subject: "Add the assets"))
+            // A run recorded before commit dates were: the run's start stands in.
+            let older = try #require(try await store.run(id: try await store.createRun(ResultStoreTests.run())))
+            #expect(older.commit()?.date == Sample.date && older.problem == nil)
+        }
+    }
 }
 
 @Suite("SQLite store: bulk import")

@@ -15,12 +15,15 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var scenarios: [RunScenario]
     /// What the run set out to build, so `run --resume` can finish it; nil for runs older than that.
     public var plan: RunPlan? = nil
+    /// Why a `skipped` run built nothing (e.g. the scenario does not load at that commit).
+    public var problem: String? = nil
 
     public init(
         id: Int64 = 0, startedAt: Date, finishedAt: Date? = nil, status: RunStatus = .running, labels: [String: String] = [:],
         profile: String? = nil, environment: RunEnvironment, scenarios: [RunScenario] = [], plan: RunPlan? = nil,
-        uid: String = UUID().uuidString.lowercased()
+        uid: String = UUID().uuidString.lowercased(), problem: String? = nil
     ) {
+        self.problem = problem
         self.plan = plan
         self.uid = uid
         self.id = id
@@ -39,8 +42,18 @@ public struct RunRecord: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, uid, status, labels, profile, environment, scenarios
+        case id, uid, status, labels, profile, environment, scenarios, problem
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+    }
+}
+
+extension RunRecord {
+    /// The commit the run's `scenario` (nil: its first scenario with one) was made from; its date is the
+    /// run's start where the run did not record the commit's date.
+    public func commit(of scenario: String? = nil) -> CommitInfo? {
+        guard let used = scenarios.first(where: { $0.gitCommit != nil && (scenario == nil || $0.name == scenario) }), let sha = used.gitCommit
+        else { return nil }
+        return CommitInfo(sha: sha, date: used.gitDate ?? startedAt, subject: used.gitSubject ?? "")
     }
 }

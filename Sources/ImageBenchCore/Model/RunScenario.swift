@@ -8,6 +8,9 @@ public struct RunScenario: Sendable, Codable, Equatable {
     public var contentHash: String
     public var gitCommit: String?
     public var gitBranch: String?
+    /// The commit's committer date and subject, when the run knew them (recorded since schema 14).
+    public var gitDate: Date?
+    public var gitSubject: String?
     public var images: [ResolvedImage]
     /// The scenario's `thresholds:` when the run was made.
     public var thresholds: Thresholds
@@ -16,8 +19,10 @@ public struct RunScenario: Sendable, Codable, Equatable {
 
     public init(
         name: String, path: String, contentHash: String, gitCommit: String? = nil, gitBranch: String? = nil, images: [ResolvedImage] = [],
-        thresholds: Thresholds = Thresholds(), budgets: ScenarioBudgets = ScenarioBudgets()
+        thresholds: Thresholds = Thresholds(), budgets: ScenarioBudgets = ScenarioBudgets(), gitDate: Date? = nil, gitSubject: String? = nil
     ) {
+        self.gitDate = gitDate
+        self.gitSubject = gitSubject
         self.budgets = budgets
         self.name = name
         self.path = path
@@ -36,7 +41,8 @@ public struct RunScenario: Sendable, Codable, Equatable {
             gitBranch: try c.decodeIfPresent(String.self, forKey: .gitBranch),
             images: try c.decodeIfPresent([ResolvedImage].self, forKey: .images) ?? [],
             thresholds: try c.decodeIfPresent(Thresholds.self, forKey: .thresholds) ?? Thresholds(),
-            budgets: try c.decodeIfPresent(ScenarioBudgets.self, forKey: .budgets) ?? ScenarioBudgets())
+            budgets: try c.decodeIfPresent(ScenarioBudgets.self, forKey: .budgets) ?? ScenarioBudgets(),
+            gitDate: try c.decodeIfPresent(Date.self, forKey: .gitDate), gitSubject: try c.decodeIfPresent(String.self, forKey: .gitSubject))
     }
 
     enum CodingKeys: String, CodingKey {
@@ -44,5 +50,7 @@ public struct RunScenario: Sendable, Codable, Equatable {
         case contentHash = "content_hash"
         case gitCommit = "git_commit"
         case gitBranch = "git_branch"
+        case gitDate = "git_date"
+        case gitSubject = "git_subject"
     }
 }

@@ -36,15 +36,15 @@ public enum HostProbe {
         return ""
     }
 
-    /// Commit and branch of the git repository holding `directory`, when there is one.
-    public static func git(directory: String, executor: any CommandExecuting) async -> (commit: String?, branch: String?) {
+    /// Commit (with its date and subject) and branch of the git repository holding `directory`, when there is one.
+    public static func git(directory: String, executor: any CommandExecuting) async -> (commit: CommitInfo?, branch: String?) {
         func ask(_ args: [String]) async -> String? {
             guard let result = try? await executor.run(Command("git", ["-C", directory] + args, timeout: 10)), result.succeeded else { return nil }
             let value = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             return value.isEmpty ? nil : value
         }
-        async let commit = ask(["rev-parse", "HEAD"])
+        async let commit = ask(["log", "-1", GitRepository.logFormat, "HEAD", "--"])
         async let branch = ask(["rev-parse", "--abbrev-ref", "HEAD"])
-        return (await commit, await branch)
+        return (await commit.flatMap { GitRepository.parseLog($0).first }, await branch)
     }
 }

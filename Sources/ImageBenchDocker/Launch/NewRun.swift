@@ -8,8 +8,15 @@ public struct NewRun: Sendable {
     /// `--label key=value`.
     public var labels: [String: String]
     public var settings: RunSettings
+    /// For a run over commits: the checkout its scenario was loaded from (recorded under its repository
+    /// path, with the commit as its git commit).
+    public var checkout: CommitCheckout?
 
-    public init(jobs: [ScenarioJob], profile: String? = nil, labels: [String: String] = [:], settings: RunSettings = RunSettings()) {
+    public init(
+        jobs: [ScenarioJob], profile: String? = nil, labels: [String: String] = [:], settings: RunSettings = RunSettings(),
+        checkout: CommitCheckout? = nil
+    ) {
+        self.checkout = checkout
         self.jobs = jobs
         self.profile = profile
         self.labels = labels

@@ -29,12 +29,18 @@ public struct RunLauncher: Sendable {
             let provides = await standInLabels(request.jobs, engines: engines)
             for var job in request.jobs {
                 for i in job.images.indices { job.images[i].provides = provides[job.images[i].used] }
-                let git = await HostProbe.git(directory: job.scenario.directory, executor: clients.executor)
+                let git =
+                    if let checkout = request.checkout {
+                        (commit: Optional(checkout.commit), branch: String?.none)
+                    } else {
+                        await HostProbe.git(directory: job.scenario.directory, executor: clients.executor)
+                    }
                 scenarios.append(
                     RunScenario(
-                        name: job.scenario.name, path: job.scenario.directory, contentHash: job.scenario.contentHash(),
-                        gitCommit: git.commit, gitBranch: git.branch, images: job.images, thresholds: job.scenario.thresholds,
-                        budgets: job.scenario.budgets))
+                        name: job.scenario.name, path: request.checkout?.original(job.scenario.directory) ?? job.scenario.directory,
+                        contentHash: job.scenario.contentHash(), gitCommit: git.commit?.sha, gitBranch: git.branch, images: job.images,
+                        thresholds: job.scenario.thresholds, budgets: job.scenario.budgets, gitDate: git.commit?.date,
+                        gitSubject: git.commit?.subject))
             }
             let plan = RunPlan(
                 variants: Dictionary(request.jobs.map { ($0.scenario.name, $0.variants.map(\.name)) }, uniquingKeysWith: { a, _ in a }),
@@ -88,7 +94,10 @@ public struct RunLauncher: Sendable {
 
     /// `run --resume ID`: the run's own scenarios (refused when their files changed), variants and
     /// settings, on the engines it began on; what it finished stays. Nil when the run is complete.
-    public func resume(_ id: Int64, in store: any RunStore, allowOutside: Bool = false) async throws -> PreparedRun? {
+    /// A run over commits is resumed from `checkout`, a fresh checkout of its commit.
+    public func resume(_ id: Int64, in store: any RunStore, allowOutside: Bool = false, checkout: CommitCheckout? = nil) async throws
+        -> PreparedRun?
+    {
         guard let run = try await store.run(id: id) else { throw RequestError.runNotFound(String(id), database: store.path) }
         if run.status == .complete {
             events(.note("run \(id) is complete; nothing to resume"))
@@ -100,7 +109,7 @@ public struct RunLauncher: Sendable {
         let loader = ScenarioLoader(allowOutside: allowOutside)
         var jobs: [ScenarioJob] = []
         for stored in run.scenarios {
-            let scenario = try loader.load(path: stored.path)
+            let scenario = try loader.load(path: checkout?.scratch(stored.path) ?? stored.path)
             if scenario.contentHash() != stored.contentHash {
                 throw ScenarioError(
                     .invalidValue, file: scenario.file, line: 0,
@@ -169,9 +178,20 @@ public struct RunLauncher: Sendable {
         }
     }
 
+    /// The environment a run of `jobs` with `settings` would record now (it reaches the engines, builds
+    /// nothing), to tell whether a stored run was measured here; with no jobs, the default engine's.
+    public func environment(_ jobs: [ScenarioJob], settings: RunSettings) async throws -> RunEnvironment {
+        let kinds = EngineSelection.kinds(of: jobs, default: settings.engine)
+        return EngineSelection.runEnvironment(try await connect(kinds: kinds.isEmpty ? [settings.engine] : kinds, settings: settings, all: false))
+    }
+
     private func connect(_ jobs: [ScenarioJob], settings: RunSettings, all: Bool) async throws -> [EngineSlot] {
+        try await connect(kinds: EngineSelection.kinds(of: jobs, default: settings.engine), settings: settings, all: all)
+    }
+
+    private func connect(kinds: Set<EngineKind>, settings: RunSettings, all: Bool) async throws -> [EngineSlot] {
         try await EngineSelection.connect(
-            kinds: EngineSelection.kinds(of: jobs, default: settings.engine), hosts: settings.hosts, contexts: settings.contexts, clients: clients,
-            labels: settings.imageLabels, all: all, warn: { events(.warning($0)) })
+            kinds: kinds, hosts: settings.hosts, contexts: settings.contexts, clients: clients, labels: settings.imageLabels, all: all,
+            warn: { events(.warning($0)) })
     }
 }

@@ -4,13 +4,13 @@ import ImageBenchCore
 /// `runs`: one row per run.
 enum RunRows: TableMapping {
     static let table = "runs"
-    static let columns = ["started_at", "finished_at", "status", "profile", "labels", "environment", "plan", "uid"]
+    static let columns = ["started_at", "finished_at", "status", "profile", "labels", "environment", "plan", "uid", "problem"]
 
     static func values(_ run: RunRecord) -> [SQLValue] {
         [
             .double(run.startedAt.timeIntervalSince1970), run.finishedAt.map { .double($0.timeIntervalSince1970) } ?? .null,
             .text(run.status.rawValue), .optional(run.profile), .text(JSONColumn.text(run.labels)), .text(JSONColumn.text(run.environment)),
-            .optional(run.plan.map { JSONColumn.text($0) }), .text(run.uid),
+            .optional(run.plan.map { JSONColumn.text($0) }), .text(run.uid), .optional(run.problem),
         ]
     }
 
@@ -23,6 +23,6 @@ enum RunRows: TableMapping {
             profile: try row.optionalText("profile"), environment: try row.json(RunEnvironment.self, "environment"),
             plan: try row.optionalJSON(RunPlan.self, "plan"),
             // Runs recorded before uids were given one by migration 7.
-            uid: try row.optionalText("uid") ?? "")
+            uid: try row.optionalText("uid") ?? "", problem: try row.optionalText("problem"))
     }
 }

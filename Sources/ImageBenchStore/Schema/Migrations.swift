@@ -142,6 +142,14 @@ enum Migrations {
         Migration(
             version: 13, summary: "the budgets each run scenario set (budgets: and .dive-ci), for imagebench check",
             sql: "ALTER TABLE run_scenarios ADD COLUMN budgets TEXT NOT NULL DEFAULT '{}';"),
+        Migration(
+            version: 14, summary: "each run scenario's commit date and subject; why a run over commits skipped a commit",
+            sql: """
+                ALTER TABLE run_scenarios ADD COLUMN git_date REAL;
+                ALTER TABLE run_scenarios ADD COLUMN git_subject TEXT;
+                ALTER TABLE runs ADD COLUMN problem TEXT;
+                CREATE INDEX run_scenarios_commit ON run_scenarios(git_commit);
+                """),
     ]
 
     static var latest: Int { all.last!.version }
