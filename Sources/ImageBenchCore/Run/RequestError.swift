@@ -24,6 +24,10 @@ public struct RequestError: Error, CustomStringConvertible, Equatable {
         case noVariant
         /// `analyze`/`diff`: a flag that reads an engine (`--source`) with an image archive.
         case archiveFlag
+        /// `run --commits`, `bisect`: the range names no commits, or the good commit is not before the bad one.
+        case noCommits
+        /// `bisect`: the good or the bad commit cannot be measured.
+        case unmeasurable
     }
 
     public var reason: Reason

@@ -94,6 +94,16 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "url"))
     var ciEngine: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Build SCENARIO as it was at each commit of this range (git's A..B, main~20..main, or a list a1b2c3,d4e5f6), oldest first, from a scratch checkout: one run per commit, labelled commit=SHA.",
+            valueName: "range"))
+    var commits: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --commits: only N evenly spaced commits of the range, both ends included.", valueName: "n"))
+    var steps: Int?
+
     /// The settings the flags give; nil where a flag was not given.
     var choices: RunSettings.Choices {
         RunSettings.Choices(
@@ -112,10 +122,23 @@ struct RunCommand: AsyncParsableCommand {
                 (phases != nil, "--phases"), (buildTimeout != nil, "--build-timeout"), (registry != nil, "--registry"), (keepImages, "--keep-images"),
                 (!imageLabels.isEmpty, "--image-label"), (!labels.isEmpty, "--label"), (!hosts.isEmpty, "--host"),
                 (!contexts.isEmpty, "--context"), (jobsPerHost != nil, "--jobs-per-host"), (engine != nil, "--engine"),
-                (ciEngine != nil, "--ci-engine"),
+                (ciEngine != nil, "--ci-engine"), (commits != nil, "--commits"), (steps != nil, "--steps"),
             ].filter(\.0).map(\.1)
             if !given.isEmpty {
                 throw ValidationError("--resume uses the run's own scenarios and settings; leave out \(given.joined(separator: ", "))")
+            }
+        }
+        if steps != nil && commits == nil { throw ValidationError("--steps picks commits of --commits; add e.g. --commits main~20..main") }
+        if let steps, !(2...100_000).contains(steps) { throw ValidationError("--steps must be at least 2 (both ends of the range), e.g. --steps 10") }
+        if commits != nil {
+            if scenarioOptions.scenarios.count != 1 {
+                throw ValidationError(
+                    "--commits builds one scenario's history; name one scenario folder, e.g. imagebench run Scenarios/go-http --commits main~5..main")
+            }
+            if check || failOnSecrets {
+                throw ValidationError(
+                    "--commits makes one run per commit; check each with `imagebench check --run ID` instead of \(check ? "--check" : "--fail-on-secrets")"
+                )
             }
         }
         if let repeatCount, !(1...1000).contains(repeatCount) { throw ValidationError("--repeat must be between 1 and 1000, e.g. --repeat 3") }
@@ -139,9 +162,7 @@ struct RunCommand: AsyncParsableCommand {
         if ciEngine != nil, !(phases.flatMap { try? Self.parsePhases($0) } ?? []).contains(.ci) {
             throw ValidationError("--ci-engine is for the ci phase; add it with --phases, e.g. --phases cold,warm,ci")
         }
-        for label in imageLabels where ScenarioOptions.split(label) == nil {
-            throw ValidationError("--image-label \"\(label)\" must be key=value, e.g. --image-label team=platform")
-        }
+        try Self.checkImageLabels(imageLabels)
         for label in labels where ScenarioOptions.split(label) == nil {
             throw ValidationError("--label \"\(label)\" must be key=value, e.g. --label branch=main")
         }
@@ -150,6 +171,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let buildTimeout, (DurationParser.seconds(buildTimeout) ?? 0) <= 0 {
             throw ValidationError("--build-timeout \"\(buildTimeout)\" is not a duration; write e.g. 10m or 90s")
+        }
+    }
+
+    /// `--image-label` (of run and bisect): each must be key=value.
+    static func checkImageLabels(_ labels: [String]) throws {
+        for label in labels where ScenarioOptions.split(label) == nil {
+            throw ValidationError("--image-label \"\(label)\" must be key=value, e.g. --image-label team=platform")
         }
     }
 
@@ -183,9 +211,20 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let printer = ProgressPrinter()
         let launcher = RunLauncher(clients: dockerOptions.clients, events: { printer.handle($0) })
+        if let commits { return try await runCommits(commits, launcher: launcher, printer: printer) }
         let prepared: PreparedRun
         if let resume {
             guard let store = try database.openExisting() else { throw RequestError.runNotFound(String(resume), database: database.path) }
+            if let stored = try await store.run(id: resume), stored.labels[CommitInfo.label] != nil, stored.status != .complete {
+                let allowOutside = scenarioOptions.allowOutside
+                let results = try await SignalTrap.cancelling {
+                    try await CommitRuns.resume(stored, launcher: launcher, store: store, allowOutside: allowOutside) {
+                        try await launcher.execute($0)
+                    }
+                }
+                printer.finish()
+                return try await finish(runID: resume, store: store, results: results ?? [])
+            }
             guard let run = try await launcher.resume(resume, in: store, allowOutside: scenarioOptions.allowOutside) else { return }
             prepared = run
         } else {
@@ -202,8 +241,13 @@ struct RunCommand: AsyncParsableCommand {
             throw error
         }
 
-        let run = try await prepared.store.run(id: prepared.id)
-        let stored = try await prepared.store.variants(runID: prepared.id).map(\.result)
+        try await finish(runID: prepared.id, store: prepared.store, results: results)
+    }
+
+    /// Prints a finished run and maps what it found to the exit status.
+    func finish(runID: Int64, store: any RunStore, results: [VariantResult]) async throws {
+        let run = try await store.run(id: runID)
+        let stored = try await store.variants(runID: runID).map(\.result)
         print(TableReport.render(RunReport(runs: [run].compactMap { $0 }, results: stored)), terminator: "")
         let leaked = results.filter { !($0.insight?.secrets.isEmpty ?? true) }
         if failOnSecrets && !leaked.isEmpty {
@@ -228,3 +272,45 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension EngineKind: ExpressibleByArgument {}
+
+extension RunCommand {
+    /// `run SCENARIO --commits RANGE [--steps N]`: one run per commit, oldest first; a summary line each
+    /// on stderr and a table of the commits at the end. An interrupt stops the range (the commit in
+    /// progress keeps what it finished; the same command again resumes it and skips measured commits).
+    func runCommits(_ range: String, launcher: RunLauncher, printer: ProgressPrinter) async throws {
+        // The range is read before the database is opened: a wrong range writes nothing.
+        let repository = try await GitRepository.containing(scenarioOptions.scenarios[0], executor: launcher.clients.executor)
+        let all = try await repository.commits(range)
+        if all.isEmpty {
+            throw RequestError(
+                .noCommits, "--commits \(range) names no commits in \(repository.root); a range A..B holds the commits after A up to B")
+        }
+        let store = try database.open()
+        let settings = RunSettings(choices)
+        let runs = try await CommitRuns(
+            scenario: scenarioOptions.scenarios[0], selection: scenarioOptions.selection, launcher: launcher, store: store,
+            labels: Self.pairs(labels)
+        ) { prepared in
+            defer { printer.finish() }
+            return try await launcher.execute(prepared)
+        }
+        let picked = CommitSteps.pick(count: all.count, steps: steps).map { all[$0] }
+        Console.note("\(runs.name): \(picked.count) of \(all.count) commits of \(range), oldest first")
+        let workTree = (try? scenarioOptions.selection.load().jobs) ?? []
+        let environment = try await launcher.environment(workTree, settings: settings)
+        let outcomes = try await SignalTrap.cancelling {
+            var outcomes: [(CommitInfo, CommitRuns.Outcome)] = []
+            for (i, commit) in picked.enumerated() {
+                let outcome = try await runs.measure(commit, settings: settings, environment: environment)
+                Console.note("commit \(i + 1)/\(picked.count) \(commit.short) \(CommitRuns.describe(outcome))")
+                outcomes.append((commit, outcome))
+            }
+            return outcomes
+        }
+        print(CommitRunsReport.table(outcomes.map { ($0.0, $0.1.run, CommitRuns.describe($0.1)) }), terminator: "")
+        print("\nPer commit: imagebench history \(runs.name) --by commit\(database.db.map { " --db \($0)" } ?? "")")
+        if outcomes.contains(where: { if case .built(_, let results) = $0.1 { results.contains(where: \.isUnexpected) } else { false } }) {
+            throw ExitStatus.unexpectedVariant.exitCode
+        }
+    }
+}
