@@ -48,7 +48,11 @@ enum SVGChart {
     }
 
     /// One line per series over runs (x: run order, oldest left).
-    static func lines(_ series: [(name: String, points: [(run: Int64, value: Double?)])], format: (Double) -> String, cssClass: String) -> String {
+    /// Trend lines over an axis of runs (or of other ordered keys, named by `label`).
+    static func lines(
+        _ series: [(name: String, points: [(run: Int64, value: Double?)])], format: (Double) -> String, cssClass: String,
+        label: (Int64) -> String = { "run \($0)" }
+    ) -> String {
         let runs = Array(Set(series.flatMap { $0.points.map(\.run) })).sorted()
         let width = labelWidth + plotWidth + 90
         let plotLeft = 70.0
@@ -70,8 +74,8 @@ enum SVGChart {
         svg += text(format(high), x: plotLeft - 6, y: plotTop + 4, anchor: "end", cssClass: "small")
         svg += text(format(low), x: plotLeft - 6, y: plotBottom, anchor: "end", cssClass: "small")
         if let first = runs.first, let last = runs.last {
-            svg += text("run \(first)", x: plotLeft, y: plotBottom + 16, anchor: "start", cssClass: "small")
-            if last != first { svg += text("run \(last)", x: plotRight, y: plotBottom + 16, anchor: "end", cssClass: "small") }
+            svg += text(label(first), x: plotLeft, y: plotBottom + 16, anchor: "start", cssClass: "small")
+            if last != first { svg += text(label(last), x: plotRight, y: plotBottom + 16, anchor: "end", cssClass: "small") }
         }
         for (i, s) in series.enumerated() {
             let color = palette[i % palette.count]
@@ -83,7 +87,7 @@ enum SVGChart {
             }
             for p in points {
                 svg +=
-                    "<circle cx=\"\(f(p.0))\" cy=\"\(f(p.1))\" r=\"3\" fill=\"\(color)\"><title>\(escape(s.name)) run \(p.2): \(escape(format(p.3)))</title></circle>"
+                    "<circle cx=\"\(f(p.0))\" cy=\"\(f(p.1))\" r=\"3\" fill=\"\(color)\"><title>\(escape(s.name)) \(escape(label(p.2))): \(escape(format(p.3)))</title></circle>"
             }
         }
         svg += legend(series.map(\.name), y: plotBottom + 34)

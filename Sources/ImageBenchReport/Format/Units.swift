@@ -66,6 +66,11 @@ extension Units {
         return "\(sign)\(magnitude)\(pct) \(delta > 0 ? "▲" : "▼")"
     }
 
+    /// The change from `before` to `after`, with its percentage when `before` is not 0.
+    public static func change(from before: Double, to after: Double, _ metric: Metric) -> String {
+        change(after - before, percent: before == 0 ? nil : (after - before) / before * 100, metric)
+    }
+
     /// `12.1 (11.8–12.6)`: median, then min–max when the repetitions differ; seconds without the unit.
     public static func medianRange(_ s: Summary) -> String {
         s.n == 1 || s.min == s.max ? plainSeconds(s.median) : "\(plainSeconds(s.median)) (\(plainSeconds(s.min))–\(plainSeconds(s.max)))"

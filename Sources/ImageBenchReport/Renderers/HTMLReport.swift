@@ -5,7 +5,10 @@ import ImageBenchCore
 /// earlier runs, and each image's layers. No scripts, fonts or network.
 public enum HTMLReport {
     /// `trends`: per scenario, the size and cold-build series over earlier runs (from the store's history).
-    public static func render(_ report: RunReport, comparison: Comparison? = nil, trends: [String: [HistorySeries]] = [:]) -> String {
+    /// With `commits` (run id → the commit it was made from), the trend lines' axis is commits instead.
+    public static func render(
+        _ report: RunReport, comparison: Comparison? = nil, trends: [String: [HistorySeries]] = [:], commits: [Int64: CommitInfo]? = nil
+    ) -> String {
         guard let run = report.runs.first else { return page(title: "imagebench", body: "<p>No runs yet.</p>") }
         let env = run.environment
         var body = "<header><h1>imagebench · run \(run.id)</h1>"
@@ -21,14 +24,16 @@ public enum HTMLReport {
         }
         body += "</header>"
         for scenario in report.scenarios {
-            body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [])
+            body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [], commits: commits)
         }
         body +=
             "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(StartText.meaning(report.results).map { $0 + " " } ?? ""))\(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
         return page(title: "imagebench run \(run.id)", body: body)
     }
 
-    static func section(_ scenario: String, report: RunReport, run: RunRecord, comparison: Comparison?, trends: [HistorySeries]) -> String {
+    static func section(
+        _ scenario: String, report: RunReport, run: RunRecord, comparison: Comparison?, trends: [HistorySeries], commits: [Int64: CommitInfo]?
+    ) -> String {
         let rows = report.rows(for: scenario)
         var html = "<section><h2>\(e(scenario))</h2>"
         if let mixed = EngineText.mixedWarning(rows) { html += "<p class=\"warning\">Mixed engines: \(e(mixed))</p>" }
@@ -68,14 +73,13 @@ public enum HTMLReport {
                 format: { Units.seconds($0) }, cssClass: "chart time-chart") + "</figure>"
         for series in [Metric.size, .cold].map({ m in trends.filter { $0.metric == m } }) where !series.isEmpty {
             let metric = series[0].metric
-            let runs = Set(series.flatMap { $0.points.map(\.runID) }).count
+            let axis = TrendAxis(series, commits: commits)
+            guard axis.count > 0 else { continue }
             html +=
-                "<figure><figcaption>\(metric == .size ? "Size" : "Cold build time") over the last \(runs) run\(runs == 1 ? "" : "s")"
+                "<figure><figcaption>\(metric == .size ? "Size" : "Cold build time") over the last \(axis.count) \(axis.unit)\(axis.count == 1 ? "" : "s")"
                 + (HistoryReport.mixedEngines(HistorySeries.engines(series)).map { " · \(e($0))" } ?? "") + "</figcaption>"
             html +=
-                SVGChart.lines(
-                    series.map { s in (s.variant, s.points.map { ($0.runID, $0.value) }) }, format: { Units.metric($0, metric) },
-                    cssClass: "chart trend-chart") + "</figure>"
+                SVGChart.lines(axis.lines, format: { Units.metric($0, metric) }, cssClass: "chart trend-chart", label: axis.label) + "</figure>"
         }
         html += "</div>" + waterfalls(rows)
         let layered = rows.filter { !($0.image?.history.isEmpty ?? true) }
@@ -215,4 +219,43 @@ public enum HTMLReport {
     }
 
     static func e(_ s: String) -> String { SVGChart.escape(s) }
+}
+
+/// The x axis of trend lines: runs, or (with the commit of each run) commits in commit order, each
+/// commit showing its newest run.
+struct TrendAxis {
+    var lines: [(name: String, points: [(run: Int64, value: Double?)])]
+    var label: (Int64) -> String
+    var unit: String
+    var count: Int
+
+    init(_ series: [HistorySeries], commits: [Int64: CommitInfo]?) {
+        guard let commits else {
+            lines = series.map { s in (s.variant, s.points.map { ($0.runID, $0.value) }) }
+            label = { "run \($0)" }
+            unit = "run"
+            count = Set(series.flatMap { $0.points.map(\.runID) }).count
+            return
+        }
+        var firstRun: [String: Int64] = [:]
+        var commitOf: [String: CommitInfo] = [:]
+        for point in series.flatMap(\.points) {
+            guard let commit = commits[point.runID] else { continue }
+            commitOf[commit.sha] = commit
+            firstRun[commit.sha] = min(firstRun[commit.sha] ?? .max, point.runID)
+        }
+        let ordered = commitOf.values.sorted { ($0.date, firstRun[$0.sha]!) < ($1.date, firstRun[$1.sha]!) }
+        let position = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($0.element.sha, Int64($0.offset)) })
+        lines = series.map { s in
+            var newest: [Int64: (run: Int64, value: Double?)] = [:]
+            for point in s.points {
+                guard let sha = commits[point.runID]?.sha, let x = position[sha] else { continue }
+                if (newest[x]?.run ?? .min) < point.runID { newest[x] = (point.runID, point.value) }
+            }
+            return (s.variant, newest.keys.sorted().map { ($0, newest[$0]!.value) })
+        }
+        label = { ordered.indices.contains(Int($0)) ? "commit \(ordered[Int($0)].short)" : "" }
+        unit = "commit"
+        count = ordered.count
+    }
 }

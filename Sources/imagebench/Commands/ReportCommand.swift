@@ -40,7 +40,11 @@ struct ReportCommand: AsyncParsableCommand {
         help: "Per variant, each step's median time, spread and cache hits per phase (table, markdown; csv: a row per variant, phase and step).")
     var steps = false
 
+    @Option(name: .long, help: "The HTML trend lines' axis: run, or commit (each commit's newest run, in commit order).")
+    var trendBy: HistoryAxis = .run
+
     func validate() throws {
+        if trendBy == .commit && format != .html { throw ValidationError("--trend-by is for --format html's trend lines") }
         if steps && [.json, .html, .bmf, .benchmarkAction].contains(format) {
             throw ValidationError("--steps works with --format table, markdown or csv; JSON and HTML always include the steps")
         }
@@ -78,7 +82,13 @@ struct ReportCommand: AsyncParsableCommand {
                     try await store.history(scenario: scenario, metric: .size, last: Self.trendRuns, upTo: snapshot.run.id)
                     + store.history(scenario: scenario, metric: .cold, last: Self.trendRuns, upTo: snapshot.run.id)
             }
-            text = HTMLReport.render(report, comparison: comparison, trends: trends)
+            var commits: [Int64: CommitInfo]?
+            if trendBy == .commit {
+                commits = Dictionary(
+                    try await store.runSummaries().compactMap { summary in summary.run.commit().map { (summary.run.id, $0) } },
+                    uniquingKeysWith: { a, _ in a })
+            }
+            text = HTMLReport.render(report, comparison: comparison, trends: trends, commits: commits)
         }
         try OutputFile.write(text, to: output)
     }
