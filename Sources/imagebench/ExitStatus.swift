@@ -18,6 +18,11 @@ enum ExitStatus: Int32 {
     case secretInImage = 6
     /// `check`, `run --check`: a variant exceeds one of its scenario's budgets.
     case budgetExceeded = 7
+    /// `bisect`: no single first commit, because commits where the metric may have moved could not be
+    /// measured (their scenario does not load or their build failed).
+    case bisectNotFound = 8
+    /// `bisect`: the good and the bad commit do not differ beyond the threshold; nothing to look for.
+    case noDifference = 9
     /// A flag or argument is wrong (argument-parser's usage error).
     case usage = 64
     /// A scenario or profile file is invalid.
