@@ -121,6 +121,8 @@ struct CommitsEndToEndTests {
             #expect(skipped.problem?.hasPrefix("\(short[8]):s/scenario.yaml:4: invalid YAML") == true, "\(skipped.problem ?? "")")
             #expect(broken.stdout.contains("skipped, \(short[8]):s/scenario.yaml:4"), "\(broken.stdout)")
             #expect(try await store.results(runID: skipped.id).isEmpty)
+            let resumeSkipped = try await imagebench(["run", "--resume", String(skipped.id)] + common.prefix(4))
+            #expect(resumeSkipped.exitCode == 0 && resumeSkipped.stderr.contains("is skipped"), "\(resumeSkipped.stderr)")
 
             // The same range again builds nothing: every commit is measured with these settings.
             let again = try await imagebench(

@@ -33,7 +33,8 @@ struct RunLauncherTests {
             await fake.on(["--host", host, "run"]) { _ in CommandResult(exitCode: 0, stdout: "ok\n") }
         }
         await fake.on(["-C"]) { c in
-            CommandResult(exitCode: 0, stdout: c.arguments.contains("--abbrev-ref") ? "main\n" : "0123abcd\n")
+            // git rev-parse --abbrev-ref HEAD, and git log -1 in GitRepository.logFormat: SHA, committer date, subject.
+            CommandResult(exitCode: 0, stdout: c.arguments.contains("--abbrev-ref") ? "main\n" : "0123abcd\u{1f}1790000000\u{1f}Add the app\n")
         }
         return fake
     }
@@ -85,6 +86,9 @@ struct RunLauncherTests {
                 #expect(stored.environment.allEngines.map(\.endpoint) == ["tcp://a:2375"])
                 #expect(stored.environment.dockerServer == "20.10.24" && stored.environment.host == "ci-1")
                 #expect(stored.scenarios.map(\.gitCommit) == ["0123abcd"] && stored.scenarios.map(\.gitBranch) == ["main"])
+                #expect(
+                    stored.scenarios.map(\.gitSubject) == ["Add the app"]
+                        && stored.scenarios.map(\.gitDate) == [Date(timeIntervalSince1970: 1_790_000_000)])
 
                 let results = try await launcher.execute(run)
                 #expect(results.map(\.status) == [.ok, .ok])

@@ -99,8 +99,8 @@ public struct RunLauncher: Sendable {
         -> PreparedRun?
     {
         guard let run = try await store.run(id: id) else { throw RequestError.runNotFound(String(id), database: store.path) }
-        if run.status == .complete {
-            events(.note("run \(id) is complete; nothing to resume"))
+        if run.status == .complete || run.status == .skipped {
+            events(.note("run \(id) is \(run.status.rawValue)\(run.problem.map { " (\($0))" } ?? ""); nothing to resume"))
             return nil
         }
         guard let plan = run.plan else {

@@ -24,7 +24,7 @@ struct BisectProbe: Sendable {
             guard let trial = try await value(in: run, commit: commit, built: false) else { continue }
             return trial
         }
-        if let skipped = earlier.last(where: { $0.status == .skipped }) {
+        if let skipped = earlier.last(where: { runs.skipHolds($0, variant: variant) }) {
             return Bisection.Trial(commit: commit, sample: nil, skipped: skipped.problem, runID: skipped.id, built: false)
         }
         return nil

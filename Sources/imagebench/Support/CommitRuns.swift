@@ -83,7 +83,8 @@ struct CommitRuns: Sendable {
                 let names = jobs.flatMap { $0.variants.map(\.name) }
                 for i in jobs.indices { jobs[i].variants = jobs[i].variants.filter { $0.name == variant } }
                 if jobs.allSatisfy(\.variants.isEmpty) {
-                    return .failure(Skip("\(shown) has no variant \(variant) at this commit (variants: \(names.joined(separator: "; ")))"))
+                    return .failure(
+                        Skip("\(shown) has no variant \(variant) at this commit (variants: \(names.joined(separator: "; ")))", variant: variant))
                 }
             }
             return .success((jobs, substitutions.profileName))
@@ -92,10 +93,22 @@ struct CommitRuns: Sendable {
         }
     }
 
-    /// Why a commit was skipped.
+    /// Why a commit was skipped: the scenario does not load there, or (`variant`) it has no such variant.
     struct Skip: Error {
         var reason: String
-        init(_ reason: String) { self.reason = reason }
+        var variant: String?
+        init(_ reason: String, variant: String? = nil) {
+            self.reason = reason
+            self.variant = variant
+        }
+    }
+
+    /// Whether `run` recorded a skip of this scenario that holds for `variant` (nil: the whole
+    /// scenario): a scenario that does not load holds for every variant, a missing variant for itself.
+    func skipHolds(_ run: RunRecord, variant: String?) -> Bool {
+        guard run.status == .skipped, run.scenarios.contains(where: { $0.name == name }) else { return false }
+        let skippedVariants = run.plan?.variants[name] ?? []
+        return skippedVariants.isEmpty || skippedVariants == variant.map { [$0] }
     }
 
     /// Measures one commit with `settings` (only `variant`, when given): the run already here, the
@@ -105,9 +118,7 @@ struct CommitRuns: Sendable {
         return try await withCheckout(commit) { checkout in
             switch load(checkout, variant: variant) {
             case .failure(let skip):
-                if let recorded = earlier.first(where: { $0.status == .skipped && $0.scenarios.contains { $0.name == name } }) {
-                    return .skipped(recorded)
-                }
+                if let recorded = earlier.last(where: { skipHolds($0, variant: variant) }) { return .skipped(recorded) }
                 let now = Date()
                 var run = RunRecord(
                     startedAt: now, finishedAt: now, status: .skipped, labels: runLabels(commit), profile: selection.profile,
@@ -116,7 +127,7 @@ struct CommitRuns: Sendable {
                         RunScenario(
                             name: name, path: scenario, contentHash: "", gitCommit: commit.sha, gitDate: commit.date, gitSubject: commit.subject)
                     ],
-                    problem: skip.reason)
+                    plan: RunPlan(variants: [name: skip.variant.map { [$0] } ?? []], settings: settings), problem: skip.reason)
                 run.id = try await store.createRun(run)
                 return .skipped(run)
             case .success(let loaded):
