@@ -138,7 +138,8 @@ struct CommitRuns: Sendable {
                     run.plan == plan && run.profile == loaded.profile && environment.differences(from: run.environment).isEmpty
                         && loaded.jobs.allSatisfy { job in
                             run.scenarios.contains {
-                                $0.name == job.scenario.name && $0.contentHash == job.scenario.contentHash() && $0.images == job.images
+                                $0.name == job.scenario.name && $0.contentHash == job.scenario.contentHash()
+                                    && Self.sameImages($0.images, job.images)
                             }
                         }
                 }
@@ -160,6 +161,17 @@ struct CommitRuns: Sendable {
                 return .built(run, results)
             }
         }
+    }
+
+    /// The same images asked for and used; what a stand-in says it holds (recorded when the run
+    /// started, not known when a scenario is loaded) does not count.
+    static func sameImages(_ a: [ResolvedImage], _ b: [ResolvedImage]) -> Bool {
+        func plain(_ images: [ResolvedImage]) -> [ResolvedImage] {
+            images.map {
+                var i = $0; i.provides = nil; return i
+            }
+        }
+        return plain(a) == plain(b)
     }
 
     /// One line for what measuring a commit came to.
