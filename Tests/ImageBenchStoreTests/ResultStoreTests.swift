@@ -284,6 +284,14 @@ struct StoreQueryTests {
             // A run recorded before commit dates were: the run's start stands in.
             let older = try #require(try await store.run(id: try await store.createRun(ResultStoreTests.run())))
             #expect(older.commit()?.date == Sample.date && older.problem == nil)
+            // The runs of one commit, by its label, oldest first.
+            var labelled = ResultStoreTests.run()
+            labelled.labels = [CommitInfo.label: "deadbeef"]
+            let first = try await store.createRun(labelled)
+            let second = try await store.createRun(labelled)
+            #expect(try await store.runs(labelled: CommitInfo.label, "deadbeef").map(\.id) == [first, second])
+            #expect(try await store.runs(labelled: CommitInfo.label, "deadbeef").allSatisfy { $0.scenarios == labelled.scenarios })
+            #expect(try await store.runs(labelled: CommitInfo.label, "other").isEmpty)
         }
     }
 }

@@ -210,10 +210,19 @@ public actor ResultStore: RunStore {
         case .id(let id): return try db.scalarInt("SELECT id FROM runs WHERE id = ?", [.int(id)])
         case .latest: return try latestRunID()
         case .label(let key, let value):
-            // Labels are a JSON object; the key is passed as a JSON path string, quoted.
-            let path = "$.\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            return try db.scalarInt("SELECT MAX(id) FROM runs WHERE json_extract(labels, ?) = ?", [.text(path), .text(value)])
+            return try db.scalarInt("SELECT MAX(id) FROM runs WHERE json_extract(labels, ?) = ?", [.text(Self.labelPath(key)), .text(value)])
         }
+    }
+
+    /// Every run carrying the label `key=value`, oldest first, with its scenarios (e.g. the runs of one
+    /// commit, `commit=SHA`).
+    public func runs(labelled key: String, _ value: String) throws(StoreError) -> [RunRecord] {
+        try runs(where: "WHERE json_extract(labels, ?) = ?", [.text(Self.labelPath(key)), .text(value)]).map(\.run)
+    }
+
+    /// Labels are a JSON object; a key is looked up as a JSON path string, quoted.
+    static func labelPath(_ key: String) -> String {
+        "$.\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     /// A run with its results and its scenarios' thresholds, for `compare`.

@@ -78,8 +78,8 @@ struct BisectCommand: AsyncParsableCommand {
         }
         let commits = [goodCommit] + (try await repository.commits("\(goodCommit.sha)..\(badCommit.sha)"))
         let store = try database.open()
-        let runs = try await CommitRuns(
-            scenario: scenarioOptions.scenarios[0], selection: scenarioOptions.selection, launcher: launcher, store: store
+        let runs = try CommitRuns(
+            scenario: scenarioOptions.scenarios[0], in: repository, selection: scenarioOptions.selection, launcher: launcher, store: store
         ) { prepared in
             defer { printer.finish() }
             return try await launcher.execute(prepared)

@@ -287,8 +287,8 @@ extension RunCommand {
         }
         let store = try database.open()
         let settings = RunSettings(choices)
-        let runs = try await CommitRuns(
-            scenario: scenarioOptions.scenarios[0], selection: scenarioOptions.selection, launcher: launcher, store: store,
+        let runs = try CommitRuns(
+            scenario: scenarioOptions.scenarios[0], in: repository, selection: scenarioOptions.selection, launcher: launcher, store: store,
             labels: Self.pairs(labels)
         ) { prepared in
             defer { printer.finish() }

@@ -16,9 +16,8 @@ struct BisectProbe: Sendable {
 
     /// What the database holds for `commit`, without building; nil when it holds nothing usable.
     func stored(_ commit: CommitInfo) async throws -> Bisection.Trial? {
-        let earlier = try await store.runSummaries().map(\.run).filter {
-            $0.labels[CommitInfo.label] == commit.sha && $0.scenarios.contains { $0.name == runs.name }
-                && environment.differences(from: $0.environment).isEmpty
+        let earlier = try await store.runs(labelled: CommitInfo.label, commit.sha).filter {
+            $0.scenarios.contains { $0.name == runs.name } && environment.differences(from: $0.environment).isEmpty
         }
         for run in earlier.reversed() where run.status == .complete {
             guard let trial = try await value(in: run, commit: commit, built: false) else { continue }

@@ -22,11 +22,11 @@ struct CommitRuns: Sendable {
     /// Builds a prepared run (the command's progress printing and signal handling around it).
     let execute: @Sendable (PreparedRun) async throws -> [VariantResult]
 
+    /// `repository`: the one holding `scenario` (``GitRepository/containing(_:executor:)``).
     init(
-        scenario: String, selection: ScenarioSelection, launcher: RunLauncher, store: ResultStore, labels: [String: String] = [:],
-        execute: @escaping @Sendable (PreparedRun) async throws -> [VariantResult]
-    ) async throws {
-        let repository = try await GitRepository.containing(scenario, executor: launcher.clients.executor)
+        scenario: String, in repository: GitRepository, selection: ScenarioSelection, launcher: RunLauncher, store: ResultStore,
+        labels: [String: String] = [:], execute: @escaping @Sendable (PreparedRun) async throws -> [VariantResult]
+    ) throws {
         let relative = try repository.relativePath(of: scenario)
         self.repository = repository
         self.scenario = relative.isEmpty ? repository.root : repository.root + "/" + relative
@@ -114,7 +114,7 @@ struct CommitRuns: Sendable {
     /// Measures one commit with `settings` (only `variant`, when given): the run already here, the
     /// unfinished one resumed, a new one, or a skipped run recorded. `environment`: this machine's.
     func measure(_ commit: CommitInfo, settings: RunSettings, variant: String? = nil, environment: RunEnvironment) async throws -> Outcome {
-        let earlier = try await store.runSummaries().map(\.run).filter { $0.labels[CommitInfo.label] == commit.sha }
+        let earlier = try await store.runs(labelled: CommitInfo.label, commit.sha)
         return try await withCheckout(commit) { checkout in
             switch load(checkout, variant: variant) {
             case .failure(let skip):
@@ -134,12 +134,12 @@ struct CommitRuns: Sendable {
                 let plan = RunPlan(
                     variants: Dictionary(loaded.jobs.map { ($0.scenario.name, $0.variants.map(\.name)) }, uniquingKeysWith: { a, _ in a }),
                     settings: settings)
+                let hashes = loaded.jobs.map { $0.scenario.contentHash() }
                 let same = earlier.filter { run in
                     run.plan == plan && run.profile == loaded.profile && environment.differences(from: run.environment).isEmpty
-                        && loaded.jobs.allSatisfy { job in
+                        && zip(loaded.jobs, hashes).allSatisfy { job, hash in
                             run.scenarios.contains {
-                                $0.name == job.scenario.name && $0.contentHash == job.scenario.contentHash()
-                                    && Self.sameImages($0.images, job.images)
+                                $0.name == job.scenario.name && $0.contentHash == hash && Self.sameImages($0.images, job.images)
                             }
                         }
                 }
@@ -195,8 +195,10 @@ struct CommitRuns: Sendable {
         execute: @escaping @Sendable (PreparedRun) async throws -> [VariantResult]
     ) async throws -> [VariantResult]? {
         guard let sha = run.labels[CommitInfo.label], let stored = run.scenarios.first else { return nil }
-        let runs = try await CommitRuns(
-            scenario: stored.path, selection: ScenarioSelection(allowOutside: allowOutside), launcher: launcher, store: store, execute: execute)
+        let repository = try await GitRepository.containing(stored.path, executor: launcher.clients.executor)
+        let runs = try CommitRuns(
+            scenario: stored.path, in: repository, selection: ScenarioSelection(allowOutside: allowOutside), launcher: launcher, store: store,
+            execute: execute)
         let commit = try await runs.repository.commit(sha)
         return try await runs.withCheckout(commit) { checkout in
             guard let prepared = try await launcher.resume(run.id, in: store, allowOutside: allowOutside, checkout: checkout) else { return [] }
