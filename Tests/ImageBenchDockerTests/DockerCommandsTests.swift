@@ -49,10 +49,6 @@ struct DockerCommandsTests {
         #expect(commands.pruneBuildCache().arguments.suffix(4) == ["builder", "prune", "--all", "--force"])
         #expect(commands.allImageIDs().arguments.suffix(5) == ["image", "ls", "--all", "--quiet", "--no-trunc"])
         #expect(commands.save(["a:1"], to: "/t/a.tar").arguments.suffix(4) == ["save", "--output", "/t/a.tar", "a:1"])
-        // A fresh runner's bridge takes a 172.X/16 no interface has.
-        let taken = "3: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\n4: ibci    inet 172.31.0.1/16 scope global x\n"
-        let octet = OwnedEngine.freeOctet(taken: taken, seed: "abc")
-        #expect((30..<230).contains(octet) && octet != 31 && octet != 17)
         // Without dockerd the phase says what it needs, in one line.
         let missing = OwnedEngine.missingNeeds(dockerd: "/nonexistent/dockerd")
         #expect(missing?.contains("needs /nonexistent/dockerd on PATH") == true || missing?.contains("needs root") == true, "\(missing ?? "")")

@@ -8,7 +8,7 @@ import Synchronization
 
 /// A docker engine imagebench starts for the `ci` phase and stops when the run ends: its own data root,
 /// exec root, socket and bridge in a folder of its own, so resetting it never touches the user's engine.
-/// What `scripts/second-engine` does, without a shell.
+/// What `scripts/engine` does, without a shell.
 public final class OwnedEngine: Sendable {
     /// `/tmp/imagebench-ci-TOKEN`: everything the engine writes.
     public let directory: String
@@ -51,18 +51,24 @@ public final class OwnedEngine: Sendable {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Starts dockerd with a bridge of its own on a free 172.X.0.0/16 and waits until `client` answers
-    /// on its socket. Throws ``DockerError`` with dockerd's last lines when it does not come up.
+    /// Starts dockerd with a bridge of its own on a private /24 no route of this machine overlaps
+    /// (``PrivateSubnet``) and waits until `client` answers on its socket. Throws ``DockerError`` with
+    /// dockerd's last lines when it does not come up.
     public static func start(token: String, client: String, executor: any CommandExecuting, dockerd: String = "dockerd") async throws -> OwnedEngine {
         let directory = "/tmp/imagebench-ci-\(token)"
         let bridge = "ibci\(token.prefix(8))"
         let host = "unix://\(directory)/docker.sock"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         func ip(_ arguments: [String]) async throws -> CommandResult { try await executor.run(Command("ip", arguments, timeout: 30)) }
-        let addresses = try await ip(["-4", "-o", "addr", "show"]).stdout
-        let octet = freeOctet(taken: addresses, seed: token)
+        let taken = try await ip(["-4", "route", "show", "table", "all"]).stdout + "\n" + (try await ip(["-4", "-o", "addr", "show"])).stdout
+        guard let subnet = PrivateSubnet.pick(seed: token, taken: taken) else {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw DockerError(
+                .engineUnavailable, command: "ip -4 route show table all",
+                hint: "every /24 from 10.200.0.0 to 10.249.255.255 overlaps a route of this machine; name a disposable engine with --ci-engine URL")
+        }
         for arguments in [
-            ["link", "add", bridge, "type", "bridge"], ["addr", "add", "172.\(octet).0.1/16", "dev", bridge], ["link", "set", bridge, "up"],
+            ["link", "add", bridge, "type", "bridge"], ["addr", "add", subnet.bridgeAddress, "dev", bridge], ["link", "set", bridge, "up"],
         ] {
             let result = try await ip(arguments)
             guard result.succeeded else {
@@ -101,16 +107,6 @@ public final class OwnedEngine: Sendable {
 
     var exited: Bool { ended.value.withLock { $0 } }
 
-    /// A second octet for 172.X.0.0/16 that no interface uses (docker0 has 17), picked from `seed`.
-    public static func freeOctet(taken addresses: String, seed: String) -> Int {
-        let start = Int(seed.unicodeScalars.reduce(UInt32(7)) { ($0 &* 31) &+ $1.value } % 200)
-        for offset in 0..<200 {
-            let octet = 30 + (start + offset) % 200
-            if !addresses.contains(" 172.\(octet).") { return octet }
-        }
-        return 30 + start
-    }
-
     /// Stops the engine (SIGTERM, SIGKILL after 20 s), then removes what it leaves: containerd and its
     /// shims, mounts below its folder, the bridge and the folder.
     public func stop() async {
@@ -129,6 +125,25 @@ public final class OwnedEngine: Sendable {
         }
         for mount in below.sorted(by: >) { _ = try? await executor.run(Command("umount", ["-l", mount], timeout: 30)) }
         _ = try? await executor.run(Command("ip", ["link", "del", bridge], timeout: 30))
+        // dockerd leaves the NAT and filter rules it made for its bridge when it stops.
+        for table in ["nat", "filter"] {
+            guard let saved = try? await executor.run(Command("iptables-save", ["-t", table], timeout: 30)), saved.succeeded else { continue }
+            for rule in Self.bridgeRules(saved.stdout, bridge: bridge) {
+                _ = try? await executor.run(Command("iptables", ["-t", table] + rule, timeout: 30))
+            }
+        }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The `iptables -D` arguments that delete each rule of `iptables-save` output naming `bridge` as its
+    /// input or output interface.
+    static func bridgeRules(_ saved: String, bridge: String) -> [[String]] {
+        saved.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ").map(String.init)
+            guard words.first == "-A", zip(words, words.dropFirst()).contains(where: { ($0 == "-i" || $0 == "-o") && $1 == bridge }) else {
+                return nil
+            }
+            return ["-D"] + words.dropFirst()
+        }
     }
 }
