@@ -8,12 +8,12 @@ import Testing
 /// Several engines in one run: two dockerd daemons on this machine, a dead one, and podman.
 @Suite("engines end to end", .serialized, .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
 struct EngineEndToEndTests {
-    static let secondEngine = PackagePaths.root + "/scripts/second-engine"
+    static let secondEngine = PackagePaths.root + "/scripts/engine"
 
-    /// Starts a second dockerd (`scripts/second-engine start NAME`), runs `body` with its DOCKER_HOST, stops it.
+    /// Starts a second dockerd (`scripts/engine start NAME`), runs `body` with its DOCKER_HOST, stops it.
     static func withSecondEngine(_ name: String, _ body: (String) async throws -> Void) async throws {
         let started = try await SubprocessExecutor().run(Command(secondEngine, ["start", name], timeout: 300))
-        try #require(started.succeeded, "scripts/second-engine start: \(started.stderr)")
+        try #require(started.succeeded, "scripts/engine start: \(started.stderr)")
         do {
             try await body(started.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         } catch {

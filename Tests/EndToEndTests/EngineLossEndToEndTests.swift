@@ -4,7 +4,7 @@ import ImageBenchStore
 import ImageBenchTestSupport
 import Testing
 
-/// An engine of its own (`scripts/second-engine`) stopped with SIGTERM or SIGKILL at the moments where a
+/// An engine of its own (`scripts/engine`) stopped with SIGTERM or SIGKILL at the moments where a
 /// stop used to turn into false verdicts: during a smoke test, during the read of an image's layers, and
 /// between two variants. The run must end `failed` with exit 69 and no variant blamed for the loss, and
 /// `--resume` after a restart must give what an uninterrupted run gives.
