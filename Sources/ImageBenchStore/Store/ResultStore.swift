@@ -185,13 +185,18 @@ public actor ResultStore: RunStore {
         return rows
     }
 
-    /// A consistent copy of a database in a temporary file (SQLite's VACUUM INTO, which reads through the
-    /// WAL), opened and brought up to date there: the original is never changed. Delete `path` when done.
-    public static func snapshotCopy(of path: String) throws(StoreError) -> ResultStore {
+    /// Runs `body` with a consistent copy of a database in a temporary file (SQLite's VACUUM INTO, which
+    /// reads through the WAL), opened and brought up to date there: the original is never changed. The copy,
+    /// its WAL and its shared-memory file are deleted once the copy is closed, also when `body` throws.
+    public static func withSnapshotCopy<T>(of path: String, _ body: (ResultStore) async throws -> T) async throws -> T {
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("imagebench-merge-\(UUID().uuidString).sqlite").path
-        let source = try Database(path: path, createIfMissing: false)
-        try source.prepare("VACUUM INTO ?").run([.text(copy)])
-        return try ResultStore(path: copy)
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
+        // The store is released when this closure returns, before the files go.
+        return try await { () async throws -> T in
+            let source = try Database(path: path, createIfMissing: false)
+            try source.prepare("VACUUM INTO ?").run([.text(copy)])
+            return try await body(try ResultStore(path: copy))
+        }()
     }
 
     /// Whether a run with this uid is here (merging skips it).

@@ -43,16 +43,17 @@ struct MergeCommand: AsyncParsableCommand {
         var added = 0
         var skipped = 0
         for input in inputs {
-            let source = try ResultStore.snapshotCopy(of: input)
-            defer { try? FileManager.default.removeItem(atPath: source.path) }
-            var here = (added: 0, skipped: 0)
-            for summary in try await source.runSummaries() {
-                if try await target.hasRun(uid: summary.run.uid) {
-                    here.skipped += 1
-                    continue
+            let here = try await ResultStore.withSnapshotCopy(of: input) { source in
+                var here = (added: 0, skipped: 0)
+                for summary in try await source.runSummaries() {
+                    if try await target.hasRun(uid: summary.run.uid) {
+                        here.skipped += 1
+                        continue
+                    }
+                    _ = try await target.importRun(summary.run, results: try await source.results(runID: summary.run.id, files: true))
+                    here.added += 1
                 }
-                _ = try await target.importRun(summary.run, results: try await source.results(runID: summary.run.id, files: true))
-                here.added += 1
+                return here
             }
             print("\(input): \(here.added) runs added, \(here.skipped) already in \(output)")
             added += here.added
