@@ -29,6 +29,19 @@ public enum DockerEngine {
         return result?.succeeded ?? false
     }
 
+    /// Runs `body`, then removes `images` (`docker image rm --force`) whether it returned or threw, and
+    /// before the test goes on: the suite's leftover check runs right after the last test.
+    public static func removing<T>(images: [String], _ body: () async throws -> T) async throws -> T {
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
+        }
+        _ = try? await SubprocessExecutor().run(Command(executable, ["image", "rm", "--force"] + images, timeout: 120))
+        return try result.get()
+    }
+
     /// Runs a docker command and returns standard output (for checks against imagebench's figures).
     public static func output(_ arguments: [String]) async throws -> String {
         try await SubprocessExecutor().run(Command(executable, arguments, timeout: 120)).stdout

@@ -50,56 +50,60 @@ struct ArchiveEndToEndTests {
             let build = try await SubprocessExecutor().run(
                 Command(DockerEngine.executable, ["build", "--quiet", "--tag", tag, dir], environment: ["DOCKER_BUILDKIT": "0"], timeout: 300))
             try #require(build.succeeded, "\(build.stderr)")
-            defer { Task { _ = try? await SubprocessExecutor().run(Command(DockerEngine.executable, ["image", "rm", "--force", tag])) } }
+            try await DockerEngine.removing(images: [tag]) { try await Self.checkArchives(of: tag, in: dir) }
+        }
+    }
 
-            let saved = dir + "/saved.tar"
-            try await Self.run(DockerEngine.executable, ["save", "--output", saved, tag])
-            // podman reads the docker save file and writes OCI archives with each compression.
-            try await Self.run("podman", ["load", "--quiet", "--input", saved])
-            let podmanTag = "localhost/" + tag
-            for compression in ["gzip", "zstd"] {
-                try await Self.run("podman", ["push", "--quiet", "--compression-format", compression, tag, "oci-archive:\(dir)/\(compression).tar"])
-            }
-            try await Self.run("podman", ["save", "--quiet", "--format", "oci-archive", "--output", dir + "/podman-save.tar", tag])
-            _ = try? await SubprocessExecutor().run(Command("podman", ["image", "rm", "--force", podmanTag]))
+    /// `tag` saved by docker and pushed by podman as OCI archives: every file reads as the image in the engine.
+    static func checkArchives(of tag: String, in dir: String) async throws {
 
-            let engine = Self.figures(try await Self.analysis(tag))
-            #expect(engine.contains("packages=[") && engine.contains("coreutils="), "\(engine)")
-            // No engine is needed for a file: a docker client that does not exist is never started.
-            let file = try await Self.analysis("docker-archive:\(saved)", ["--docker", dir + "/no-such-docker"])
-            #expect(Self.figures(file) == engine)
-            #expect(file["source"] as? String == "docker-archive")
-            for name in ["gzip", "zstd", "podman-save"] {
-                let oci = try await Self.analysis("oci-archive:\(dir)/\(name).tar", ["--compressed"])
-                #expect(Self.figures(oci) == engine, "\(name)")
-                // Compressed blobs: their own sizes, exactly, summed per layer.
-                #expect(oci["compressed_source"] as? String == "archive", "\(name)")
-            }
-            let zstdSizes = try await Self.analysis("oci-archive:\(dir)/zstd.tar", ["--compressed"])
-            let gzipSizes = try await Self.analysis("oci-archive:\(dir)/gzip.tar", ["--compressed"])
-            #expect(
-                (zstdSizes["layers"] as? [[String: Any]])?.map { $0["compressed_bytes"] as? Int }
-                    != (gzipSizes["layers"] as? [[String: Any]])?.map { $0["compressed_bytes"] as? Int })
+        let saved = dir + "/saved.tar"
+        try await Self.run(DockerEngine.executable, ["save", "--output", saved, tag])
+        // podman reads the docker save file and writes OCI archives with each compression.
+        try await Self.run("podman", ["load", "--quiet", "--input", saved])
+        let podmanTag = "localhost/" + tag
+        for compression in ["gzip", "zstd"] {
+            try await Self.run("podman", ["push", "--quiet", "--compression-format", compression, tag, "oci-archive:\(dir)/\(compression).tar"])
+        }
+        try await Self.run("podman", ["save", "--quiet", "--format", "oci-archive", "--output", dir + "/podman-save.tar", tag])
+        _ = try? await SubprocessExecutor().run(Command("podman", ["image", "rm", "--force", podmanTag]))
 
-            // A diff of the same image as two files finds nothing.
-            let diff = try await imagebench(["diff", "docker-archive:\(saved)", "oci-archive:\(dir)/zstd.tar", "--format", "json"])
-            #expect(diff.exitCode == 0, "\(diff.stderr)")
-            let diffJSON = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
-            #expect((diffJSON["files"] as? [[String: Any]])?.isEmpty == true, "\(diff.stdout.prefix(600))")
+        let engine = Self.figures(try await Self.analysis(tag))
+        #expect(engine.contains("packages=[") && engine.contains("coreutils="), "\(engine)")
+        // No engine is needed for a file: a docker client that does not exist is never started.
+        let file = try await Self.analysis("docker-archive:\(saved)", ["--docker", dir + "/no-such-docker"])
+        #expect(Self.figures(file) == engine)
+        #expect(file["source"] as? String == "docker-archive")
+        for name in ["gzip", "zstd", "podman-save"] {
+            let oci = try await Self.analysis("oci-archive:\(dir)/\(name).tar", ["--compressed"])
+            #expect(Self.figures(oci) == engine, "\(name)")
+            // Compressed blobs: their own sizes, exactly, summed per layer.
+            #expect(oci["compressed_source"] as? String == "archive", "\(name)")
+        }
+        let zstdSizes = try await Self.analysis("oci-archive:\(dir)/zstd.tar", ["--compressed"])
+        let gzipSizes = try await Self.analysis("oci-archive:\(dir)/gzip.tar", ["--compressed"])
+        #expect(
+            (zstdSizes["layers"] as? [[String: Any]])?.map { $0["compressed_bytes"] as? Int }
+                != (gzipSizes["layers"] as? [[String: Any]])?.map { $0["compressed_bytes"] as? Int })
 
-            // dive reads the same file: its --json export and ours agree, every layer's fileList included.
-            if (try? await SubprocessExecutor().run(Command("dive", ["--version"])))?.succeeded == true {
-                let theirsFile = dir + "/dive.json"
-                try await Self.run("dive", ["--source", "docker-archive", saved, "--json", theirsFile])
-                let theirs = try #require(
-                    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: theirsFile))) as? [String: Any])
-                let r = try await imagebench(["analyze", "docker-archive:\(saved)", "--format", "dive-json"])
-                let ours = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-                Self.expectSameExport(ours, theirs)
-                // And of the image in the engine (read through docker save, as dive does).
-                let engineExport = try await imagebench(["analyze", tag, "--format", "dive-json"])
-                Self.expectSameExport(try #require(try JSONSerialization.jsonObject(with: Data(engineExport.stdout.utf8)) as? [String: Any]), theirs)
-            }
+        // A diff of the same image as two files finds nothing.
+        let diff = try await imagebench(["diff", "docker-archive:\(saved)", "oci-archive:\(dir)/zstd.tar", "--format", "json"])
+        #expect(diff.exitCode == 0, "\(diff.stderr)")
+        let diffJSON = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
+        #expect((diffJSON["files"] as? [[String: Any]])?.isEmpty == true, "\(diff.stdout.prefix(600))")
+
+        // dive reads the same file: its --json export and ours agree, every layer's fileList included.
+        if (try? await SubprocessExecutor().run(Command("dive", ["--version"])))?.succeeded == true {
+            let theirsFile = dir + "/dive.json"
+            try await Self.run("dive", ["--source", "docker-archive", saved, "--json", theirsFile])
+            let theirs = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: theirsFile))) as? [String: Any])
+            let r = try await imagebench(["analyze", "docker-archive:\(saved)", "--format", "dive-json"])
+            let ours = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            Self.expectSameExport(ours, theirs)
+            // And of the image in the engine (read through docker save, as dive does).
+            let engineExport = try await imagebench(["analyze", tag, "--format", "dive-json"])
+            Self.expectSameExport(try #require(try JSONSerialization.jsonObject(with: Data(engineExport.stdout.utf8)) as? [String: Any]), theirs)
         }
     }
 

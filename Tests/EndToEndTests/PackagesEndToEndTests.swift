@@ -66,7 +66,9 @@ struct PackagesEndToEndTests {
     }
 
     /// A module with a dependency replaced by a local folder, so `go version -m` has mod, dep and `=>`
-    /// lines; built offline in the Go stand-in, static, on scratch.
+    /// lines; built offline in the Go stand-in, static, on scratch. The classic builder keeps the finished
+    /// build stage as an untagged image: it carries the test label and `imagebench.test.build=BUILD`, by
+    /// which the test removes it.
     static func writeGoApp(in dir: String) throws {
         try writeFiles(
             [
@@ -76,6 +78,8 @@ struct PackagesEndToEndTests {
                 "go/greet/greet.go": "package greet\n\nfunc Hello() string { return \"hello\" }\n",
                 "go/Dockerfile": """
                 FROM imagebench-local/go-builder:bookworm AS build
+                ARG BUILD
+                LABEL imagebench.test=1 imagebench.test.build=$BUILD
                 WORKDIR /src
                 COPY . .
                 RUN CGO_ENABLED=0 GOFLAGS=-mod=mod GOPROXY=off go build -ldflags="-s -w" -o /out/app .
@@ -92,50 +96,58 @@ struct PackagesEndToEndTests {
     func goAgainstGoVersion() async throws {
         try await withTemporaryDirectory { dir in
             try Self.writeGoApp(in: dir)
-            let tag = "imagebench-test/buildinfo:\(UUID().uuidString.prefix(8).lowercased())"
-            _ = try await Self.docker(["build", "--quiet", "--force-rm", "--tag", tag, dir + "/go"])
-            let container = try await Self.docker(["create", tag]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            _ = try await Self.docker(["cp", container + ":/app", dir + "/app"])
-            _ = try await Self.docker(["rm", container])
-            let version = try await Self.docker([
-                "run", "--rm", "--volume", dir + ":/x:ro", "imagebench-local/go-builder:bookworm", "go", "version", "-m", "/x/app",
-            ])
-            // `/x/app: go1.19.8` then tab-indented `path`, `mod`, `dep`, `=>` and `build` lines.
-            let lines = version.stdout.split(separator: "\n").map(String.init)
-            let goVersion = try #require(lines.first?.split(separator: " ").last.map(String.init))
-            let fields = lines.dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).dropFirst().map(String.init) }
-            let deps = fields.filter { $0.first == "dep" }.map { "\($0[1]) \($0[2])" }
-            let replacement = fields.first { $0.first == "=>" }.map { $0[1...].filter { !$0.isEmpty }.joined(separator: " ") }
-            let settings = fields.filter { $0.first == "build" }.map { $0[1...].joined(separator: "\t") }
-            #expect(deps == ["example.com/greet v1.2.3"] && replacement == "./greet (devel)", "\(version.stdout)")
-            for source in ["save", "overlay2"] {
-                let analysis = try await Self.json(["analyze", tag, "--format", "json", "--source", source])
-                let binaries = try #require(analysis["go_binaries"] as? [[String: Any]])
-                #expect(binaries.count == 1)
-                let binary = try #require(binaries.first)
-                #expect(binary["path"] as? String == "/app")
-                #expect(binary["go_version"] as? String == goVersion)
-                #expect(binary["main_path"] as? String == fields.first { $0.first == "path" }?[1])
-                let main = try #require(binary["main_module"] as? [String: Any])
-                #expect(main["path"] as? String == "example.com/buildinfo")
-                let modules = try #require(binary["modules"] as? [[String: Any]])
-                #expect(modules.map { "\($0["path"] as? String ?? "") \($0["version"] as? String ?? "")" } == deps)
-                #expect(modules.first?["replacement"] as? String == replacement)
-                // go version -m quotes a value with spaces; imagebench keeps the value itself.
-                let ours = try #require(binary["settings"] as? [[String: String]]).map { setting -> String in
-                    let value = setting["value"] ?? ""
-                    return (setting["key"] ?? "") + "=" + (value.contains(" ") ? "\"\(value)\"" : value)
-                }
-                #expect(ours == settings, "\(source)")
-                #expect(ours.contains("CGO_ENABLED=0") && ours.contains("-ldflags=\"-s -w\""))
-            }
-            let table = try await imagebench(["analyze", tag])
-            #expect(
-                table.stdout.contains("Go binary /app: \(goVersion) example.com/buildinfo (devel), 1 module; CGO_ENABLED=0 linux/amd64"),
-                "\(table.stdout)")
-            #expect(table.stdout.contains("Packages: no package database"))
-            _ = try await Self.docker(["image", "rm", tag])
+            let build = UUID().uuidString.prefix(8).lowercased()
+            let tag = "imagebench-test/buildinfo:\(build)"
+            _ = try await Self.docker(["build", "--quiet", "--force-rm", "--build-arg", "BUILD=\(build)", "--tag", tag, dir + "/go"])
+            let stage = try await Self.docker(["image", "ls", "--quiet", "--no-trunc", "--filter", "label=imagebench.test.build=\(build)"])
+            let made = [tag] + stage.stdout.split(separator: "\n").map(String.init)
+            #expect(made.count == 2, "the build stage's image: \(stage.stdout)")
+            try await DockerEngine.removing(images: made) { try await Self.checkGoBinary(tag: tag, in: dir) }
         }
+    }
+
+    /// `go version -m` on the binary taken out of the image `tag` against imagebench's analysis of it.
+    static func checkGoBinary(tag: String, in dir: String) async throws {
+        let container = try await Self.docker(["create", tag]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try await Self.docker(["cp", container + ":/app", dir + "/app"])
+        _ = try await Self.docker(["rm", container])
+        let version = try await Self.docker([
+            "run", "--rm", "--volume", dir + ":/x:ro", "imagebench-local/go-builder:bookworm", "go", "version", "-m", "/x/app",
+        ])
+        // `/x/app: go1.19.8` then tab-indented `path`, `mod`, `dep`, `=>` and `build` lines.
+        let lines = version.stdout.split(separator: "\n").map(String.init)
+        let goVersion = try #require(lines.first?.split(separator: " ").last.map(String.init))
+        let fields = lines.dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).dropFirst().map(String.init) }
+        let deps = fields.filter { $0.first == "dep" }.map { "\($0[1]) \($0[2])" }
+        let replacement = fields.first { $0.first == "=>" }.map { $0[1...].filter { !$0.isEmpty }.joined(separator: " ") }
+        let settings = fields.filter { $0.first == "build" }.map { $0[1...].joined(separator: "\t") }
+        #expect(deps == ["example.com/greet v1.2.3"] && replacement == "./greet (devel)", "\(version.stdout)")
+        for source in ["save", "overlay2"] {
+            let analysis = try await Self.json(["analyze", tag, "--format", "json", "--source", source])
+            let binaries = try #require(analysis["go_binaries"] as? [[String: Any]])
+            #expect(binaries.count == 1)
+            let binary = try #require(binaries.first)
+            #expect(binary["path"] as? String == "/app")
+            #expect(binary["go_version"] as? String == goVersion)
+            #expect(binary["main_path"] as? String == fields.first { $0.first == "path" }?[1])
+            let main = try #require(binary["main_module"] as? [String: Any])
+            #expect(main["path"] as? String == "example.com/buildinfo")
+            let modules = try #require(binary["modules"] as? [[String: Any]])
+            #expect(modules.map { "\($0["path"] as? String ?? "") \($0["version"] as? String ?? "")" } == deps)
+            #expect(modules.first?["replacement"] as? String == replacement)
+            // go version -m quotes a value with spaces; imagebench keeps the value itself.
+            let ours = try #require(binary["settings"] as? [[String: String]]).map { setting -> String in
+                let value = setting["value"] ?? ""
+                return (setting["key"] ?? "") + "=" + (value.contains(" ") ? "\"\(value)\"" : value)
+            }
+            #expect(ours == settings, "\(source)")
+            #expect(ours.contains("CGO_ENABLED=0") && ours.contains("-ldflags=\"-s -w\""))
+        }
+        let table = try await imagebench(["analyze", tag])
+        #expect(
+            table.stdout.contains("Go binary /app: \(goVersion) example.com/buildinfo (devel), 1 module; CGO_ENABLED=0 linux/amd64"),
+            "\(table.stdout)")
+        #expect(table.stdout.contains("Packages: no package database"))
     }
 
     static func writeScenario(in dir: String) throws {
