@@ -22,11 +22,13 @@ struct CLITests {
         #expect(r.stdout.contains("--build-arg RUNTIME=imagebench-local/musl-busybox:1"))
         #expect(r.stdout.contains("builder     imagebench-local/go-builder:bookworm (stands in for golang:1.22-bookworm, profile offline)"))
         // A service: started detached with its port on loopback, then asked over HTTP, then timed again.
+        // The commands name the client the test's environment chose (IMAGEBENCH_DOCKER, else docker).
+        let docker = DockerEngine.executable
         #expect(
             r.stdout.contains(
-                "smoke: docker run --detach --publish 127.0.0.1::8080 --name imagebench-r${RUN}-v${VARIANT}-${TOKEN} --label imagebench.run=${RUN} ${IMAGE}"
+                "smoke: \(docker) run --detach --publish 127.0.0.1::8080 --name imagebench-r${RUN}-v${VARIANT}-${TOKEN} --label imagebench.run=${RUN} ${IMAGE}"
             ), "\(r.stdout)")
-        #expect(r.stdout.contains("smoke: docker port imagebench-r${RUN}-v${VARIANT}-${TOKEN} 8080/tcp, then over HTTP: GET /healthz → 200"))
+        #expect(r.stdout.contains("smoke: \(docker) port imagebench-r${RUN}-v${VARIANT}-${TOKEN} 8080/tcp, then over HTTP: GET /healthz → 200"))
         #expect(r.stdout.contains("start: the same docker run --repeat times more"))
     }
 
@@ -125,7 +127,9 @@ struct CLITests {
                 "run", PackagePaths.scenarios + "/go-http", "--db", dir + "/db.sqlite", "--host", "unix:///nonexistent.sock",
             ])
             #expect(r.exitCode == 69)
-            #expect(r.stderr.hasPrefix("imagebench: error: no Docker engine answers `docker --host unix:///nonexistent.sock version"), "\(r.stderr)")
+            #expect(
+                r.stderr.hasPrefix("imagebench: error: no Docker engine answers `\(DockerEngine.executable) --host unix:///nonexistent.sock version"),
+                "\(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1)
             #expect(!FileManager.default.fileExists(atPath: dir + "/db.sqlite"))
         }

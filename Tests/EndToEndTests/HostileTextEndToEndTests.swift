@@ -141,8 +141,10 @@ struct HostileTextEndToEndTests {
                 if args.contains("--steps") {
                     #expect(markdown.contains("RUN echo '<script>alert(1)</script>' \\| tee /out.txt"), "the step with its pipe is shown")
                 } else {
+                    // The classic builder lists the build args sorted, BuildKit as declared.
                     #expect(
-                        markdown.contains("`\\|2 FAIL=0 X=1 /bin/sh -c echo '<script>alert(1)</script>' \\| tee"),
+                        markdown.contains("`\\|2 FAIL=0 X=1 /bin/sh -c echo '<script>alert(1)</script>' \\| tee")
+                            || markdown.contains("`RUN \\|2 X=1 FAIL=0 /bin/sh -c echo '<script>alert(1)</script>' \\| tee"),
                         "the history with its pipes is shown")
                 }
                 // Outside code spans, the only tags are the collapsible layers block.
