@@ -17,6 +17,7 @@ public enum Sample {
         e.dockerClient = "28.2.2"
         e.dockerServer = "20.10.24+dfsg1"
         e.storageDriver = "overlay2"
+        e.imageStore = .graphDriver
         e.cgroupVersion = "1"
         e.defaultBuilder = .classic
         e.imagebenchVersion = "0.1.0"

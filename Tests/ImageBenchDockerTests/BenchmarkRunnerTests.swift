@@ -230,8 +230,10 @@ struct BenchmarkRunnerTests {
             #expect(good.samples(.warm) == [0.2, 0.2])
             #expect(good.samples(.edit) == [0.2, 0.2])
             let folder = (dir as NSString).lastPathComponent.lowercased()
+            // The size is what the layer read holds (9 bytes of files); docker's .Size is kept beside it.
             let expected = ImageFacts(
-                ref: "imagebench/\(folder):r1-runtime-good-\(runner.session)", id: "sha256:aaa", sizeBytes: 4_470_000, layers: 1)
+                ref: "imagebench/\(folder):r1-runtime-good-\(runner.session)", id: "sha256:aaa", sizeBytes: 9, layers: 1,
+                engineSize: EngineSize(bytes: 4_470_000, meaning: .unpacked, diskBytes: 4_470_000, store: .graphDriver))
             #expect(good.image == expected)
             #expect(good.contextBytes == 1480)
             #expect(good.smoke == SmokeResult(ok: true, exitCode: 0, seconds: 0.3, output: "ok true"))

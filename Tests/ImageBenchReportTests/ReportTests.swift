@@ -16,6 +16,41 @@ struct ReportTests {
         #expect(text.contains("  alpine  imagebench-local/musl-busybox:1 (stands in for alpine:3.20, profile offline)\n"))
     }
 
+    @Test("an image of the containerd image store: a disk column, and what .Size means there, in every format")
+    func containerdStore() throws {
+        var report = ReportFixture.report()
+        for i in report.results.indices { report.results[i].engine = Sample.environment().engineRecord }
+        let index = try #require(report.results.firstIndex { $0.name == "linking=static,runtime=scratch" })
+        report.results[index].image?.engineSize = EngineSize(bytes: 2_151_200, meaning: .packed, diskBytes: 6_624_032, store: .containerd)
+        report.results[index].engine = EngineRecord(
+            kind: .docker, endpoint: "unix:///tmp/imagebench-modern/docker.sock", host: "ci-1", serverVersion: "26.1.5+dfsg1",
+            storageDriver: "overlayfs", cpus: 2, memoryBytes: 1)
+        let note =
+            "On docker 26.1.5+dfsg1 at unix:///tmp/imagebench-modern/docker.sock on ci-1 (overlayfs, 2 CPUs), containerd image store: docker image inspect .Size is the packed content (the blobs as stored, mostly compressed), 2.15 MB for linking=static,runtime=scratch, whose layers hold 4.47 MB."
+        let table = TableReport.render(report)
+        #expect(table.contains(note), "\(table)")
+        let header = try #require(table.split(separator: "\n").first { $0.hasPrefix("variant ") })
+        #expect(header.contains("size     disk  compressed"), "\(header)")
+        #expect(table.contains("4.47 MB  6.62 MB"))
+        #expect(table.contains("warning: the variants were built on 2 different engines"))
+        #expect(table.contains("sizes, layers and compressed sizes compare (they are defined by the layers); build times and the disk"))
+        let markdown = MarkdownReport.render(report)
+        #expect(markdown.contains("| variant | status | size | disk | compressed |") && markdown.contains("| 4.47 MB | 6.62 MB |"))
+        #expect(markdown.contains(note))
+        let html = HTMLReport.render(report)
+        #expect(html.contains("<th>size</th><th>disk</th>") && html.contains("<td class=\"num\">6.62 MB</td>") && html.contains(note))
+        let csv = CSVReport.render(report).split(separator: "\n")
+        #expect(csv[0].hasSuffix(",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store"))
+        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd") })
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
+        let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
+        let engineSize = try #require((scratch["image"] as? [String: Any])?["engine_size"] as? [String: Any])
+        #expect(engineSize["bytes"] as? Int == 2_151_200 && engineSize["meaning"] as? String == "packed")
+        #expect(engineSize["disk_bytes"] as? Int == 6_624_032 && engineSize["store"] as? String == "containerd")
+        // Without an image of that store, no disk column and no note.
+        #expect(!TableReport.render(ReportFixture.report()).contains("disk"))
+    }
+
     @Test("json: the documented fields, every repetition kept")
     func json() throws {
         let text = JSONReport.render(ReportFixture.report())

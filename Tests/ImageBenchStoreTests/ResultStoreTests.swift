@@ -18,7 +18,8 @@ struct ResultStoreTests {
             runID: runID, scenario: "go-http", axes: [AxisChoice(axis: "linking", value: "static")], status: .ok,
             image: ImageFacts(
                 ref: "imagebench/go-http:r1-x", id: "sha256:aaa", sizeBytes: size, layers: 1,
-                history: [LayerRecord(position: 0, sizeBytes: size, createdBy: "COPY /app /app", id: "sha256:l1")]),
+                history: [LayerRecord(position: 0, sizeBytes: size, createdBy: "COPY /app /app", id: "sha256:l1")],
+                engineSize: EngineSize(bytes: 2_151_200, meaning: .packed, diskBytes: size + 2_151_200, store: .containerd)),
             contextBytes: 1480, builds: Sample.builds(.cold, [3.62, 3.71, 3.90]) + Sample.builds(.warm, [0.4]),
             smoke: SmokeResult(ok: true, exitCode: 0, seconds: 0.41, output: "ok true"))
         result.engine = engine

@@ -23,6 +23,15 @@ public struct ImageLayers: Sendable, Equatable {
     public var commands: [String] = []
     /// Per layer, every tar entry with its mode and owner (names cleaned), when asked for: dive's fileList.
     public var entries: [[TarEntry]] = []
+    /// Per step of the image config's history (oldest first), whether it made a layer (`empty_layer` is
+    /// not true); empty when the config was not read.
+    public var stepMadeLayer: [Bool] = []
+    /// The bytes of the archive's blobs (`blobs/sha256/...`: manifests, config and layers as the engine
+    /// keeps them); nil for an archive without them (a graph driver's `docker save` before Docker 25).
+    public var blobBytes: Int64?
+
+    /// What the layers' files take unpacked, per layer (see ``LayerChange/unpackedBytes``).
+    public var unpackedBytes: [Int64] { files.map(LayerChange.unpackedBytes) }
 
     public init(
         digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil, compressed: CompressedSizes? = nil

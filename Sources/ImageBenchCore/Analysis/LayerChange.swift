@@ -4,16 +4,24 @@ public struct LayerChange: Sendable, Equatable, Codable {
     public var digest: String?
     /// Sum of the layer's file sizes (dive's layer size).
     public var sizeBytes: Int64
+    /// What the layer's files take unpacked: its regular files' sizes (a hard link's once) and its
+    /// symlinks' target lengths. overlay2 counts exactly this for `.Size` and `docker history`; it is the
+    /// layer's size in imagebench on every engine (nil in insights stored before it was recorded).
+    public var unpackedBytes: Int64?
     public var added: Int
     public var changed: Int
     public var deleted: Int
     /// The layer gzip-compressed (see the image's `compressed_source`).
     public var compressedBytes: Int64?
 
-    public init(index: Int, digest: String?, sizeBytes: Int64, added: Int, changed: Int, deleted: Int, compressedBytes: Int64? = nil) {
+    public init(
+        index: Int, digest: String?, sizeBytes: Int64, unpackedBytes: Int64? = nil, added: Int, changed: Int, deleted: Int,
+        compressedBytes: Int64? = nil
+    ) {
         self.index = index
         self.digest = digest
         self.sizeBytes = sizeBytes
+        self.unpackedBytes = unpackedBytes
         self.added = added
         self.changed = changed
         self.deleted = deleted
@@ -23,7 +31,16 @@ public struct LayerChange: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case index, digest, added, changed, deleted
         case sizeBytes = "size_bytes"
+        case unpackedBytes = "unpacked_bytes"
         case compressedBytes = "compressed_bytes"
+    }
+
+    /// The layer's size as imagebench counts it (``unpackedBytes``; dive's size in insights stored before).
+    public var bytes: Int64 { unpackedBytes ?? sizeBytes }
+
+    /// The bytes `files` take unpacked (see ``unpackedBytes``).
+    public static func unpackedBytes(_ files: [LayerFile]) -> Int64 {
+        files.reduce(0) { $0 + $1.size + Int64($1.linkTarget?.utf8.count ?? 0) }
     }
 
     /// Files (not directories) each layer adds, changes (a path a lower layer had) and deletes (whiteouts,
@@ -34,7 +51,7 @@ public struct LayerChange: Sendable, Equatable, Codable {
             let compressed = image.compressed.flatMap { index < $0.layers.count ? $0.layers[index] : nil }
             var change = LayerChange(
                 index: index, digest: index < image.digests.count ? image.digests[index] : nil, sizeBytes: files.reduce(0) { $0 + $1.size },
-                added: 0, changed: 0, deleted: 0, compressedBytes: compressed)
+                unpackedBytes: unpackedBytes(files), added: 0, changed: 0, deleted: 0, compressedBytes: compressed)
             for file in files where !file.isDirectory {
                 let name = file.path.lastPathSegment
                 if name == ".wh..wh..opq" {

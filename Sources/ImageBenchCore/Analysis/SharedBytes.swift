@@ -19,7 +19,7 @@ public struct SharedBytes: Sendable, Equatable, Codable {
             var s = SharedBytes(shared: 0, unique: 0)
             for layer in layers {
                 let key = r.scenario + "|" + (layer.digest ?? "")
-                if (owners[key]?.count ?? 0) > 1 { s.shared += layer.sizeBytes } else { s.unique += layer.sizeBytes }
+                if (owners[key]?.count ?? 0) > 1 { s.shared += layer.bytes } else { s.unique += layer.bytes }
             }
             out[Index.key(r)] = s
         }
@@ -39,7 +39,7 @@ public struct SharedBytes: Sendable, Equatable, Codable {
     public static func distinctTotal(_ results: [VariantResult], scenario: String) -> Int64 {
         var seen: [String: Int64] = [:]
         for r in results where r.scenario == scenario {
-            for layer in r.insight?.layers ?? [] { seen[layer.digest ?? "\(r.name)#\(layer.index)"] = layer.sizeBytes }
+            for layer in r.insight?.layers ?? [] { seen[layer.digest ?? "\(r.name)#\(layer.index)"] = layer.bytes }
         }
         return seen.values.reduce(0, +)
     }

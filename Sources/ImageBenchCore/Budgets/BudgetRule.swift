@@ -1,6 +1,6 @@
 /// One rule a budget can set, as written under `budgets:` in `scenario.yaml`.
 public enum BudgetRule: String, Sendable, Codable, CaseIterable, Comparable {
-    /// Image size on disk, bytes (at most).
+    /// Image size (what its layers hold unpacked), bytes (at most).
     case size
     /// Compressed size, bytes (at most): the registry's figure or the estimate the run recorded.
     case compressed

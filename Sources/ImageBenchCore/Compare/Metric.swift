@@ -2,7 +2,7 @@ import Foundation
 
 /// What a comparison or history looks at. Every metric is "lower is better".
 public enum Metric: String, Sendable, Codable, CaseIterable {
-    /// Image size on disk (bytes).
+    /// Image size: what its layers hold unpacked (bytes).
     case size
     /// Compressed size in bytes (registry manifest, or the gzip estimate), when recorded.
     case compressed

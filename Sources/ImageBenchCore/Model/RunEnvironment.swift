@@ -11,6 +11,8 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
     public var dockerClient: String = ""
     public var dockerServer: String = ""
     public var storageDriver: String = ""
+    /// Where the engine keeps images (nil in runs recorded before it was: a graph driver, or podman's store).
+    public var imageStore: ImageStore? = nil
     public var cgroupVersion: String = ""
     /// The builder used when a variant does not choose one.
     public var defaultBuilder: BuilderKind = .classic
@@ -44,6 +46,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         case dockerClient = "docker_client"
         case dockerServer = "docker_server"
         case storageDriver = "storage_driver"
+        case imageStore = "image_store"
         case cgroupVersion = "cgroup_version"
         case defaultBuilder = "default_builder"
         case buildkitAvailable = "buildkit_available"
@@ -66,6 +69,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         dockerClient = try c.decodeIfPresent(String.self, forKey: .dockerClient) ?? ""
         dockerServer = try c.decodeIfPresent(String.self, forKey: .dockerServer) ?? ""
         storageDriver = try c.decodeIfPresent(String.self, forKey: .storageDriver) ?? ""
+        imageStore = try c.decodeIfPresent(ImageStore.self, forKey: .imageStore)
         cgroupVersion = try c.decodeIfPresent(String.self, forKey: .cgroupVersion) ?? ""
         defaultBuilder = try c.decodeIfPresent(BuilderKind.self, forKey: .defaultBuilder) ?? .classic
         buildkitAvailable = try c.decodeIfPresent(Bool.self, forKey: .buildkitAvailable) ?? false

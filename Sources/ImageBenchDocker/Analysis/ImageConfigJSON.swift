@@ -15,6 +15,9 @@ struct ImageConfigJSON {
     /// `rootfs.diff_ids`: the uncompressed tars' digests, oldest first.
     var diffIDs: [String] { (object["rootfs"] as? [String: Any])?["diff_ids"] as? [String] ?? [] }
 
+    /// Per history step, whether it made a layer (`empty_layer` is not true).
+    var stepMadeLayer: [Bool] { (object["history"] as? [[String: Any]] ?? []).map { ($0["empty_layer"] as? Bool) != true } }
+
     /// The `created_by` of each history step that made a layer, for `count` layers ("" past the history's
     /// end), without the `/bin/sh -c ` of a RUN, as dive shows them.
     func commands(count: Int) -> [String] {

@@ -27,6 +27,8 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     /// Whether every entry is kept with its mode and owner (dive-json's fileList).
     let keepEntries: Bool
     private(set) var jsonFiles: [String: Data] = [:]
+    /// The bytes of the entries under `blobs/` (an OCI layout's), nil without any.
+    private(set) var blobBytes: Int64?
 
     init(capture path: String? = nil, estimateCompressed: Bool = false, keepContents: Bool = false, keepEntries: Bool = false) {
         capturePath = path.map { GoPath.clean($0).trimmingPrefix("/") }.map(String.init)
@@ -41,6 +43,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
 
     private func begin(_ entry: TarEntry) {
         finishEntry()
+        if entry.name.hasPrefix("blobs/") && !entry.isDirectory { blobBytes = (blobBytes ?? 0) + entry.size }
         innerSize = entry.size
         innerName = entry.name
         decided = false
@@ -112,6 +115,8 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         image.layerIDs = paths.map(ImageConfigJSON.layerID)
         let config = (list.first?["Config"] as? String).flatMap { jsonFiles[$0] }.flatMap(ImageConfigJSON.init)
         image.commands = config?.commands(count: paths.count) ?? []
+        image.stepMadeLayer = config?.stepMadeLayer ?? []
+        image.blobBytes = blobBytes
         return image
     }
 }

@@ -57,6 +57,10 @@ public enum DockerOutputParser {
     public static func applyInfo(_ json: String, to environment: inout RunEnvironment) {
         guard let object = jsonObject(json) else { return }
         environment.storageDriver = object["Driver"] as? String ?? ""
+        // `DriverStatus: [["driver-type", "io.containerd.snapshotter.v1"]]` on the containerd image store.
+        let status = object["DriverStatus"] as? [[String]] ?? []
+        environment.imageStore =
+            status.contains { $0.count == 2 && $0[0] == "driver-type" && $0[1].hasPrefix("io.containerd.snapshotter") } ? .containerd : .graphDriver
         environment.cgroupVersion = object["CgroupVersion"] as? String ?? ""
         if let n = object["NCPU"] as? Int { environment.cpus = n }
         if let m = object["MemTotal"] as? Int64 {
@@ -75,6 +79,7 @@ public enum DockerOutputParser {
         let host = object["host"] as? [String: Any] ?? [:]
         let store = object["store"] as? [String: Any] ?? [:]
         environment.storageDriver = store["graphDriverName"] as? String ?? ""
+        environment.imageStore = .podman
         environment.cgroupVersion = host["cgroupVersion"] as? String ?? ""
         if let n = host["cpus"] as? Int { environment.cpus = n }
         if let m = (host["memTotal"] as? NSNumber)?.int64Value { environment.memoryBytes = m }

@@ -314,9 +314,13 @@ struct VariantPipeline: Sendable {
             let inspect = try await docker.inspectJSON(image)
             return (inspect, try await docker.imageFacts(image, ref: plan.tag(runID: runLabel, session: session), inspect: inspect))
         }
-        var inspection = Inspection(facts: facts)
+        let store = engine.environment.imageStore ?? .graphDriver
+        // Without its layers, the size is the engine's figure for the unpacked layers.
+        var inspection = Inspection(facts: facts.measured(by: nil, store: store))
         do {
-            let analysed = ImageInsight.analyze(try await analyse(image, inspect: inspect))
+            let layers = try await analyse(image, inspect: inspect)
+            inspection.facts = facts.measured(by: layers, store: store)
+            let analysed = ImageInsight.analyze(layers)
             inspection.insight = analysed.insight
             inspection.files = analysed.final?.withoutFolders
         } catch let error as DockerError {

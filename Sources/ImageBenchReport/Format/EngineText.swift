@@ -8,7 +8,8 @@ enum EngineText {
         let engines = env.allEngines
         if engines.count == 1 && engines[0].kind == .docker {
             return
-                "docker \(env.dockerClient) / engine \(env.dockerServer) · \(env.defaultBuilder.rawValue) builder · \(env.storageDriver) · \(env.host), \(env.cpus) CPUs"
+                "docker \(env.dockerClient) / engine \(env.dockerServer) · \(env.defaultBuilder.rawValue) builder · \(env.storageDriver)"
+                + (env.imageStore == .containerd ? " (containerd image store)" : "") + " · \(env.host), \(env.cpus) CPUs"
         }
         return "\(engines.count) engine\(engines.count == 1 ? "" : "s"): " + engines.map(describe).joined(separator: "; ")
     }
@@ -25,7 +26,7 @@ enum EngineText {
         let identities = RunEnvironment.identities(results.compactMap(\.engine))
         guard identities.count > 1 else { return nil }
         return
-            "the variants were built on \(identities.count) different engines (\(identities.joined(separator: "; "))): sizes compare; build times compare only between variants of one engine"
+            "the variants were built on \(identities.count) different engines (\(identities.joined(separator: "; "))): sizes, layers and compressed sizes compare (they are defined by the layers); build times and the disk an image takes compare only between variants of one engine"
     }
 
     /// Whether a scenario's table needs an engine column: its variants ran on more than one engine.
@@ -35,10 +36,11 @@ enum EngineText {
 
     static func cell(_ result: VariantResult) -> String { result.engine?.label ?? "—" }
 
-    /// What size means for podman images, said when there are some: podman's `.Size` counts each
-    /// layer's tar stream, so the same files read a few percent bigger than docker's.
+    /// What size means for podman images recorded before the engine's own figure was kept apart (their
+    /// size is podman's `.Size`, which counts each layer's tar stream, so the same files read a few
+    /// percent bigger than docker's); later runs say it with ``SizeText/engineNotes(_:)``.
     static func podmanSizeNote(_ results: [VariantResult]) -> String? {
-        guard results.contains(where: { $0.engine?.kind == .podman }) else { return nil }
+        guard results.contains(where: { $0.engine?.kind == .podman && $0.image != nil && $0.image?.engineSize == nil }) else { return nil }
         return
             "On podman, size is podman image inspect .Size: each layer's tar stream, file headers and padding included, a few percent more than docker's .Size for the same files; the compressed size compares across engines."
     }

@@ -9,6 +9,7 @@ public enum CSVReport {
         "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets", "compressed_bytes", "compressed_source",
         "engine_kind", "engine_endpoint", "engine_host", "engine_version", "engine_storage_driver", "engine_cpus",
         "context_copyable_files", "context_copyable_bytes", "context_ignore_file", "context_rules", "smoke_memory_bytes",
+        "engine_size_bytes", "engine_size_meaning", "engine_disk_bytes", "engine_image_store",
     ]
 
     public static func render(_ report: RunReport) -> String {
@@ -35,6 +36,8 @@ public enum CSVReport {
                     r.engine?.storageDriver ?? "", r.engine.map { String($0.cpus) } ?? "",
                     r.context?.copyableFiles.map(String.init) ?? "", r.context?.copyableBytes.map(String.init) ?? "",
                     r.context?.ignoreFile ?? "", r.context?.rules ?? "", r.smoke?.memoryBytes.map(String.init) ?? "",
+                    r.image?.engineSize.map { String($0.bytes) } ?? "", r.image?.engineSize?.meaning.rawValue ?? "",
+                    r.image?.engineSize.map { String($0.diskBytes) } ?? "", r.image?.engineSize?.store.rawValue ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

@@ -27,7 +27,7 @@ public enum HTMLReport {
             body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [], commits: commits)
         }
         body +=
-            "<footer>Size: uncompressed bytes on disk (<code>docker image inspect .Size</code>), SI units (1 MB = 10<sup>6</sup> B). Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(StartText.meaning(report.results).map { $0 + " " } ?? ""))\(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
+            "<footer>\(e(SizeText.meaning)). \(e(SizeText.engineNotes(report.results).map { $0 + " " }.joined()))Compressed: the layers gzip-compressed, what a pull transfers, from the registry's manifest or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(StartText.meaning(report.results).map { $0 + " " } ?? ""))\(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
         return page(title: "imagebench run \(run.id)", body: body)
     }
 
@@ -60,7 +60,7 @@ public enum HTMLReport {
         html += packages(rows)
         html += "<div class=\"charts\">"
         let sized = rows.filter { $0.image != nil }
-        html += "<figure><figcaption>Image size (uncompressed, on disk)</figcaption>"
+        html += "<figure><figcaption>Image size (what the layers hold unpacked)</figcaption>"
         html +=
             SVGChart.bars(
                 sized.map { ($0.name, Double($0.image!.sizeBytes), Units.bytes($0.image!.sizeBytes)) }, color: SVGChart.palette[0],
@@ -138,7 +138,9 @@ public enum HTMLReport {
         _ rows: [VariantResult], smallest: Int64?, changes: [Comparison.VariantChange]?, sharing: SharedBytes.Index, engines: Bool = false
     ) -> String {
         let delta = changes != nil
+        let disk = SizeText.showsDisk(rows)
         var html = "<div class=\"table-wrap\"><table><tr><th>variant</th><th>status</th><th>size</th>" + (delta ? "<th>Δ size</th>" : "")
+        if disk { html += "<th>\(SizeText.diskHeader)</th>" }
         html += "<th>compressed</th><th>vs min</th><th>unique</th><th>wasted</th><th>layers</th><th>context</th>"
         let times = StartText.times(rows)
         let memory = StartText.showsMemory(rows)
@@ -146,7 +148,7 @@ public enum HTMLReport {
         html +=
             "<th>slowest step (cold)</th><th>smoke</th>" + (memory ? "<th>\(StartText.memoryHeader)</th>" : "") + (engines ? "<th>engine</th>" : "")
             + "</tr>"
-        let columns = 11 + (delta ? 1 : 0) + times.count * (delta ? 2 : 1) + (memory ? 1 : 0) + (engines ? 1 : 0)
+        let columns = 11 + (delta ? 1 : 0) + (disk ? 1 : 0) + times.count * (delta ? 2 : 1) + (memory ? 1 : 0) + (engines ? 1 : 0)
         for r in rows {
             let change = changes?.first { $0.variant == r.name }
             let size = r.image?.sizeBytes
@@ -154,6 +156,7 @@ public enum HTMLReport {
             html += "<tr class=\"\(r.status.rawValue)\"><td><code>\(e(r.name))</code></td><td>\(e(r.status.rawValue))</td>"
             html += "<td class=\"num\">\(size.map(Units.bytes) ?? "—")</td>"
             if delta { html += "<td class=\"num delta\">\(e(MarkdownReport.changeCell(change, .size, symbols: false)))</td>" }
+            if disk { html += "<td class=\"num\">\(e(SizeText.diskCell(r)))</td>" }
             html += "<td class=\"num\">\(Units.compressed(r.insight))</td>"
             html += "<td class=\"num\">\(ratio)</td>"
             html += "<td class=\"num\">\(sharing[r].map { Units.bytes($0.unique) } ?? "—")</td>"

@@ -67,7 +67,7 @@ public enum HistoryReport {
         let what =
             switch metric {
             case .start: "median seconds from `docker run` to the service's first expected answer"
-            case .size: "uncompressed bytes on disk, SI units"
+            case .size: "what the layers hold unpacked, SI units"
             case .compressed: "compressed bytes, SI units"
             case .cold, .warm, .edit, .ci, .ciNone: "median wall time of `docker build`"
             }

@@ -26,12 +26,13 @@ public enum MarkdownReport {
             out += "\n" + section(scenario, report: report, comparison: comparison)
         }
         out +=
-            "\nSize: uncompressed bytes on disk (`docker image inspect .Size`), SI units. Compressed: the layers gzip-compressed, what a pull transfers (registry manifest, or ~estimated). Times: wall time of `docker build`, median ± standard deviation"
+            "\n\(text(SizeText.meaning)). Compressed: the layers gzip-compressed, what a pull transfers (registry manifest, or ~estimated). Times: wall time of `docker build`, median ± standard deviation"
         if comparison != nil { out += "; a time change counts only when beyond its threshold and significant (\(WelchTest.name))" }
         out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += "\n" + text(meaning) + "\n" }
         if CIText.phases(report.results).contains(.ci) { out += "\n" + text(CIText.meaning) + "\n" }
         if let meaning = StartText.meaning(report.results) { out += "\n" + text(meaning) + "\n" }
+        for note in SizeText.engineNotes(report.results) { out += "\n" + text(note) + "\n" }
         if let podman = EngineText.podmanSizeNote(report.results) { out += "\n" + podman + "\n" }
         return out
     }
@@ -84,6 +85,8 @@ public enum MarkdownReport {
         let sharing = SharedBytes.compute(report.results)
         var headers = ["variant", "status", "size"]
         if comparison != nil { headers.append("Δ size") }
+        let disk = SizeText.showsDisk(rows)
+        if disk { headers.append(SizeText.diskHeader) }
         headers += ["compressed", "unique", "wasted", "layers"]
         let times = StartText.times(rows)
         for metric in times {
@@ -103,6 +106,7 @@ public enum MarkdownReport {
             var cells = [code(r.name), statusCell(r, change)]
             cells.append(r.image.map { Units.bytes($0.sizeBytes) } ?? "—")
             if comparison != nil { cells.append(changeCell(change, .size)) }
+            if disk { cells.append(SizeText.diskCell(r)) }
             cells.append(Units.compressed(r.insight))
             cells.append(sharing[r].map { Units.bytes($0.unique) } ?? "—")
             cells.append(r.insight.map { Units.bytes($0.wastedBytes) } ?? "—")

@@ -10,7 +10,8 @@ public enum TableReport {
             out += "\n" + section(scenario, report: report)
         }
         let repeats = report.results.flatMap { r in Phase.allCases.map { r.samples($0).count } }.max() ?? 0
-        out += "\nSize: docker image inspect .Size, uncompressed bytes on disk, SI units (1 MB = 10^6 B); vs min: size ÷ smallest working variant.\n"
+        out += "\n\(SizeText.meaning); vs min: size ÷ smallest working variant.\n"
+        for note in SizeText.engineNotes(report.results) { out += TextTable.plain(note) + "\n" }
         if let podman = EngineText.podmanSizeNote(report.results) { out += podman + "\n" }
         out +=
             "Compressed: the layers gzip-compressed, the bytes a pull transfers; from the registry's manifest (run --registry), or ~estimated by gzip here.\n"
@@ -61,18 +62,22 @@ public enum TableReport {
         let engines = EngineText.needsColumn(rows)
         let times = StartText.times(rows)
         let memory = StartText.showsMemory(rows)
+        let disk = SizeText.showsDisk(rows)
         var table = TextTable(
-            headers: ["variant", "status", "size", "compressed", "vs min", "unique", "wasted", "layers", "context"]
+            headers: ["variant", "status", "size"] + (disk ? [SizeText.diskHeader] : []) + [
+                "compressed", "vs min", "unique", "wasted", "layers", "context",
+            ]
                 + times.map { "\($0.rawValue) s" } + ["slowest step (cold)", "smoke"] + (memory ? [StartText.memoryHeader] : [])
                 + (engines ? ["engine"] : []),
-            alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right] + times.map { _ in .right } + [.left, .left]
-                + (memory ? [.right] : []) + (engines ? [.left] : []))
+            alignments: [.left, .left, .right] + (disk ? [.right] : []) + [.right, .right, .right, .right, .right, .right]
+                + times.map { _ in .right } + [.left, .left] + (memory ? [.right] : []) + (engines ? [.left] : []))
         for r in rows {
             let size = r.image?.sizeBytes
             table.append(
                 [
                     r.name, r.status.rawValue,
                     size.map(Units.bytes) ?? "—",
+                ] + (disk ? [SizeText.diskCell(r)] : []) + [
                     Units.compressed(r.insight),
                     (size != nil && smallest != nil && r.status == .ok) ? Units.ratio(Double(size!) / Double(smallest!)) : "—",
                     sharing[r].map { Units.bytes($0.unique) } ?? "—",
@@ -119,7 +124,7 @@ public enum TableReport {
         let analysed = report.results.filter { $0.scenario == scenario && $0.insight != nil }
         guard analysed.count > 1 else { return nil }
         let distinct = SharedBytes.distinctTotal(report.results, scenario: scenario)
-        let summed = analysed.reduce(Int64(0)) { $0 + ($1.insight?.layers.reduce(0) { $0 + $1.sizeBytes } ?? 0) }
+        let summed = analysed.reduce(Int64(0)) { $0 + ($1.insight?.layers.reduce(0) { $0 + $1.bytes } ?? 0) }
         return
             "All \(analysed.count) images: \(Units.bytes(distinct)) of layers with shared layers counted once (adding their sizes would say \(Units.bytes(summed)))."
     }

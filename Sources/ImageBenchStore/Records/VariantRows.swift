@@ -9,7 +9,7 @@ enum VariantRows: TableMapping {
     /// What its measurement sets, written again when it finishes.
     static let measured = [
         "status", "image_ref", "image_id", "size_bytes", "layers", "context_bytes", "smoke", "problem", "context_facts", "insight", "engine",
-        "target", "ci", "start",
+        "target", "ci", "start", "engine_size",
     ]
     static let columns = identity + measured
 
@@ -25,7 +25,7 @@ enum VariantRows: TableMapping {
             .optional(r.image.map { Int64($0.layers) }), .optional(r.contextBytes), .optional(r.smoke.map { JSONColumn.text($0) }),
             .optional(r.problem), .optional(r.context.map { JSONColumn.text($0) }), .optional(r.insight.map { JSONColumn.text($0) }),
             .optional(r.engine.map { JSONColumn.text($0) }), .optional(r.target), .optional(r.ci.map { JSONColumn.text($0) }),
-            .optional(r.start.map { JSONColumn.text($0) }),
+            .optional(r.start.map { JSONColumn.text($0) }), .optional(r.image?.engineSize.map { JSONColumn.text($0) }),
         ]
     }
 
@@ -44,7 +44,7 @@ enum VariantRows: TableMapping {
         if let id = try row.optionalText("image_id") {
             result.image = ImageFacts(
                 ref: try row.optionalText("image_ref") ?? "", id: id, sizeBytes: try row.optionalInt("size_bytes") ?? 0,
-                layers: Int(try row.optionalInt("layers") ?? 0))
+                layers: Int(try row.optionalInt("layers") ?? 0), engineSize: try row.optionalJSON(EngineSize.self, "engine_size"))
         }
         return StoredVariant(id: try row.int("id"), result: result)
     }

@@ -150,6 +150,11 @@ enum Migrations {
                 ALTER TABLE runs ADD COLUMN problem TEXT;
                 CREATE INDEX run_scenarios_commit ON run_scenarios(git_commit);
                 """),
+        Migration(
+            version: 15,
+            summary:
+                "each image's engine-reported .Size with what it means there and the disk the image takes on the engine; size_bytes is now what the layers hold",
+            sql: "ALTER TABLE variants ADD COLUMN engine_size TEXT;"),
     ]
 
     static var latest: Int { all.last!.version }
