@@ -47,10 +47,9 @@ struct ArchiveEndToEndTests {
                     RUN rm /big && echo bb > /x && rm -rf /usr/share/doc
                     """
                 ], under: dir)
-            let build = try await SubprocessExecutor().run(
-                Command(DockerEngine.executable, ["build", "--quiet", "--tag", tag, dir], environment: ["DOCKER_BUILDKIT": "0"], timeout: 300))
-            try #require(build.succeeded, "\(build.stderr)")
-            try await DockerEngine.removing(images: [tag]) { try await Self.checkArchives(of: tag, in: dir) }
+            let build = try await DockerEngine.classicBuild(["--tag", tag, dir])
+            try #require(build.result.succeeded, "\(build.result.stderr)")
+            try await DockerEngine.removing(images: [tag] + build.steps) { try await Self.checkArchives(of: tag, in: dir) }
         }
     }
 

@@ -11,6 +11,8 @@ import Testing
 @Suite("engine loss end to end", .serialized, .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
 struct EngineLossEndToEndTests {
     enum Moment: String, CustomStringConvertible, CaseIterable {
+        /// While the first variant's first build runs (a BuildKit build is `docker buildx build` there).
+        case build
         /// While the first variant's smoke container runs.
         case smoke
         /// While the first variant's image streams out of `docker save`.
@@ -25,6 +27,10 @@ struct EngineLossEndToEndTests {
     }
 
     static let name = "ibloss"
+
+    /// The signals the engine is stopped with: TERM and KILL, or those `IMAGEBENCH_TEST_SIGNALS` lists
+    /// (`scripts/test --fresh-engine` kills its 26.1 engine with KILL only: the shutdown path is 20.10's test).
+    static let signals = (ProcessInfo.processInfo.environment["IMAGEBENCH_TEST_SIGNALS"] ?? "TERM KILL").split(separator: " ").map(String.init)
 
     static func writeScenario(in dir: String) throws {
         try writeFiles(
@@ -68,6 +74,9 @@ struct EngineLossEndToEndTests {
           for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         }
         case "$IB_MOMENT:$1" in
+        build:build | build:buildx)
+          (sleep 0.3; stop_engine) >/dev/null 2>&1 &
+          exec "$IB_DOCKER" "$@" ;;
         smoke:run)
           (sleep 1; stop_engine) >/dev/null 2>&1 &
           exec "$IB_DOCKER" "$@" ;;
@@ -112,8 +121,8 @@ struct EngineLossEndToEndTests {
     }
 
     @Test(
-        "the engine stops during a smoke test, during the layer read, between two variants (SIGTERM and SIGKILL): exit 69, run failed, no variant blamed, db ok, --resume gives an uninterrupted run's figures",
-        arguments: [Moment.smoke, .layers, .between], ["TERM", "KILL"])
+        "the engine stops during a build, a smoke test, the layer read, between two variants (SIGTERM and SIGKILL): exit 69, run failed, no variant blamed, db ok, --resume gives an uninterrupted run's figures",
+        arguments: Moment.allCases, signals)
     func engineStops(at moment: Moment, signal: String) async throws {
         try await EngineEndToEndTests.withSecondEngine(Self.name) { host in
             try await withTemporaryDirectory { dir in
@@ -146,16 +155,22 @@ struct EngineLossEndToEndTests {
 
                 // Started again, the engine finishes the run; what was finished stays as it was.
                 _ = try await SubprocessExecutor().run(Command(EngineEndToEndTests.secondEngine, ["stop", Self.name], timeout: 120))
-                let restarted = try await SubprocessExecutor().run(Command(EngineEndToEndTests.secondEngine, ["start", Self.name], timeout: 300))
+                let restarted = try await SubprocessExecutor().run(
+                    Command(EngineEndToEndTests.secondEngine, ["start", Self.name] + EngineEndToEndTests.defaultOptions, timeout: 300))
                 try #require(restarted.succeeded, "\(restarted.stderr)")
                 let resumed = try await imagebench(["run", "--resume", "1", "--db", db], environment: ["DOCKER_HOST": host])
                 #expect(resumed.exitCode == 0, "\(resumed.stderr)")
                 let (after, all) = try await FaultEndToEndTests.results(db)
                 #expect(after["status"] as? String == "complete")
                 let one = all.first { $0["variant"] as? String == "payload=one" }?["builds"] as? [[String: Any]]
-                #expect(
-                    one?.map { "\($0["started_at"] ?? "")" } == keptBuilds?.map { "\($0["started_at"] ?? "")" },
-                    "payload=one's finished build was built again")
+                if moment == .build {
+                    // The build in flight was no result; the resume built it.
+                    #expect(keptBuilds?.isEmpty == true && one?.count == 1, "\(keptBuilds ?? []) then \(one ?? [])")
+                } else {
+                    #expect(
+                        one?.map { "\($0["started_at"] ?? "")" } == keptBuilds?.map { "\($0["started_at"] ?? "")" },
+                        "payload=one's finished build was built again")
+                }
                 #expect(Self.shape(all) == (try await Reference.shared.shape(dir: dir, host: host)))
             }
         }

@@ -6,8 +6,9 @@ import Testing
 @testable import ImageBenchDocker
 
 /// The step parser on real output of this machine's builders (`Fixtures/steps/capture` records it):
-/// docker 20.10 with BuildKit and classic, docker 28.2 classic, podman 4.3, building
-/// `Fixtures/steps/context`. Each fixture line carries the seconds after the build started when it
+/// docker 20.10 with BuildKit and classic, docker 28.2 classic, podman 4.3, and the 28.2 client with
+/// buildx 0.13.1 on dockerd 20.10 and on dockerd 26.1 with the containerd image store (`capture buildx`),
+/// building `Fixtures/steps/context`. Each fixture line carries the seconds after the build started when it
 /// arrived; the last line is the build's end.
 @Suite("Build steps from real builder output")
 struct BuildStepsTests {
@@ -37,7 +38,7 @@ struct BuildStepsTests {
     }
 
     static func builder(_ name: String) -> BuilderKind {
-        name.hasPrefix("buildkit") ? .buildkit : name.hasPrefix("podman") ? .buildah : .classic
+        name.hasPrefix("buildkit") || name.hasPrefix("buildx") ? .buildkit : name.hasPrefix("podman") ? .buildah : .classic
     }
 
     static func steps(_ name: String) throws -> [StepRecord] {
@@ -48,8 +49,11 @@ struct BuildStepsTests {
     /// The builder's steps, without the client's time imagebench adds before and after them.
     static func unframed(_ steps: [StepRecord]) -> [StepRecord] { steps.filter { !BuildSteps.isFrame($0) } }
 
-    static let phases = ["buildkit", "classic20", "classic28", "podman"].flatMap { b in ["cold", "warm", "edit"].map { "\(b)-\($0)" } }
-    static let all = phases + ["buildkit-parallel", "classic20-parallel", "buildkit-failing", "classic20-failing", "podman-failing"]
+    static let phases = ["buildkit", "buildx20", "buildx26", "classic20", "classic28", "podman"].flatMap { b in
+        ["cold", "warm", "edit"].map { "\(b)-\($0)" }
+    }
+    static let all =
+        phases + ["buildkit-parallel", "classic20-parallel", "buildkit-failing", "classic20-failing", "podman-failing", "buildx26-registry"]
 
     /// The Dockerfile steps of `Fixtures/steps/context/Dockerfile`, as each builder numbers and names them.
     static func expected(_ builder: BuilderKind) -> [String] {
@@ -88,6 +92,36 @@ struct BuildStepsTests {
         case .buildah:
             #expect(bases == ["build 1/4 FROM imagebench-local/musl-busybox:1 AS build", "stage-1 1/4 FROM imagebench-local/musl-busybox:1"])
         }
+    }
+
+    @Test(
+        "buildx: its first line (#0 building with ...) and the containerd store's export lines are no steps; a FROM is named without the digest it resolved"
+    )
+    func buildxOutput() throws {
+        for name in ["buildx20-cold", "buildx26-cold"] {
+            let capture = try Self.capture(name)
+            #expect(capture.all.first?.hasPrefix("#0 building with \"default\" instance using docker driver") == true, "\(name)")
+            let steps = Self.unframed(try Self.steps(name))
+            #expect(!steps.contains { $0.instruction.hasPrefix("building with") }, "\(name)")
+            #expect(steps.filter { $0.kind == .internal }.map(\.instruction).last == "exporting to image", "\(name)")
+        }
+        #expect(try Self.capture("buildx26-cold").all.contains { $0.contains("FROM docker.io/imagebench-local/musl-busybox:1@sha256:") })
+        #expect(try Self.capture("buildx26-cold").all.contains { $0.contains("unpacking to docker.io/library/imagebench-fixture:steps") })
+    }
+
+    @Test("a cache imported from a registry: the steps it supplied are cache hits though BuildKit prints no CACHED for them")
+    func importedCache() throws {
+        let capture = try Self.capture("buildx26-registry")
+        #expect(!capture.all.contains { $0.hasSuffix(" CACHED") && !$0.contains("FROM") })
+        let steps = try Self.steps("buildx26-registry").filter { $0.kind == .instruction }
+        #expect(steps.filter(\.cached).map(\.label) == ["build 2/4 WORKDIR /src"])
+        #expect(steps.first { $0.instruction.hasPrefix("RUN sleep 1") }?.cached == false)
+        // A vertex with lines of its own besides a blob is no such hit.
+        let lines = [
+            OutputLine(0.1, "#7 [build 2/2] RUN make"), OutputLine(0.2, "#7 sha256:" + String(repeating: "a", count: 64) + " 92B / 92B done"),
+            OutputLine(0.3, "#7 transferring something"), OutputLine(0.4, "#7 DONE 0.3s"),
+        ]
+        #expect(BuildSteps.parse(lines, builder: .buildkit, wall: 1).filter(\.cached).isEmpty)
     }
 
     @Test("BuildKit's own steps are kept apart from the Dockerfile's; the classic builder's global ARG and upload too")

@@ -6,12 +6,19 @@ import Testing
 
 @Suite("docker client on a real engine", .enabled("needs a Docker engine") { await DockerEngine.answers() })
 struct DockerClientIntegrationTests {
-    @Test("the environment names client, server, storage driver and builder")
+    @Test("the environment names client, server, storage driver, image store, buildx and builder")
     func environment() async throws {
         let env = try await DockerEngine.client().probeEnvironment()
         #expect(!env.dockerClient.isEmpty)
         #expect(!env.dockerServer.isEmpty)
-        #expect(env.storageDriver == "overlay2")
+        // Debian 12's 20.10 keeps images with overlay2; a 26.1 with the containerd store, in its overlayfs snapshotter.
+        if await DockerEngine.usesContainerdStore() {
+            #expect(env.storageDriver == "overlayfs" && env.imageStore == .containerd)
+        } else {
+            #expect(env.storageDriver == "overlay2" && env.imageStore == .graphDriver)
+        }
+        let buildx = try await SubprocessExecutor().run(Command(DockerEngine.executable, ["buildx", "version"], timeout: 30))
+        #expect(env.buildxVersion == (buildx.succeeded ? buildx.stdout.split(separator: " ").dropFirst().first.map(String.init) : nil))
         #expect(env.cpus > 0 && env.memoryBytes > 0)
         #expect(env.defaultBuilder == (env.buildkitAvailable ? .buildkit : .classic))
     }

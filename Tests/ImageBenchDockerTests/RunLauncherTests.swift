@@ -69,6 +69,43 @@ struct RunLauncherTests {
         RunLauncher(clients: EngineClients(executor: fake), events: { events.add($0) })
     }
 
+    @Test(
+        "an axis value naming an engine: its variants build there and only there; a named engine that does not answer skips its variants, naming it")
+    func namedEngines() async throws {
+        try await withTemporaryStore { store, _ in
+            try await withTemporaryDirectory { dir in
+                try writeFiles(
+                    [
+                        "s/scenario.yaml": """
+                        axes:
+                          engine:
+                            a: { host: "tcp://a:2375" }
+                            b: { host: "tcp://b:2375" }
+                            own: {}
+                        smoke: { expect-output: ok }
+                        """,
+                        "s/Dockerfile": "FROM scratch\n",
+                    ], under: dir)
+                let (jobs, _) = try ScenarioSelection(paths: [dir + "/s"]).load()
+                let events = Events()
+                let launcher = Self.launcher(await Self.engines(dead: ["tcp://b:2375"]), events: events)
+                // The run's own engine is tcp://a too: named engines are reached apart from the run's own.
+                let settings = RunSettings(.init(repeatCount: 1, phases: [.cold], hosts: ["tcp://a:2375"]))
+                let run = try await launcher.start(NewRun(jobs: jobs, labels: [:], settings: settings)) { store }
+                #expect(run.engines.map(\.named) == [nil, .host("tcp://a:2375")])
+                #expect(run.unavailableEngines.keys.map(\.description) == ["tcp://b:2375"])
+                let results = try await launcher.execute(run)
+                let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0) })
+                #expect(byName["engine=a"]?.status == .ok && byName["engine=own"]?.status == .ok)
+                #expect(byName["engine=b"]?.status == .skipped)
+                #expect(
+                    byName["engine=b"]?.problem?.hasPrefix("its engine tcp://b:2375 does not answer") == true, "\(byName["engine=b"]?.problem ?? "")")
+                #expect(byName["engine=b"]?.problem?.contains("scripts/engine start modern") == true)
+                #expect(try await store.results(runID: run.id).first { $0.name == "engine=b" }?.status == .skipped)
+            }
+        }
+    }
+
     @Test("a new run: an engine that does not answer is left out with a warning; the run records its engines, scenarios, git and settings")
     func startLeavesOutDeadEngine() async throws {
         try await withTemporaryStore { store, _ in

@@ -17,6 +17,8 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
     /// The builder used when a variant does not choose one.
     public var defaultBuilder: BuilderKind = .classic
     public var buildkitAvailable: Bool = false
+    /// The client's buildx plugin (`docker buildx version`), nil without one (or in runs recorded before).
+    public var buildxVersion: String? = nil
     public var imagebenchVersion: String = ""
     /// Which engine this environment describes (nil in runs recorded before podman: docker).
     public var engineKind: EngineKind? = nil
@@ -50,6 +52,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         case cgroupVersion = "cgroup_version"
         case defaultBuilder = "default_builder"
         case buildkitAvailable = "buildkit_available"
+        case buildxVersion = "buildx_version"
         case imagebenchVersion = "imagebench_version"
         case engineKind = "engine"
         case endpoint, engines
@@ -73,6 +76,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         cgroupVersion = try c.decodeIfPresent(String.self, forKey: .cgroupVersion) ?? ""
         defaultBuilder = try c.decodeIfPresent(BuilderKind.self, forKey: .defaultBuilder) ?? .classic
         buildkitAvailable = try c.decodeIfPresent(Bool.self, forKey: .buildkitAvailable) ?? false
+        buildxVersion = try c.decodeIfPresent(String.self, forKey: .buildxVersion)
         imagebenchVersion = try c.decodeIfPresent(String.self, forKey: .imagebenchVersion) ?? ""
         engineKind = try c.decodeIfPresent(EngineKind.self, forKey: .engineKind)
         endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint)

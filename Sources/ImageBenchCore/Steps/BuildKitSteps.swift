@@ -4,6 +4,12 @@ import Foundation
 /// `#N ERROR: ...` or `#N CANCELED`. A vertex printed again after another one's lines (`#N ...`, then
 /// `#N NAME` once more) is the same step. BuildKit prints each duration, not when the step began: a step
 /// ends when its `DONE` line arrives and began its duration before.
+///
+/// A step taken from an imported cache (`--cache-from type=registry|local`) whose layer a later step needs
+/// is not printed `CACHED`: its layer is pulled under it (`#N sha256:… 162B / 162B done`, `#N extracting
+/// sha256:… done`), and the pull's progress marks the vertex as not cached (moby/buildkit's solver
+/// `LoadCache` sets `Cached`, the lazy pull's progress writes the vertex again without it). A Dockerfile
+/// step whose only lines are such blob transfers did not run: it is a cache hit too.
 enum BuildKitSteps {
     struct Vertex {
         var name: String
@@ -11,6 +17,25 @@ enum BuildKitSteps {
         var end: Double?
         var duration: Double?
         var cached = false
+        /// Lines of the vertex besides its name and its end: blob transfers, anything else.
+        var pulledBlobs = false
+        var otherLines = false
+    }
+
+    /// `sha256:<64 hex> 162B / 162B done`, `extracting sha256:<64 hex> 0.1s done`: a layer pulled from a
+    /// cache. Not the bare `sha256:<64 hex>` docker 20.10's BuildKit prints under each vertex's name (its digest).
+    static func isBlobTransfer(_ rest: String) -> Bool {
+        let extracting = rest.hasPrefix("extracting ")
+        let text = extracting ? rest.dropFirst("extracting ".count) : rest[...]
+        guard text.hasPrefix("sha256:") else { return false }
+        let hex = text.dropFirst(7).prefix { $0 != " " }
+        guard hex.count == 64 && hex.allSatisfy(\.isHexDigit) else { return false }
+        return extracting || text.dropFirst(7 + 64).contains(" / ")
+    }
+
+    /// The bare digest line docker 20.10's BuildKit prints under a vertex's name.
+    static func isDigest(_ rest: String) -> Bool {
+        rest.count == 71 && rest.hasPrefix("sha256:") && rest.dropFirst(7).allSatisfy(\.isHexDigit)
     }
 
     static func parse(_ lines: [OutputLine], wall: Double) -> [StepRecord] {
@@ -41,6 +66,10 @@ enum BuildKitSteps {
             } else if rest == "CANCELED" || rest == "ERROR" || rest.hasPrefix("ERROR:") || rest.hasPrefix("ERROR ") {
                 vertex.end = line.seconds
                 vertex.duration = nil
+            } else if isBlobTransfer(rest) {
+                vertex.pulledBlobs = true
+            } else if rest != vertex.name && !isDigest(rest) {
+                vertex.otherLines = true
             }
             vertices[index] = vertex
         }
@@ -50,7 +79,7 @@ enum BuildKitSteps {
                 let finish = min(end, wall)
                 let start = max(0, min(finish - (vertex.duration ?? (end - vertex.firstSeen)), finish))
                 var step = step(named: vertex.name)
-                step.cached = vertex.cached
+                step.cached = vertex.cached || (step.kind == .instruction && vertex.pulledBlobs && !vertex.otherLines)
                 step.start = start
                 step.seconds = finish - start
                 return step
@@ -96,7 +125,12 @@ enum BuildKitSteps {
         guard let position = words.last, let slash = position.firstIndex(of: "/"), let number = Int(position[..<slash]),
             let total = Int(position[position.index(after: slash)...])
         else { return step }
-        let instruction = name[name.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        var instruction = name[name.index(after: close)...].trimmingCharacters(in: .whitespaces)
+        // buildx on the containerd store names a base by the digest it resolved (`FROM x:1@sha256:…`): the
+        // same step as elsewhere, so it is named without it.
+        if instruction.uppercased().hasPrefix("FROM "), let at = instruction.range(of: "@sha256:") {
+            instruction = String(instruction[..<at.lowerBound])
+        }
         let stage = words.dropLast().last(where: { !$0.contains("/") }).map(String.init)
         step.stage = stage
         step.number = number

@@ -58,6 +58,10 @@ public struct BuildPlan: Sendable, Equatable {
 
     /// `imagebench/<scenario>:r<run>-<variant>[-<session>]`, a valid docker tag. The session token keeps
     /// two runs with the same id (two databases on one engine) from taking each other's tags.
+    /// The variant's image's own tag, given when it is built: every build of the variant takes ``tag(runID:session:)``,
+    /// and on the containerd image store an image whose last name goes to another is deleted with it.
+    public func keptTag(runID: String, session: String? = nil) -> String { tag(runID: runID, session: session) + "-image" }
+
     public func tag(runID: String, session: String? = nil) -> String {
         // A repository name starts and ends with a letter or digit (docker's reference grammar); a
         // scenario named after its folder may have neither.

@@ -74,6 +74,7 @@ public struct DockerClient: Sendable {
         DockerOutputParser.applyInfo(info.stdout, to: &environment)
         let buildx = try await buildxResult
         environment.buildkitAvailable = Self.hasBuiltInBuildKit(client: versions.client) || buildx.succeeded
+        environment.buildxVersion = buildx.succeeded ? DockerOutputParser.buildxVersion(buildx.stdout) : nil
         environment.defaultBuilder = environment.buildkitAvailable ? .buildkit : .classic
         return environment
     }

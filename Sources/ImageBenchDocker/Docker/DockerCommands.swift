@@ -44,29 +44,59 @@ public struct DockerCommands: Sendable {
 
     /// How a build on a fresh runner uses the cache (``FreshSchedule``).
     public struct FreshCache: Sendable, Equatable {
-        /// The image `--cache-from` names; nil for none.
+        /// What `--cache-from` names: an image (inline, classic), or buildx's cache
+        /// (`type=registry,ref=REF`, `type=local,src=DIR`); nil for none.
         public var from: String?
+        /// What `--cache-to` names (buildx's: `type=registry,ref=REF,mode=max`, `type=local,dest=DIR,mode=max`); nil for none.
+        public var to: String?
         /// Whether the image gets BuildKit's inline cache metadata (`BUILDKIT_INLINE_CACHE=1`).
         public var exportInline: Bool
         /// The tag the image gets instead of the run's, to be pushed as the next build's cache.
         public var tag: String?
+        /// Whether the build runs as `docker buildx build`: only buildx takes `--cache-to` and typed cache sources.
+        public var buildx: Bool
 
-        public init(from: String? = nil, exportInline: Bool = false, tag: String? = nil) {
+        public init(from: String? = nil, to: String? = nil, exportInline: Bool = false, tag: String? = nil, buildx: Bool = false) {
             self.from = from
+            self.to = to
             self.exportInline = exportInline
             self.tag = tag
+            self.buildx = buildx
+        }
+
+        /// The cache a build of `source` imports from `link` (a registry reference, or for `local-max` a folder).
+        public static func importing(_ source: CacheSource, link: String) -> String {
+            switch source {
+            case .registryMax: "type=registry,ref=\(link)"
+            case .localMax: "type=local,src=\(link)"
+            case .none, .inline, .classic: link
+            }
+        }
+
+        /// The cache a build of `source` exports to `link`, all stages' layers (mode=max); nil for the
+        /// sources that travel as an image instead.
+        public static func exporting(_ source: CacheSource, link: String) -> String? {
+            switch source {
+            case .registryMax: "type=registry,ref=\(link),mode=max"
+            case .localMax: "type=local,dest=\(link),mode=max"
+            case .none, .inline, .classic: nil
+            }
         }
     }
 
     /// `docker build` of a plan from `contextDirectory` (the scratch copy); `fresh` for a build on a
-    /// fresh runner.
+    /// fresh runner. With `buildx` (the client has the plugin), a BuildKit build is `docker buildx build`:
+    /// what `docker build` is from Docker 23 on, and what a 20.10 client needs to build on a containerd
+    /// image store (its built-in BuildKit writes the config digest to `--iidfile`, which that store does
+    /// not know an image by).
     public func build(
         _ plan: BuildPlan, phase: Phase, runID: String, contextDirectory: String, iidfile: String, timeout: Double? = nil, session: String? = nil,
-        fresh: FreshCache? = nil
+        fresh: FreshCache? = nil, buildx: Bool = false
     ) -> Command {
-        var args = ["build"]
+        var args = fresh?.buildx == true || (buildx && kind == .docker && plan.builder == .buildkit) ? ["buildx", "build"] : ["build"]
         if phase == .cold { args.append("--no-cache") }
         if let from = fresh?.from { args += ["--cache-from", from] }
+        if let to = fresh?.to { args += ["--cache-to", to] }
         if fresh?.exportInline == true { args += ["--build-arg", "BUILDKIT_INLINE_CACHE=1"] }
         // BuildKit: plain progress to read the context size and the steps. Classic and Buildah: --force-rm, or a failed
         // RUN step leaves its container behind on the user's engine.
@@ -159,7 +189,9 @@ public struct DockerCommands: Sendable {
     public func removeImages(_ ids: [String]) -> Command { command(["image", "rm", "--force"] + ids, timeout: 300) }
     /// Removes images only if nothing uses them (no --force): a tagged or parent image stays.
     public func removeUnusedImages(_ ids: [String]) -> Command { command(["image", "rm"] + ids, timeout: 300) }
-    public func danglingImages() -> Command { command(["image", "ls", "--quiet", "--no-trunc", "--filter", "dangling=true"], timeout: 60) }
+    /// Untagged images without children. `--all`: on the containerd image store a classic build's step
+    /// images are images of their own, not parents the final image keeps (a graph driver lists the same either way).
+    public func danglingImages() -> Command { command(["image", "ls", "--all", "--quiet", "--no-trunc", "--filter", "dangling=true"], timeout: 60) }
     /// Just the server's version: fails fast when no engine answers.
     public func serverVersion() -> Command {
         // A local podman has no server: its version answers when its store can be opened.

@@ -90,6 +90,15 @@ public enum DockerOutputParser {
         if let name = host["hostname"] as? String, !name.isEmpty { environment.host = name }
     }
 
+    /// `docker buildx version` → `0.13.1+ds1` from `github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3`
+    /// (`v0.23.0` from Docker's own builds, `v0.23.0 28c90ea`); the whole line when it has another shape.
+    public static func buildxVersion(_ output: String) -> String? {
+        let line = output.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !line.isEmpty else { return nil }
+        let words = line.split(separator: " ")
+        return words.count >= 2 && words[0].hasSuffix("buildx") ? String(words[1]) : line
+    }
+
     /// `docker image inspect ID` → id, `.Size` and the `.RootFS.Layers` count.
     public static func inspect(_ json: String) -> (id: String, size: Int64, layers: Int)? {
         guard let data = json.data(using: .utf8),

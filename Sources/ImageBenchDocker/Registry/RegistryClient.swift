@@ -14,22 +14,49 @@ public struct RegistryClient: Sendable {
 
     public init(address: String) { self.address = address }
 
+    /// Image manifests, and the indexes BuildKit and the containerd image store push (an image with its
+    /// attestations is an index): a registry that is not told it may answer an index answers 404, and
+    /// Registry 2.8 falls back to schema 1.
     static let manifestTypes = [
         "application/vnd.docker.distribution.manifest.v2+json",
         "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
     ]
 
     /// Whether a registry answers at all (`GET /v2/` answers 200, or 401 when it wants a login).
     public func ping() async throws {
         let (_, status, url) = try await get("/v2/", timeout: 10)
-        guard status == 200 || status == 401 else { throw RegistryError(url: url, problem: "HTTP \(status), not a registry") }
+        guard status == 200 || status == 401 else { throw RegistryError(url: url, problem: "HTTP \(status), not a registry", answered: false) }
     }
 
-    /// The compressed size of each layer, oldest first, of `repository:tag`.
+    /// The compressed size of each layer, oldest first, of `repository:tag`; of an index, its linux/amd64
+    /// image (attestation manifests are left out).
     public func layerSizes(repository: String, tag: String) async throws -> [Int64] {
-        let (data, status, url) = try await get("/v2/\(repository)/manifests/\(tag)", accept: Self.manifestTypes, timeout: 30)
+        var (data, status, url) = try await get("/v2/\(repository)/manifests/\(tag)", accept: Self.manifestTypes, timeout: 30)
         guard status == 200 else { throw RegistryError(url: url, problem: "HTTP \(status)") }
+        if let digest = try Self.imageInIndex(data, url: url) {
+            (data, status, url) = try await get("/v2/\(repository)/manifests/\(digest)", accept: Self.manifestTypes, timeout: 30)
+            guard status == 200 else { throw RegistryError(url: url, problem: "HTTP \(status)") }
+        }
         return try Self.layerSizes(manifest: data, url: url)
+    }
+
+    /// The digest of the linux/amd64 image manifest when `data` is an index (or a manifest list); nil
+    /// for an image manifest.
+    static func imageInIndex(_ data: Data, url: String) throws -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let manifests = object["manifests"] as? [[String: Any]]
+        else { return nil }
+        let image = manifests.first { entry in
+            let platform = entry["platform"] as? [String: Any]
+            let annotations = entry["annotations"] as? [String: Any]
+            return platform?["os"] as? String == "linux" && platform?["architecture"] as? String == "amd64"
+                && annotations?["vnd.docker.reference.type"] as? String != "attestation-manifest"
+        }
+        guard let digest = image?["digest"] as? String else {
+            throw RegistryError(url: url, problem: "the index lists no linux/amd64 image")
+        }
+        return digest
     }
 
     /// One plain-HTTP GET on the registry; a transport failure is a ``RegistryError`` naming the URL.
@@ -42,7 +69,7 @@ public struct RegistryClient: Sendable {
             let (data, response) = try await URLSession.shared.data(for: request)
             return (data, (response as? HTTPURLResponse)?.statusCode ?? 0, url)
         } catch {
-            throw RegistryError(url: url, problem: (error as NSError).localizedDescription)
+            throw RegistryError(url: url, problem: (error as NSError).localizedDescription, answered: false)
         }
     }
 

@@ -187,7 +187,10 @@ struct VariantPipeline: Sendable {
                     builds.failure = "the build that fills the cache before a warm or edit build failed: \(outcome.tail(1))"
                     return builds
                 }
-                if builds.image == nil { builds.image = image }
+                if builds.image == nil {
+                    builds.image = image
+                    try await keep(image)
+                }
                 if builds.firstOutput == nil { builds.firstOutput = outcome.stdout + "\n" + outcome.stderr }
             case .edit(let number):
                 if let edit = scenario.edit { try appendEdit(edit, number: number, tag: "\(session)-v\(rowID)", context: context.directory) }
@@ -205,10 +208,21 @@ struct VariantPipeline: Sendable {
                     builds.failure = buildFailure(key, status: status, outcome: outcome)
                     return builds
                 }
-                if builds.image == nil || key == BuildKey(.cold, 1) { builds.image = image }
+                if builds.image == nil || key == BuildKey(.cold, 1), let image {
+                    builds.image = image
+                    try await keep(image)
+                }
             }
         }
         return builds
+    }
+
+    /// Gives the variant's image its own tag before a later build takes the variant's: on the containerd
+    /// image store an image is its names, and one whose last name moves to another image is gone.
+    func keep(_ image: String) async throws {
+        _ = try await watch.attempt(.inspecting) {
+            try await docker.checked(docker.commands.tag(image, as: plan.keptTag(runID: runLabel, session: session)))
+        }
     }
 
     /// One `docker build` of the context as it is now, and the image it made (nil when it failed).
@@ -217,7 +231,7 @@ struct VariantPipeline: Sendable {
         try? FileManager.default.removeItem(atPath: iidfile)
         let command = docker.commands.build(
             plan, phase: phase, runID: runLabel, contextDirectory: context.directory, iidfile: iidfile, timeout: settings.buildTimeout,
-            session: session)
+            session: session, buildx: engine.environment.buildxVersion != nil)
         var outcome = try await docker.run(command)
         // Noted first: an interrupted build leaves the step images it committed, too.
         if plan.builder == .classic { await ledger.add(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex) }

@@ -29,6 +29,7 @@ struct ListCommand: AsyncParsableCommand {
         let docker = dockerOptions.client()
         // Listing needs no engine; without a usable client the default builder is assumed classic.
         let builder = (try? await docker.defaultBuilder()) ?? .classic
+        let buildx = (try? await docker.run(docker.commands.buildxVersion()))?.succeeded ?? false
         let client = files ? (try? await docker.clientVersion()) ?? "" : ""
         var out =
             "# Commands run with RUN=<run id> and CONTEXT=<a scratch copy of the context>; IMAGE is the id the cold build wrote to ${CONTEXT}.iid, VARIANT the variant's row id, TOKEN a random per-run token.\n"
@@ -48,10 +49,11 @@ struct ListCommand: AsyncParsableCommand {
                 for phase in Phase.local where phase != .edit || s.edit != nil {
                     if phase == .edit, let edit = s.edit { out += "  edit: append \"\(edit.line(number: 1))\" to ${CONTEXT}/\(edit.file), then:\n" }
                     let command = commands.build(
-                        plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid", session: "__TOKEN__")
+                        plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid", session: "__TOKEN__",
+                        buildx: buildx)
                     out += "  \(phase.rawValue): \(Self.placeholders(command.shellLine))\n"
                 }
-                out += Self.freshLines(plan, commands: commands)
+                out += Self.freshLines(plan, commands: commands, buildx: buildx)
                 let name = "imagebench-r__RUN__-v__VARIANT__-__TOKEN__"
                 if let http = s.smoke.http {
                     let serve = commands.serve(
@@ -73,18 +75,32 @@ struct ListCommand: AsyncParsableCommand {
 
     /// The `ci` phase's commands (`run --phases ci`): on a fresh runner reset before each build, the
     /// cache from the image the build before pushed to `--registry`.
-    static func freshLines(_ plan: BuildPlan, commands: DockerCommands) -> String {
+    static func freshLines(_ plan: BuildPlan, commands: DockerCommands, buildx: Bool) -> String {
         let cache = plan.cache
-        let tag = placeholders("${REGISTRY}/" + plan.tag(runID: "__RUN__", session: "__TOKEN__") + "-ci")
+        let tag =
+            cache == .localMax
+            ? "${SCRATCH}/ci-cache/ci" : placeholders("${REGISTRY}/" + plan.tag(runID: "__RUN__", session: "__TOKEN__") + "-ci")
         func line(_ phase: Phase, _ fresh: DockerCommands.FreshCache) -> String {
             let command = commands.build(
-                plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid", session: "__TOKEN__", fresh: fresh)
+                plan, phase: phase, runID: "__RUN__", contextDirectory: "__CONTEXT__", iidfile: "__CONTEXT__.iid", session: "__TOKEN__", fresh: fresh,
+                buildx: buildx)
             return placeholders(command.shellLine.replacingOccurrences(of: "'", with: ""))
         }
         var out = "  ci (cache: \(cache.rawValue), on a fresh runner reset before each build"
         if let edit = plan.scenario.edit { out += ", after appending \"\(edit.line(number: 1001))\" (1002, ...) to ${CONTEXT}/\(edit.file)" }
         out += "):\n"
-        if cache == .none { return out + "    " + line(.ci, .init()) + "\n" }
+        if cache == .none { return out + "    " + line(.ci, .init(buildx: cache.needsBuildx)) + "\n" }
+        if cache.needsBuildx {
+            let exporting = DockerCommands.FreshCache.exporting(cache, link: tag + "0")
+            out += "    seed (not timed): " + line(.ci, .init(to: exporting, buildx: true)) + "\n"
+            let importing = DockerCommands.FreshCache.importing(cache, link: tag + "${K-1}")
+            out += "    " + line(.ci, .init(from: importing, buildx: true)) + "\n"
+            out +=
+                "    then (not timed): "
+                + line(.ci, .init(from: importing, to: DockerCommands.FreshCache.exporting(cache, link: tag + "${K}"), buildx: true)) + "\n"
+            out += "  ci-none: " + line(.ciNone, .init(buildx: true)) + "\n"
+            return out
+        }
         if cache == .classic { out += "    docker pull \(tag)${K-1}\n" }
         out += "    " + line(.ci, .init(from: tag + "${K-1}", exportInline: cache == .inline, tag: tag + "${K}")) + "\n"
         out += "    then: docker push \(tag)${K}\n"
