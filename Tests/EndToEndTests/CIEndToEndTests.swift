@@ -18,18 +18,18 @@ struct CIEndToEndTests {
     static let port = "5078"
 
     /// Runs `body` with a registry on loopback, stopped when it ends (before the next test starts one).
-    static func withRegistry(_ body: (String) async throws -> Void) async throws {
-        let address = try await registry("start")
+    static func withRegistry(port: String = port, _ body: (String) async throws -> Void) async throws {
+        let address = try await registry("start", port: port)
         do {
             try await body(address)
         } catch {
-            _ = try? await registry("stop")
+            _ = try? await registry("stop", port: port)
             throw error
         }
-        _ = try await registry("stop")
+        _ = try await registry("stop", port: port)
     }
 
-    static func registry(_ action: String) async throws -> String {
+    static func registry(_ action: String, port: String = port) async throws -> String {
         let r = try await SubprocessExecutor().run(Command(PackagePaths.root + "/scripts/registry", [action, port], timeout: 300))
         try #require(r.succeeded, "scripts/registry \(action) failed: \(r.stderr)")
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -70,9 +70,10 @@ struct CIEndToEndTests {
                 try FileManager.default.createDirectory(atPath: dir + "/log", withIntermediateDirectories: true)
                 let before = try await Self.userEngineState()
                 let db = dir + "/r.sqlite"
+                // On Debian 12's dockerd 20.10 (graph driver), where inline keeps working; the max modes' test takes 26.1.
                 let r = try await imagebench(
                     ["run", dir + "/s", "--db", db, "--docker", dir + "/docker", "--phases", "ci", "--repeat", "2", "--registry", address],
-                    environment: ["IB_LOG": dir + "/log"])
+                    environment: ["IB_LOG": dir + "/log", "IMAGEBENCH_CI_DOCKERD": "dockerd"])
                 #expect(r.exitCode == 0, "\(r.stderr)")
                 let after = try await Self.userEngineState()
                 #expect(before == after, "the user's engine changed")
@@ -120,6 +121,69 @@ struct CIEndToEndTests {
                 let report = try await imagebench(["report", "--db", db])
                 #expect(report.stdout.contains("ci (fresh runner, inline cache from the registry): 0."), "\(report.stdout)")
                 #expect(report.stdout.contains("ci phase engine: imagebench's own ci engine"))
+            }
+        }
+    }
+
+    @Test(
+        "registry-max and local-max on the ci engine's containerd store: the build stage comes from the cache, as inline's min mode cannot give it"
+    )
+    func maxModes() async throws {
+        try await Self.withRegistry { address in
+            try await withTemporaryDirectory { dir in
+                // The final stage copies the edited file before it copies from the build stage.
+                try writeFiles(
+                    [
+                        "s/scenario.yaml": """
+                        axes:
+                          cache:
+                            inline: { cache: inline, builder: buildkit }
+                            registry-max: { cache: registry-max, builder: buildkit }
+                            local-max: { cache: local-max, builder: buildkit }
+                        smoke: { expect-output: built }
+                        edit: a.txt
+                        """,
+                        "s/Dockerfile": """
+                        FROM imagebench-local/musl-busybox:1 AS build
+                        RUN sleep 2 && echo built > /built
+                        FROM imagebench-local/musl-busybox:1
+                        COPY a.txt /a.txt
+                        COPY --from=build /built /built
+                        CMD ["cat", "/built"]
+
+                        """,
+                        "s/a.txt": "hello\n",
+                    ], under: dir)
+                let db = dir + "/r.sqlite"
+                let before = try await Self.userEngineState()
+                let r = try await imagebench(["run", dir + "/s", "--db", db, "--phases", "ci", "--repeat", "2", "--registry", address])
+                #expect(r.exitCode == 0, "\(r.stderr)")
+                #expect(try await Self.userEngineState() == before, "the user's engine changed")
+                let store = try ResultStore(path: db)
+                let latest = try #require(try await store.latestRunID())
+                let run = try #require(try await store.run(id: latest))
+                #expect(run.environment.ciEngine?.serverVersion.hasPrefix("26.1") == true, "\(String(describing: run.environment.ciEngine))")
+                let snapshot = try #require(try await store.snapshot(runID: run.id))
+                for result in snapshot.results {
+                    #expect(result.status == .ok && result.ci?.skipped == nil, "\(result.name): \(result.problem ?? result.ci?.skipped ?? "")")
+                    let verdict = try #require(CIVerdict(result), "\(result.name)")
+                    #expect(result.samples(.ci).count == 2 && result.samples(.ciNone).count == 2)
+                    let slow = verdict.steps?.steps.first { $0.step.instruction.hasPrefix("RUN sleep 2") }
+                    if result.name == "cache=inline" {
+                        #expect(slow?.cachedCount == 0, "min mode has no build stage: \(String(describing: slow))")
+                    } else {
+                        #expect(slow?.cachedCount == 2, "\(result.name): \(String(describing: slow))")
+                        #expect(verdict.hits.contains { $0.step.instruction.hasPrefix("RUN sleep 2") })
+                    }
+                }
+                // The local cache folder went with the run; nothing of the ci engine is left.
+                #expect(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("imagebench-ci-") }.isEmpty)
+                let report = try await imagebench(["report", "--db", db])
+                #expect(report.stdout.contains("ci (fresh runner, registry cache, mode=max"), "\(report.stdout)")
+                #expect(
+                    report.stdout.contains(
+                        "cache=registry-max over cache=inline: 1 more step from the cache in every ci build (build 2/2 RUN sleep 2"),
+                    "\(report.stdout)")
             }
         }
     }

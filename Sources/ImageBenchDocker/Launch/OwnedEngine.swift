@@ -35,8 +35,26 @@ public final class OwnedEngine: Sendable {
         self.ended = ended
     }
 
+    /// Where `scripts/setup` puts Debian 13's dockerd 26.1 (with its docker-proxy), unpacked from the pinned
+    /// package: the ci phase's engine when it is there, started with the containerd image store.
+    public static let modernDockerd = "/usr/local/lib/imagebench/docker-26.1/dockerd"
+
+    /// The dockerd the ci phase starts: `IMAGEBENCH_CI_DOCKERD`, else ``modernDockerd`` when the machine
+    /// has it, else `dockerd` on PATH (Debian 12's 20.10).
+    public static func preferredDockerd(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let chosen = environment["IMAGEBENCH_CI_DOCKERD"], !chosen.isEmpty { return chosen }
+        return FileManager.default.isExecutableFile(atPath: modernDockerd) ? modernDockerd : "dockerd"
+    }
+
+    /// Whether a dockerd of this `dockerd --version` output (`Docker version 26.1.5+dfsg1, build 411e817`)
+    /// has the containerd image store (Docker 24 and later: `features.containerd-snapshotter`).
+    public static func hasContainerdStore(version output: String) -> Bool {
+        guard let range = output.range(of: "version ") else { return false }
+        return Int(output[range.upperBound...].prefix { $0.isNumber }).map { $0 >= 24 } ?? false
+    }
+
     /// Why this process cannot start an engine, naming what it needs; nil when it can.
-    public static func missingNeeds(dockerd: String = "dockerd") -> String? {
+    public static func missingNeeds(dockerd: String = preferredDockerd()) -> String? {
         let fix = "or name a disposable engine with --ci-engine URL"
         if geteuid() != 0 { return "the ci phase starts a docker engine of its own, which needs root; run as root \(fix)" }
         for tool in [dockerd, "ip"] where executablePath(tool) == nil {
@@ -54,11 +72,17 @@ public final class OwnedEngine: Sendable {
     /// Starts dockerd with a bridge of its own on a private /24 no route of this machine overlaps
     /// (``PrivateSubnet``) and waits until `client` answers on its socket. Throws ``DockerError`` with
     /// dockerd's last lines when it does not come up.
-    public static func start(token: String, client: String, executor: any CommandExecuting, dockerd: String = "dockerd") async throws -> OwnedEngine {
+    /// A dockerd of 24 or later runs with the containerd image store, as fresh Docker 29 installs do.
+    public static func start(
+        token: String, client: String, executor: any CommandExecuting, dockerd: String = preferredDockerd()
+    ) async throws -> OwnedEngine {
         let directory = "/tmp/imagebench-ci-\(token)"
         let bridge = "ibci\(token.prefix(8))"
         let host = "unix://\(directory)/docker.sock"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let version = (try? await executor.run(Command(dockerd, ["--version"], timeout: 30)))?.stdout ?? ""
+        let config = hasContainerdStore(version: version) ? #"{ "features": { "containerd-snapshotter": true } }"# : "{}"
+        try config.write(toFile: directory + "/daemon.json", atomically: true, encoding: .utf8)
         func ip(_ arguments: [String]) async throws -> CommandResult { try await executor.run(Command("ip", arguments, timeout: 30)) }
         let taken = try await ip(["-4", "route", "show", "table", "all"]).stdout + "\n" + (try await ip(["-4", "-o", "addr", "show"])).stdout
         guard let subnet = PrivateSubnet.pick(seed: token, taken: taken) else {
@@ -77,12 +101,16 @@ public final class OwnedEngine: Sendable {
                 throw DockerError(.commandFailed, command: Command("ip", arguments).shellLine, exitCode: result.exitCode, outputTail: result.tail(3))
             }
         }
+        // Its own docker-proxy first (the unpacked 26.1 ships one beside dockerd); containerd and runc from PATH.
+        let folder = (dockerd as NSString).deletingLastPathComponent
+        let path = (folder.isEmpty ? [] : [folder]) + [ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"]
         let command = Command(
             dockerd,
             [
-                "--host", host, "--data-root", directory + "/data", "--exec-root", directory + "/exec", "--pidfile", directory + "/docker.pid",
-                "--bridge", bridge, "--log-level", "warn",
-            ])
+                "--config-file", directory + "/daemon.json", "--host", host, "--data-root", directory + "/data", "--exec-root", directory + "/exec",
+                "--pidfile", directory + "/docker.pid",
+                "--bridge", bridge, "--cgroup-parent", cgroupParent(directory), "--log-level", "warn",
+            ], environment: ["PATH": path.joined(separator: ":")])
         let ended = Flag()
         let daemon = Task.detached {
             let result = try? await executor.run(command)
@@ -124,6 +152,7 @@ public final class OwnedEngine: Sendable {
             return fields.count > 1 && fields[1].hasPrefix(directory + "/") ? String(fields[1]) : nil
         }
         for mount in below.sorted(by: >) { _ = try? await executor.run(Command("umount", ["-l", mount], timeout: 30)) }
+        Self.removeCgroups(named: Self.cgroupParent(directory))
         _ = try? await executor.run(Command("ip", ["link", "del", bridge], timeout: 30))
         // dockerd leaves the NAT and filter rules it made for its bridge when it stops.
         for table in ["nat", "filter"] {
@@ -133,6 +162,28 @@ public final class OwnedEngine: Sendable {
             }
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The cgroup its containers go below (`--cgroup-parent`): the folder's name, `imagebench-ci-TOKEN`.
+    static func cgroupParent(_ directory: String) -> String { (directory as NSString).lastPathComponent }
+
+    /// Ends every process left in the cgroups named `name` (a container outlives its killed shim) and
+    /// removes them, deepest first, in every controller's hierarchy (cgroup v1) or the unified one (v2).
+    static func removeCgroups(named name: String, root: String = "/sys/fs/cgroup") {
+        let files = FileManager.default
+        let hierarchies = ((try? files.contentsOfDirectory(atPath: root)) ?? []).map { root + "/" + $0 + "/" + name } + [root + "/" + name]
+        for group in hierarchies where files.fileExists(atPath: group) {
+            let below = ((files.subpaths(atPath: group)) ?? []).map { group + "/" + $0 }
+            for procs in ([group] + below).map({ $0 + "/cgroup.procs" }) {
+                guard let text = try? String(contentsOfFile: procs, encoding: .utf8) else { continue }
+                for pid in text.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+            }
+            // A killed process leaves its cgroup a moment later: try for up to two seconds.
+            for _ in 0..<20 where files.fileExists(atPath: group) {
+                for folder in ([group] + below).sorted(by: { $0.count > $1.count }) { rmdir(folder) }
+                if files.fileExists(atPath: group) { usleep(100_000) }
+            }
+        }
     }
 
     /// The `iptables -D` arguments that delete each rule of `iptables-save` output naming `bridge` as its

@@ -84,16 +84,34 @@ public actor FreshRunner {
         return try await body(self)
     }
 
-    /// Copies the base images it lacks from `source` (`docker save` to a file, `docker load`), untimed:
-    /// a CI runner's base images are the machine's, not the build's.
-    public func provide(bases references: [String], from source: DockerClient, scratch: String) async throws {
+    /// Copies the base images it lacks from `source`, untimed: a CI runner's base images are the machine's,
+    /// not the build's. Into a containerd image store they go through `registry` when there is one, so
+    /// their layers are compressed as a pulled image's are (a loaded image keeps docker save's
+    /// uncompressed layers, pushes them so, and a later pull of the same layers leaves an image
+    /// `docker image ls` does not list, moby/moby#47674); else `docker save` to a file and `docker load`.
+    public func provide(bases references: [String], from source: DockerClient, scratch: String, registry: String?) async throws {
         for reference in references where bases[reference] == nil {
             let file = scratch + "/base.tar"
             defer { try? FileManager.default.removeItem(atPath: file) }
             if try await !docker.imageExists(reference) {
-                _ = try await source.checked(
-                    source.commands.save([reference], to: file), hint: "the ci phase copies base images from the variant's engine")
-                _ = try await docker.checked(docker.commands.load(file), hint: "the ci engine could not load a base image")
+                let hint = "the ci phase copies base images from the variant's engine"
+                if slot.environment.imageStore == .containerd, let registry {
+                    let through = "\(registry)/imagebench-bases/\(reference.split(separator: "/").last ?? "base")"
+                    _ = try await source.checked(source.commands.tag(reference, as: through), hint: hint)
+                    let pushed = try await source.run(source.commands.push(through))
+                    _ = try? await source.run(source.commands.untag(through))
+                    guard pushed.succeeded else {
+                        throw DockerError(
+                            .commandFailed, command: source.commands.push(through).shellLine, exitCode: pushed.exitCode, outputTail: pushed.tail(),
+                            hint: hint)
+                    }
+                    _ = try await docker.checked(docker.commands.pull(through), hint: "the ci engine could not pull a base image")
+                    _ = try await docker.checked(docker.commands.tag(through, as: reference), hint: hint)
+                    _ = try await docker.checked(docker.commands.untag(through), hint: hint)
+                } else {
+                    _ = try await source.checked(source.commands.save([reference], to: file), hint: hint)
+                    _ = try await docker.checked(docker.commands.load(file), hint: "the ci engine could not load a base image")
+                }
             }
             let id = try await docker.checked(docker.commands.imageID(reference)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             bases[reference] = id

@@ -21,18 +21,32 @@ extension VariantPipeline {
         if plan.engine == .podman { return "the ci phase builds on a docker engine; \(plan.variant.name) builds on podman" }
         if let freshUnavailable { return freshUnavailable }
         if cache.needsBuildx {
-            return
-                "cache: \(cache.rawValue) needs docker buildx with a builder whose driver exports cache (docker buildx create --driver docker-container); imagebench drives only the docker client's own --cache-from here: use cache: inline or classic"
+            if plan.builder != .buildkit {
+                return
+                    "cache: \(cache.rawValue) is BuildKit's; \(plan.variant.name) builds with the \(plan.builder.rawValue) builder: set builder: buildkit"
+            }
+            if engine.environment.buildxVersion == nil {
+                return
+                    "cache: \(cache.rawValue) needs docker buildx, and \(docker.commands.docker) has no buildx plugin: scripts/setup installs Debian 13's docker-buildx 0.13.1"
+            }
+            if let store = fresh?.slot.environment.imageStore, store != .containerd {
+                return
+                    "cache: \(cache.rawValue) needs a fresh runner with the containerd image store (buildx's docker driver exports cache only there), and the ci engine keeps images in a graph driver: scripts/setup installs Debian 13's dockerd 26.1, which imagebench then starts with that store, or name one with --ci-engine (scripts/engine start modern)"
+            }
         }
         if cache == .inline && plan.builder != .buildkit {
             return
                 "cache: inline is BuildKit's; \(plan.variant.name) builds with the \(plan.builder.rawValue) builder: set builder: buildkit, or cache: classic"
         }
+        if cache == .classic, fresh?.slot.environment.imageStore == .containerd {
+            return
+                "cache: classic is the classic builder's --cache-from of a pulled image, which fails on the containerd image store (docker 26.1: \"failed to restore cached image\"), and the ci engine uses it: use cache: inline or registry-max, or run the ci phase on a graph-driver engine (IMAGEBENCH_CI_DOCKERD=dockerd, or --ci-engine URL)"
+        }
         if cache == .classic && plan.builder != .classic {
             return
                 "cache: classic is the classic builder's --cache-from; \(plan.variant.name) builds with \(plan.builder.rawValue): set builder: classic, or cache: inline"
         }
-        if cache != .none && settings.registry == nil {
+        if cache != .none && cache != .localMax && settings.registry == nil {
             return
                 "cache: \(cache.rawValue) takes its cache image from a registry: give --registry HOST:PORT (scripts/registry start runs one on 127.0.0.1:5000)"
         }
@@ -66,15 +80,27 @@ extension VariantPipeline {
         var stage = start
         let cache = stage.outcome.cache
         let client = runner.docker
-        try await runner.provide(bases: plan.baseImages, from: docker, scratch: scratch)
-        // `REGISTRY/imagebench/SCENARIO:rRUN-VARIANT-SESSION-ciK`: link K of the cache chain.
-        let repository = settings.registry.map { "\($0)/" + plan.tag(runID: runLabel, session: session) }
+        try await runner.provide(bases: plan.baseImages, from: docker, scratch: scratch, registry: settings.registry)
+        // `REGISTRY/imagebench/SCENARIO:rRUN-VARIANT-SESSION-ciK`: link K of the cache chain; for local-max,
+        // the folder `ci-cache/ciK` beside the variant's context copy, which the run removes.
+        let folder = scratch + "/ci-cache"
+        let repository = cache == .localMax ? folder : settings.registry.map { "\($0)/" + plan.tag(runID: runLabel, session: session) }
         stage.outcome.cacheImage = repository
         stage.outcome.edit = scenario.edit?.file
-        func link(_ k: Int) -> String { (repository ?? "") + "-ci\(k)" }
-        func push(_ k: Int) async throws -> String? {
-            let pushed = try await client.run(client.commands.push(link(k)))
-            return pushed.succeeded ? nil : "pushing the cache image \(link(k)) failed: \(pushed.tail(1))"
+        defer { if cache == .localMax { try? FileManager.default.removeItem(atPath: folder) } }
+        func link(_ k: Int) -> String { cache == .localMax ? folder + "/ci\(k)" : (repository ?? "") + "-ci\(k)" }
+        let buildx = cache.needsBuildx
+        /// Makes link `k` the next build's cache, untimed: the image pushed (inline, classic), or buildx's
+        /// cache exported by building again on the runner, which still holds this build's cache (max modes).
+        func share(_ k: Int, from: Int?) async throws -> String? {
+            guard let export = DockerCommands.FreshCache.exporting(cache, link: link(k)) else {
+                let pushed = try await client.run(client.commands.push(link(k)))
+                return pushed.succeeded ? nil : "pushing the cache image \(link(k)) failed: \(pushed.tail(1))"
+            }
+            let importing = from.map { DockerCommands.FreshCache.importing(cache, link: link($0)) }
+            let (outcome, image) = try await freshBuild(
+                on: client, in: context, cache: DockerCommands.FreshCache(from: importing, to: export, buildx: true))
+            return image != nil ? nil : "exporting the cache to \(link(k)) failed: \(outcome.tail(1))"
         }
         var pullFirst = cache == .classic
         var lastImage: String?
@@ -82,13 +108,18 @@ extension VariantPipeline {
             try await runner.reset()
             switch action {
             case .seed:
-                let (outcome, image) = try await freshBuild(
-                    on: client, in: context, cache: DockerCommands.FreshCache(exportInline: cache == .inline, tag: link(0)))
+                // The max modes export from this cold build itself: exported from a build that took steps
+                // from a cache, min mode would come out as max does.
+                let seed =
+                    buildx
+                    ? DockerCommands.FreshCache(to: DockerCommands.FreshCache.exporting(cache, link: link(0)), buildx: true)
+                    : DockerCommands.FreshCache(exportInline: cache == .inline, tag: link(0))
+                let (outcome, image) = try await freshBuild(on: client, in: context, cache: seed)
                 if image == nil {
                     stage.outcome.problem = "the build that seeds the ci cache failed: \(outcome.tail(1))"
                     break actions
                 }
-                if let failure = try await push(0) {
+                if !buildx, let failure = try await share(0, from: nil) {
                     stage.outcome.problem = failure
                     break actions
                 }
@@ -107,7 +138,8 @@ extension VariantPipeline {
                     try Task.checkCancellation()
                 }
                 let fresh = DockerCommands.FreshCache(
-                    from: from.map(link), exportInline: cache == .inline && key.phase == .ci, tag: pushes ? link(key.repetition) : nil)
+                    from: from.map { DockerCommands.FreshCache.importing(cache, link: link($0)) },
+                    exportInline: cache == .inline && key.phase == .ci, tag: pushes && !buildx ? link(key.repetition) : nil, buildx: buildx)
                 let (outcome, image) =
                     pulled?.succeeded == false ? (pulled!, nil) : try await freshBuild(on: client, in: context, cache: fresh)
                 let record = buildRecord(key, startedAt: started, outcome: outcome, image: image, on: runner.slot, pull: pulled)
@@ -120,7 +152,7 @@ extension VariantPipeline {
                     break actions
                 }
                 if key.phase == .ci { lastImage = image }
-                if pushes, let failure = try await push(key.repetition) {
+                if pushes, let failure = try await share(key.repetition, from: from) {
                     stage.outcome.problem = failure
                     break actions
                 }
@@ -156,7 +188,7 @@ extension VariantPipeline {
         try? FileManager.default.removeItem(atPath: iidfile)
         let command = client.commands.build(
             plan, phase: .ci, runID: runLabel, contextDirectory: context.directory, iidfile: iidfile, timeout: settings.buildTimeout,
-            session: session, fresh: cache)
+            session: session, fresh: cache, buildx: engine.environment.buildxVersion != nil)
         let outcome = try await client.run(command)
         try Task.checkCancellation()
         return (outcome, Self.builtImage(outcome, iidfile: iidfile))

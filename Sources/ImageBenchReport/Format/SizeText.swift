@@ -18,6 +18,12 @@ enum SizeText {
 
     static func diskCell(_ r: VariantResult) -> String { r.image?.engineSize.map { Units.bytes($0.diskBytes) } ?? "—" }
 
+    /// The engine the variant's image was inspected on: the one whose build made it (a run of the ci phase
+    /// alone inspects the fresh runner's image), else the variant's.
+    static func engine(of r: VariantResult) -> EngineRecord? {
+        r.builds.last { $0.imageID != nil && $0.imageID == r.image?.id }?.engine ?? r.engine
+    }
+
     /// One sentence per engine whose `.Size` means something other than imagebench's size, with the
     /// smallest image it built as the example; empty when every engine's `.Size` is the unpacked size.
     static func engineNotes(_ results: [VariantResult]) -> [String] {
@@ -25,7 +31,7 @@ enum SizeText {
         var groups: [String: [VariantResult]] = [:]
         for r in results {
             guard let engineSize = r.image?.engineSize, engineSize.meaning != .unpacked else { continue }
-            let key = (r.engine.map(EngineText.describe) ?? "the engine") + "|" + engineSize.meaning.rawValue
+            let key = (engine(of: r).map(EngineText.describe) ?? "the engine") + "|" + engineSize.meaning.rawValue
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(r)
         }
@@ -34,8 +40,9 @@ enum SizeText {
                 let image = example.image, let engineSize = image.engineSize
             else { return nil }
             let engine = key.split(separator: "|").first.map(String.init) ?? ""
+            let client = example.engine?.kind == .podman ? "podman" : "docker"
             var line =
-                "On \(engine), \(engineSize.store.phrase): docker image inspect .Size is \(engineSize.meaning.phrase), "
+                "On \(engine), \(engineSize.store.phrase): \(client) image inspect .Size is \(engineSize.meaning.phrase), "
                 + "\(Units.bytes(engineSize.bytes)) for \(example.name), whose layers hold \(Units.bytes(image.sizeBytes))."
             if engineSize.store == .containerd {
                 line +=

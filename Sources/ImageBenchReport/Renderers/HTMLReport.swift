@@ -196,6 +196,9 @@ public enum HTMLReport {
                 html += "<tr class=\"\(cssClass)\"><td colspan=\"\(columns)\">\(body)</td></tr>"
             }
         }
+        for gain in CIText.gains(rows, name: { "<code>\(e($0))</code>" }) {
+            html += "<tr class=\"note\"><td colspan=\"\(columns)\">\(gain)</td></tr>"
+        }
         return html + "</table></div>"
     }
 

@@ -152,7 +152,8 @@ public enum MarkdownReport {
                 }
             }
         }
-        if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
+        let gains = CIText.gains(rows, name: code).map { "- \($0)" }
+        if !notes.isEmpty || !gains.isEmpty { out += "\n" + (notes + gains).joined(separator: "\n") + "\n" }
         if let total = TableReport.sharedTotalLine(report, scenario) { out += "\n" + total + "\n" }
         if let ignore = TableReport.ignoreLine(rows, name: code) { out += "\n" + ignore + "\n" }
         out += packages(rows)

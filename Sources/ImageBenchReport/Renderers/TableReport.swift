@@ -108,7 +108,8 @@ public enum TableReport {
                 }
             }
         }
-        if !notes.isEmpty { out += "Notes:\n" + notes.map(TextTable.plain).joined(separator: "\n") + "\n" }
+        let gains = CIText.gains(rows).map { "  \($0)" }
+        if !notes.isEmpty || !gains.isEmpty { out += "Notes:\n" + (notes + gains).map(TextTable.plain).joined(separator: "\n") + "\n" }
         let inside = PackageText.lines(rows)
         if !inside.isEmpty {
             out +=
