@@ -113,7 +113,24 @@ struct ScenarioLoaderTests {
         BadCase(yaml: "build-args: { \"A B\": x }\n", line: 1, reason: .invalidValue, says: "not a valid ARG name"),
         BadCase(yaml: "thresholds:\n  size: lots\n", line: 2, reason: .invalidValue, says: "is not a percentage"),
         BadCase(yaml: "thresholds:\n  speed: 2%\n", line: 2, reason: .unknownKey, says: "unknown metric \"speed\""),
+        BadCase(yaml: axes + "  at:\n    b1: { host: builder1 }\n", line: 6, reason: .invalidValue, says: "not an engine URL; write e.g. unix://"),
+        BadCase(yaml: axes + "  at:\n    b1: { docker-context: \"a b\" }\n", line: 6, reason: .invalidValue, says: "name a docker context"),
+        BadCase(
+            yaml: axes + "  at:\n    b1: { host: \"unix:///x.sock\", docker-context: b }\n", line: 6, reason: .invalidValue,
+            says: "names its engine twice"),
+        BadCase(
+            yaml: axes + "  at:\n    b1: { engine: podman, host: \"unix:///x.sock\" }\n", line: 6, reason: .invalidValue,
+            says: "names a docker engine (host, docker-context) and engine: podman"),
     ]
+
+    @Test("an axis value names the docker engine its variants build on: a host URL or a docker context")
+    func namedEngines() async throws {
+        let yaml =
+            "axes:\n  engine:\n    here: {}\n    modern: { host: \"unix:///tmp/imagebench-modern/docker.sock\" }\n    b1: { docker-context: b1 }\n"
+        let (_, result) = try await Self.folder(yaml)
+        let scenario = try result.get()
+        #expect(scenario.variants().map(\.settings.namedEngine) == [nil, .host("unix:///tmp/imagebench-modern/docker.sock"), .context("b1")])
+    }
 
     @Test("bad scenarios give FILE:LINE: message", arguments: bad)
     func badScenario(_ c: BadCase) async throws {

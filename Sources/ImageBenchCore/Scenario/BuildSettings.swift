@@ -8,6 +8,8 @@ public struct BuildSettings: Sendable, Equatable {
     public var builder: BuilderKind?
     /// `engine: docker | podman`; nil builds on the run's default engine (`--engine`).
     public var engine: EngineKind?
+    /// `host: URL` or `docker-context: NAME`: the docker engine the variant builds on, beside the run's own.
+    public var namedEngine: NamedEngine?
     public var platform: String?
     /// Where a `ci` build takes its cache from (`cache:`); nil: ``CacheSource/default(for:)``.
     public var cache: CacheSource?
@@ -25,6 +27,7 @@ extension BuildSettings {
         dockerignore = other.dockerignore ?? dockerignore
         builder = other.builder ?? builder
         engine = other.engine ?? engine
+        namedEngine = other.namedEngine ?? namedEngine
         platform = other.platform ?? platform
         cache = other.cache ?? cache
     }

@@ -118,7 +118,8 @@ struct YAMLReader {
         if node.null != nil { return settings }
         let map = try mapping(node, "axis value \(what)")
         try allowOnly(
-            map, ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "platform", "cache", "budgets"],
+            map,
+            ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "host", "docker-context", "platform", "cache", "budgets"],
             in: "axis value \(what)")
         if let n = map["build-args"] { settings.buildArgs = try buildArgs(n, "\(what).build-args", images: images) }
         if let n = map["target"] { settings.target = try string(n, "\(what).target") }
@@ -152,6 +153,26 @@ struct YAMLReader {
                 throw error(.invalidValue, n, "\(what).engine is \"\(value)\"; use docker or podman")
             }
             settings.engine = kind
+        }
+        if let n = map["host"] {
+            let url = try string(n, "\(what).host")
+            guard NamedEngine.isURL(url) else {
+                throw error(
+                    .invalidValue, n,
+                    "\(what).host is \"\(url)\", not an engine URL; write e.g. unix:///tmp/imagebench-modern/docker.sock or ssh://ci@builder1")
+            }
+            settings.namedEngine = .host(url)
+        }
+        if let n = map["docker-context"] {
+            let name = try string(n, "\(what).docker-context")
+            guard NamedEngine.isContextName(name) else {
+                throw error(.invalidValue, n, "\(what).docker-context is \"\(name)\"; name a docker context (docker context ls)")
+            }
+            if settings.namedEngine != nil { throw error(.invalidValue, n, "\(what) names its engine twice: keep host or docker-context") }
+            settings.namedEngine = .context(name)
+        }
+        if settings.namedEngine != nil && settings.engine == .podman {
+            throw error(.invalidValue, map["engine"] ?? node, "\(what) names a docker engine (host, docker-context) and engine: podman; keep one")
         }
         return settings
     }

@@ -14,6 +14,14 @@ public enum EngineTarget: Sendable, Equatable {
     /// `--context NAME`: a docker context (`docker context create`).
     case context(String)
 
+    /// The target of an engine an axis value names.
+    public init(_ named: NamedEngine) {
+        switch named {
+        case .host(let url): self = .host(url)
+        case .context(let name): self = .context(name)
+        }
+    }
+
     func arguments(_ kind: EngineKind) -> [String] {
         switch self {
         case .default: []

@@ -2,9 +2,37 @@ import ImageBenchCore
 
 /// The engines a run builds on, from `--host`, `--context` and the engines its variants ask for.
 public enum EngineSelection {
-    /// The engine kinds the variants need: their `engine:`, else the default.
+    /// The engine kinds the variants need from the run's engines: their `engine:`, else the default
+    /// (a variant that names its engine needs none of them).
     public static func kinds(of jobs: [ScenarioJob], default kind: EngineKind) -> Set<EngineKind> {
-        Set(jobs.flatMap(\.variants).map { $0.settings.engine ?? kind })
+        Set(jobs.flatMap(\.variants).filter { $0.settings.namedEngine == nil }.map { $0.settings.engine ?? kind })
+    }
+
+    /// The engines axis values name (`host:`, `docker-context:`), each once, in the order first named.
+    public static func named(in jobs: [ScenarioJob]) -> [NamedEngine] {
+        var seen = Set<NamedEngine>()
+        return jobs.flatMap(\.variants).compactMap(\.settings.namedEngine).filter { seen.insert($0).inserted }
+    }
+
+    /// Reaches the engines axis values name, at once. One that does not answer is not an error: the
+    /// variants naming it are skipped with the reason, which the result maps it to; with `all` (a resume,
+    /// which needs the engines the run began on) it is.
+    public static func connect(
+        named: [NamedEngine], clients: EngineClients, labels: [String: String], all: Bool
+    ) async throws -> (slots: [EngineSlot], unavailable: [NamedEngine: String]) {
+        let candidates = named.map { clients.client(.docker, target: EngineTarget($0), labels: labels) }
+        var slots: [EngineSlot] = []
+        var unavailable: [NamedEngine: String] = [:]
+        for (index, probe) in await probe(candidates).enumerated() {
+            switch probe {
+            case .success(let environment): slots.append(EngineSlot(docker: candidates[index], environment: environment, named: named[index]))
+            case .failure(let error):
+                if all { throw error }
+                unavailable[named[index]] =
+                    "its engine \(named[index]) does not answer (\(error)); start it (scripts/engine start modern starts a dockerd 26.1 with the containerd image store) or leave the variant out with --only"
+            }
+        }
+        return (slots, unavailable)
     }
 
     /// Reaches every engine at once. Docker engines are the `--host` and `--context` ones, or the

@@ -16,4 +16,6 @@ public struct PreparedRun: Sendable {
     /// The `ci` phase's fresh runner (stopped when the run ends), or why there is none.
     public var fresh: FreshRunner? = nil
     public var freshUnavailable: String? = nil
+    /// The engines axis values name that do not answer, and why: their variants are skipped.
+    public var unavailableEngines: [NamedEngine: String] = [:]
 }

@@ -18,7 +18,7 @@ public struct RunLauncher: Sendable {
     /// answers, so a run without one writes nothing).
     public func start(_ request: NewRun, openStore: () throws -> any RunStore) async throws -> PreparedRun {
         let settings = request.settings
-        let engines = try await connect(request.jobs, settings: settings, all: false)
+        let (engines, unavailable) = try await connect(request.jobs, settings: settings, all: false)
         try Self.checkIgnoreFiles(request.jobs, engines: engines, settings: settings)
         if let registry = settings.registry { try await RegistryClient(address: registry).ping() }
         let session = String(UUID().uuidString.prefix(8)).lowercased()
@@ -55,9 +55,11 @@ public struct RunLauncher: Sendable {
                 let substituted = request.jobs.flatMap(\.images).filter { $0.used != $0.requested }.count
                 events(.note("run \(id) uses profile \(profile): \(substituted) images substituted (reports name the images actually used)"))
             }
-            return PreparedRun(
+            var prepared = PreparedRun(
                 id: id, store: store, jobs: request.jobs, prior: [:], engines: engines, settings: settings, session: session, fresh: fresh.runner,
                 freshUnavailable: fresh.unavailable)
+            prepared.unavailableEngines = unavailable
+            return prepared
         } catch {
             await fresh.runner?.stop()
             throw error
@@ -119,7 +121,7 @@ public struct RunLauncher: Sendable {
             jobs.append(ScenarioJob(scenario: scenario, variants: scenario.variants().filter { names.contains($0.name) }, images: stored.images))
         }
         let settings = RunSettings.resolve(RunSettings.Choices(), stored: plan.settings)
-        let engines = try await connect(jobs, settings: settings, all: true)
+        let (engines, _) = try await connect(jobs, settings: settings, all: true)
         let environment = EngineSelection.runEnvironment(engines)
         var differences = environment.differences(from: run.environment)
         if let engines = environment.engineSetDifference(from: run.environment) { differences.append(engines) }
@@ -148,6 +150,7 @@ public struct RunLauncher: Sendable {
         runner.containerToken = run.session
         runner.fresh = run.fresh
         runner.freshUnavailable = run.freshUnavailable
+        runner.unavailableEngines = run.unavailableEngines
         let fresh = run.fresh
         do {
             let results = try await runner.run(runID: run.id, jobs: run.jobs, prior: run.prior)
@@ -169,7 +172,7 @@ public struct RunLauncher: Sendable {
         for job in jobs {
             for variant in job.variants {
                 let kind = variant.settings.engine ?? settings.engine
-                guard let slot = engines.first(where: { $0.record.kind == kind }) else { continue }
+                guard let slot = engines.first(where: { $0.record.kind == kind && $0.named == variant.settings.namedEngine }) else { continue }
                 let plan = BuildPlan(
                     scenario: job.scenario, variant: variant, images: job.images, defaultBuilder: slot.environment.defaultBuilder,
                     defaultEngine: settings.engine)
@@ -181,12 +184,25 @@ public struct RunLauncher: Sendable {
     /// The environment a run of `jobs` with `settings` would record now (it reaches the engines, builds
     /// nothing), to tell whether a stored run was measured here; with no jobs, the default engine's.
     public func environment(_ jobs: [ScenarioJob], settings: RunSettings) async throws -> RunEnvironment {
-        let kinds = EngineSelection.kinds(of: jobs, default: settings.engine)
-        return EngineSelection.runEnvironment(try await connect(kinds: kinds.isEmpty ? [settings.engine] : kinds, settings: settings, all: false))
+        if jobs.isEmpty { return EngineSelection.runEnvironment(try await connect(kinds: [settings.engine], settings: settings, all: false)) }
+        return EngineSelection.runEnvironment(try await connect(jobs, settings: settings, all: false).engines)
     }
 
-    private func connect(_ jobs: [ScenarioJob], settings: RunSettings, all: Bool) async throws -> [EngineSlot] {
-        try await connect(kinds: EngineSelection.kinds(of: jobs, default: settings.engine), settings: settings, all: all)
+    /// The run's engines and the engines its axis values name, and why a named one that does not answer
+    /// cannot build its variants. Without one engine that answers, the first one's error.
+    private func connect(_ jobs: [ScenarioJob], settings: RunSettings, all: Bool) async throws -> (
+        engines: [EngineSlot], unavailable: [NamedEngine: String]
+    ) {
+        let kinds = EngineSelection.kinds(of: jobs, default: settings.engine)
+        let named = EngineSelection.named(in: jobs)
+        let own = kinds.isEmpty && !named.isEmpty ? [] : try await connect(kinds: kinds, settings: settings, all: all)
+        let (slots, unavailable) = try await EngineSelection.connect(named: named, clients: clients, labels: settings.imageLabels, all: all)
+        if own.isEmpty && slots.isEmpty, let first = named.first {
+            throw DockerError(
+                .engineUnavailable, command: "docker --host \(first) version", outputTail: unavailable[first] ?? "",
+                hint: "start the engines the scenario's axis values name")
+        }
+        return (own + slots, unavailable)
     }
 
     private func connect(kinds: Set<EngineKind>, settings: RunSettings, all: Bool) async throws -> [EngineSlot] {

@@ -12,6 +12,8 @@ public struct BenchmarkRunner: Sendable {
     /// The `ci` phase's fresh runner, or why there is none (when the run has the phase).
     public var fresh: FreshRunner? = nil
     public var freshUnavailable: String? = nil
+    /// The engines axis values name that do not answer, and why: the variants naming them are skipped.
+    public var unavailableEngines: [NamedEngine: String] = [:]
     /// Makes container names unique across databases sharing an engine, and labels every image this
     /// process builds (`imagebench.session`) so cleanup removes exactly those.
     public var containerToken = String(UUID().uuidString.prefix(8)).lowercased()
@@ -60,14 +62,31 @@ public struct BenchmarkRunner: Sendable {
                     continue
                 }
                 let kind = variant.settings.engine ?? settings.engine
+                if let named = variant.settings.namedEngine, !engines.contains(where: { $0.named == named }) {
+                    events(.variantStarted(key, index: index, total: total, engine: nil))
+                    var skipped = VariantResult(runID: runID, scenario: job.scenario.name, axes: variant.axes, status: .skipped)
+                    skipped.problem = unavailableEngines[named] ?? "its engine \(named) is not one of the run's engines"
+                    let rowID: Int64
+                    if let earlier {
+                        rowID = earlier.id
+                    } else {
+                        rowID = try await recorder.beginVariant(runID: runID, scenario: job.scenario.name, axes: variant.axes)
+                    }
+                    try await recorder.finishVariant(id: rowID, result: skipped)
+                    results[index] = skipped
+                    events(.variantFinished(skipped))
+                    continue
+                }
                 // A begun variant finishes on the engine that built its first repetitions.
                 let pinned = (earlier?.result.engine ?? earlier?.result.builds.first?.engine).flatMap { record in
                     engines.firstIndex { $0.record.endpoint == record.endpoint && $0.record.kind == kind }
                 }
-                waiting.append(WorkQueue.Item(index: index, job: job, variant: variant, prior: earlier, kind: kind, engine: pinned))
+                waiting.append(
+                    WorkQueue.Item(
+                        index: index, job: job, variant: variant, prior: earlier, kind: kind, engine: pinned, named: variant.settings.namedEngine))
             }
         }
-        let queue = WorkQueue(waiting, engines: engines.map(\.record.kind))
+        let queue = WorkQueue(waiting, engines: engines.map(\.record.kind), named: engines.map(\.named))
         do {
             try await withThrowingTaskGroup(of: [Int: VariantResult].self) { group in
                 for engine in engines.indices {

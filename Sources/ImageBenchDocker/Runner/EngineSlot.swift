@@ -4,10 +4,13 @@ import ImageBenchCore
 public struct EngineSlot: Sendable {
     public var docker: DockerClient
     public var environment: RunEnvironment
+    /// The engine an axis value named (`host:`, `docker-context:`): it builds only the variants naming it.
+    public var named: NamedEngine?
 
-    public init(docker: DockerClient, environment: RunEnvironment) {
+    public init(docker: DockerClient, environment: RunEnvironment, named: NamedEngine? = nil) {
         self.docker = docker
         self.environment = environment
+        self.named = named
     }
 
     public var record: EngineRecord { environment.engineRecord }

@@ -11,20 +11,27 @@ actor WorkQueue {
         var kind: EngineKind
         /// The only engine that may build it (a begun variant's), by index.
         var engine: Int?
+        /// The engine its axis value names; nil for the run's own engines.
+        var named: NamedEngine? = nil
     }
 
     private var items: [Item]
     private let kinds: [EngineKind]
+    private let named: [NamedEngine?]
     private var dead: Set<Int> = []
     private(set) var firstLoss: EngineLost?
 
-    init(_ items: [Item], engines kinds: [EngineKind]) {
+    /// `named`: per engine, the engine an axis value named (it builds only the variants naming it).
+    init(_ items: [Item], engines kinds: [EngineKind], named: [NamedEngine?]? = nil) {
         self.items = items
         self.kinds = kinds
+        self.named = named ?? kinds.map { _ in nil }
     }
 
     func next(for engine: Int) -> Item? {
-        guard !dead.contains(engine), let i = items.firstIndex(where: { $0.kind == kinds[engine] && ($0.engine ?? engine) == engine }) else {
+        guard !dead.contains(engine),
+            let i = items.firstIndex(where: { $0.kind == kinds[engine] && $0.named == named[engine] && ($0.engine ?? engine) == engine })
+        else {
             return nil
         }
         return items.remove(at: i)

@@ -149,7 +149,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--host \"\(host)\" is not an engine URL; write e.g. ssh://ci@builder1, tcp://10.0.0.5:2376 or unix:///var/run/docker.sock")
         }
-        for context in contexts where context.isEmpty || context.contains(where: \.isWhitespace) {
+        for context in contexts where !NamedEngine.isContextName(context) {
             throw ValidationError("--context \"\(context)\" is not a context name; see `docker context ls`")
         }
         if let twice = Self.firstRepeated(hosts) ?? Self.firstRepeated(contexts) {
@@ -181,10 +181,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    static func isEngineURL(_ text: String) -> Bool {
-        guard let colon = text.range(of: "://"), !text.contains(where: \.isWhitespace) else { return false }
-        return ["unix", "tcp", "ssh", "fd", "npipe", "http", "https"].contains(String(text[..<colon.lowerBound])) && colon.upperBound < text.endIndex
-    }
+    static func isEngineURL(_ text: String) -> Bool { NamedEngine.isURL(text) }
 
     static func firstRepeated(_ values: [String]) -> String? {
         var seen = Set<String>()
