@@ -14,6 +14,20 @@ struct OverlayLayerReader {
     static let opaqueMarker = ".wh..wh..opq"
 
     /// Whether every folder exists and can be read here: imagebench runs beside the engine.
+    /// The image config overlay2 keeps beside the layers (`DATA-ROOT/image/overlay2/imagedb/content/sha256/ID`,
+    /// the data root found from a layer's `DATA-ROOT/overlay2/X/diff`); nil when it cannot be read.
+    static func config(imageID: String, folders: [String]) -> ImageConfigJSON? {
+        guard let diff = folders.first, diff.hasSuffix("/diff") else { return nil }
+        let overlay = ((diff as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        guard (overlay as NSString).lastPathComponent == "overlay2" else { return nil }
+        let root = (overlay as NSString).deletingLastPathComponent
+        let hex = imageID.hasPrefix("sha256:") ? String(imageID.dropFirst(7)) : imageID
+        guard hex.count == 64, hex.allSatisfy(\.isHexDigit),
+            let data = FileManager.default.contents(atPath: "\(root)/image/overlay2/imagedb/content/sha256/\(hex)")
+        else { return nil }
+        return ImageConfigJSON(data)
+    }
+
     static func canRead(_ folders: [String]) -> Bool {
         !folders.isEmpty && folders.allSatisfy { access($0, R_OK | X_OK) == 0 }
     }
