@@ -238,7 +238,20 @@ struct FaultEndToEndTests {
                     return "\(r["variant"] ?? "") \(r["status"] ?? "") \(image?["size_bytes"] ?? "-") \(image?["layers"] ?? "-") \(builds.sorted())"
                 }.sorted()
             }
-            #expect(shape(after.results) == shape(reference.results))
+            // Each layer's bytes and file counts and the wasted paths, to name the file when the sizes differ.
+            func layers(_ results: [[String: Any]]) -> String {
+                results.map { r in
+                    let insight = r["insight"] as? [String: Any]
+                    let layers = (insight?["layers"] as? [[String: Any]] ?? []).map {
+                        "\($0["unpacked_bytes"] ?? "-")+\($0["added"] ?? "-")~\($0["changed"] ?? "-")"
+                    }
+                    let wasted = (insight?["wasted_files"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "")" }
+                    return "\(r["variant"] ?? ""): \(layers) wasted \(wasted) \((r["image"] as? [String: Any])?["id"] ?? "")"
+                }.sorted().joined(separator: "; ")
+            }
+            #expect(
+                shape(after.results) == shape(reference.results),
+                "resumed: \(layers(after.results)); uninterrupted: \(layers(reference.results))")
             #expect(try await Self.leftovers(mine).isEmpty)
         }
     }
