@@ -65,7 +65,10 @@ public enum ReportFixture {
             waste: WasteAnalysis(
                 efficiency: 0.9, wastedBytes: 1200, userWastedPercent: 0, layerBytes: [4_472_832],
                 inefficiencies: [WasteAnalysis.Inefficiency(path: "/etc/app.conf", count: 2, cumulativeBytes: 1200)]),
-            secrets: ["/app/.env (layer 0)"], compressed: CompressedSizes(source: .registry, layers: [2_150_000]))
+            secrets: [
+                SecretFinding(kind: .content, rule: .assignedSecret, path: "/app/.env", layer: 0, line: 2, excerpt: "DB_PASSWORD=…(12 chars)"),
+                SecretFinding(kind: .name, rule: nil, path: "/app/id_rsa", layer: 0),
+            ], compressed: CompressedSizes(source: .registry, layers: [2_150_000]))
         withInsight.engine = Sample.environment().engineRecord
         var alpineWithInsight = alpine
         alpineWithInsight.insight = ImageInsight(

@@ -14,7 +14,7 @@ enum ExitStatus: Int32 {
     case onlyImprovements = 4
     /// `compare`/`report`: the requested run does not exist.
     case runNotFound = 5
-    /// `run --fail-on-secrets`: a secret-looking file ended up inside an image.
+    /// `run --fail-on-secrets`: a secret found by content (with `--secret-names`, or a file named like one) ended up inside an image.
     case secretInImage = 6
     /// `check`, `run --check`: a variant exceeds one of its scenario's budgets.
     case budgetExceeded = 7

@@ -84,7 +84,8 @@ struct ExportSchemaTests {
         let budgets = ScenarioBudgets(
             all: Budgets([
                 .size: .init(value: 5_000_000, source: "scenario.yaml:3"), .cold: .init(value: 60, source: "scenario.yaml:4"),
-                .wasted: .init(value: nil, source: ".dive-ci:3"),
+                .wasted: .init(value: nil, source: ".dive-ci:3"), .secrets: .init(value: 0, source: "scenario.yaml:5"),
+                .secretNames: .init(value: 0, source: "scenario.yaml:6"),
             ]))
         let check = BudgetCheck.evaluate(runID: 3, results: report.results, budgets: ["go-http": budgets])
         let xml = CheckReport.junit(check)
@@ -93,6 +94,14 @@ struct ExportSchemaTests {
         #expect(xml.contains(#"<testcase classname="go-http.linking=static,runtime=alpine" name="size" time="0">"#))
         #expect(xml.contains(#"<failure message="size: 7.16 MB &gt; 5.00 MB (budget from scenario.yaml:3)" type="budget">"#))
         #expect(xml.contains(#"<skipped message="disabled"/>"#))
+        // A failed secret rule is one failure per secret: by content for secrets, by content and name for secret-names.
+        let scratch = #"<testcase classname="go-http.linking=static,runtime=scratch" name="#
+        #expect(xml.contains(scratch + #""secrets: assigned-secret /app/.env (layer 0, line 2)" time="0">"#), "\(xml)")
+        #expect(xml.contains(scratch + #""secret-names: assigned-secret /app/.env (layer 0, line 2)" time="0">"#))
+        #expect(xml.contains(scratch + #""secret-names: /app/id_rsa (layer 0)" time="0">"#))
+        #expect(!xml.contains(scratch + #""secrets: /app/id_rsa"#))
+        let cases = xml.components(separatedBy: "<testcase ").count - 1
+        #expect(xml.contains(#"<testsuites name="imagebench check" tests="\#(cases)""#), "the count is the test cases written")
         // The schema is checked, not only the syntax: a test case without a name is refused.
         let broken = try await Self.validateJUnit(xml.replacingOccurrences(of: #" name="size""#, with: ""))
         #expect(!broken.succeeded)

@@ -130,7 +130,7 @@ struct BudgetTests {
             if size != nil {
                 r.insight = ImageInsight(
                     layers: [], waste: WasteAnalysis(efficiency: 0.9, wastedBytes: 10, userWastedPercent: 0.2, layerBytes: [], inefficiencies: []),
-                    secrets: name == "leaky" ? ["/app/.env (layer 1)"] : [])
+                    secrets: name == "leaky" ? [SecretFinding(kind: .content, rule: .privateKey, path: "/app/key.txt", layer: 1, line: 1)] : [])
             }
             return r
         }

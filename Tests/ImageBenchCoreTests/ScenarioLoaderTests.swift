@@ -113,6 +113,9 @@ struct ScenarioLoaderTests {
         BadCase(yaml: "build-args: { \"A B\": x }\n", line: 1, reason: .invalidValue, says: "not a valid ARG name"),
         BadCase(yaml: "thresholds:\n  size: lots\n", line: 2, reason: .invalidValue, says: "is not a percentage"),
         BadCase(yaml: "thresholds:\n  speed: 2%\n", line: 2, reason: .unknownKey, says: "unknown metric \"speed\""),
+        BadCase(yaml: "secrets:\n  allow:\n    rules: [jwt, aws]\n", line: 3, reason: .invalidValue, says: "unknown rule \"aws\""),
+        BadCase(yaml: "secrets:\n  allow:\n    paths: test/**\n", line: 3, reason: .invalidValue, says: "secrets.allow.paths must be a list"),
+        BadCase(yaml: "secrets:\n  ignore: [x]\n", line: 2, reason: .unknownKey, says: "unknown key \"ignore\" in secrets"),
         BadCase(yaml: axes + "  at:\n    b1: { host: builder1 }\n", line: 6, reason: .invalidValue, says: "not an engine URL; write e.g. unix://"),
         BadCase(yaml: axes + "  at:\n    b1: { docker-context: \"a b\" }\n", line: 6, reason: .invalidValue, says: "name a docker context"),
         BadCase(
@@ -163,6 +166,13 @@ struct ScenarioLoaderTests {
             #expect(throws: ScenarioError.self) { try ScenarioLoader().load(path: dir + "/s") }
             #expect(try ScenarioLoader(allowOutside: true).load(path: dir + "/s").context == dir + "/s/app")
         }
+    }
+
+    @Test("secrets: an allowlist of paths and rule ids")
+    func secretAllowlist() async throws {
+        let (_, result) = try await Self.folder("secrets:\n  allow:\n    paths: [app/test/**]\n    rules: [jwt, private-key]\n")
+        let scenario = try result.get()
+        #expect(scenario.secretAllowlist == SecretAllowlist(paths: ["app/test/**"], rules: [.jwt, .privateKey]))
     }
 
     @Test("thresholds: percentages per metric")

@@ -109,6 +109,58 @@ struct ResultStoreTests {
         }
     }
 
+    @Test("secrets: a run's findings go to secret_findings; a schema-15 run's name-based list reads, and migrates, as name-only")
+    func secretFindings() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir + "/old.sqlite"
+            do {
+                _ = try ResultStore(path: path, migratingTo: 15)
+                let db = try Database(path: path)
+                try db.execute(
+                    """
+                    INSERT INTO runs (id, started_at, finished_at, status, profile, labels, environment)
+                        VALUES (1, 1795000000, 1795000600, 'complete', 'offline', '{}', '{"host":"ci-1","cpus":2}');
+                    INSERT INTO run_scenarios (run_id, name, path, content_hash, images) VALUES (1, 'go-http', '/s', 'abc', '[]');
+                    INSERT INTO variants (id, run_id, scenario, name, axes, status, image_id, size_bytes, layers, insight, context_facts)
+                        VALUES (1, 1, 'go-http', 'linking=static', '[{"axis":"linking","value":"static"}]', 'ok', 'sha256:a', 4470000, 1,
+                        '{"layers":[],"efficiency":1,"wasted_bytes":0,"user_wasted_percent":0,"wasted_files":[],"secrets":["/app/.env (layer 1)"]}',
+                        '{"files":2,"bytes":10,"excluded_files":0,"excluded_bytes":0,"secrets":["keys/id_rsa"]}');
+                    """)
+            }
+            let store = try ResultStore(path: path)
+            let old = try #require(try await store.results(runID: 1).first)
+            #expect(old.insight?.secrets == [] && old.insight?.secretNames == ["/app/.env (layer 1)"])
+            #expect(old.context?.secrets == [] && old.context?.secretNames == ["keys/id_rsa"])
+
+            var fresh = ResultStoreTests.result(runID: 0)
+            fresh.insight = ImageInsight(
+                layers: [], waste: WasteAnalysis.analyze([]),
+                secrets: [
+                    SecretFinding(
+                        kind: .content, rule: .privateKey, path: "/app/config.txt", layer: 2, line: 1, excerpt: "-----BEGIN PRIVATE KEY-----…"),
+                    SecretFinding(kind: .name, rule: nil, path: "/app/.env", layer: 1),
+                ])
+            let runID = try await ResultStoreTests.store(fresh, in: store)
+            let read = try #require(try await store.results(runID: runID).first)
+            #expect(
+                read.insight?.secrets == ["private-key /app/config.txt (layer 2, line 1)"] && read.insight?.secretNames == ["/app/.env (layer 1)"])
+
+            let db = try Database(path: path)
+            let rows = try db.prepare(
+                """
+                SELECT variant_id || '|' || source || '|' || kind || '|' || COALESCE(rule, '-') || '|' || path || '|' || COALESCE(layer, -1)
+                    || '|' || COALESCE(line, -1) || '|' || COALESCE(excerpt, '-') AS line FROM secret_findings ORDER BY variant_id, rowid
+                """)
+            var seen: [String] = []
+            while try rows.step() { seen.append(try Row(statement: rows, table: "secret_findings").text("line")) }
+            #expect(
+                seen == [
+                    "1|image|name|-|/app/.env|1|-1|-", "1|context|name|-|keys/id_rsa|-1|-1|-",
+                    "2|image|content|private-key|/app/config.txt|2|1|-----BEGIN PRIVATE KEY-----…", "2|image|name|-|/app/.env|1|-1|-",
+                ], "\(seen)")
+        }
+    }
+
     @Test("an empty database has no latest run")
     func emptyLatest() async throws {
         try await withTemporaryStore { store, _ in

@@ -17,6 +17,8 @@ public struct ImageAnalysis: Sendable, Equatable {
     public var commands: [String] = []
     /// Per layer, every tar entry (for dive-json's fileList); empty unless read for it.
     public var entries: [[TarEntry]] = []
+    /// Secrets found by content, and files whose name alone looks secret (``SecretFinding/Kind``).
+    public var secrets: [SecretFinding] = []
 
     public init(
         image: String, layers: [LayerChange], waste: WasteAnalysis, linkage: Linkage? = nil, compressedSource: CompressedSource? = nil,

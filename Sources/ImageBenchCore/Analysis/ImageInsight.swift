@@ -7,9 +7,15 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     public var userWastedPercent: Double
     /// The largest wasted paths (at most 10).
     public var wastedFiles: [WasteAnalysis.Inefficiency]
-    /// Secret-looking files found in the layer tars, as `path (layer N)`; a file deleted in a later
-    /// layer is still in the image's earlier layer, so it counts.
+    /// Secrets found by what the files hold, as `rule path (layer N, line L)`; a file deleted in a later
+    /// layer is still in the image's earlier layer, so it counts. In runs recorded before content was
+    /// read, the name-based list moved to ``secretNames``.
     public var secrets: [String]
+    /// Files whose name alone looks secret (`.env`, `id_rsa`, `*.pem` ...), whose content no rule flags and
+    /// is not recognised as public: `path (layer N)`.
+    public var secretNames: [String]
+    /// Every finding with its rule, layer, line and masked excerpt (nil in runs recorded before content was read).
+    public var secretFindings: [SecretFinding]?
     /// How the entrypoint runs, and whether its interpreter is in the image.
     public var linkage: Linkage?
     /// The image's layers gzip-compressed: what a pull transfers (`registry`), or an estimate.
@@ -21,7 +27,7 @@ public struct ImageInsight: Sendable, Equatable, Codable {
     public var goBinaries: [GoBinary]?
 
     public init(
-        layers: [LayerChange], waste: WasteAnalysis, secrets: [String], linkage: Linkage? = nil, compressed: CompressedSizes? = nil
+        layers: [LayerChange], waste: WasteAnalysis, secrets: [SecretFinding], linkage: Linkage? = nil, compressed: CompressedSizes? = nil
     ) {
         self.linkage = linkage
         compressedBytes = compressed?.total
@@ -31,7 +37,20 @@ public struct ImageInsight: Sendable, Equatable, Codable {
         wastedBytes = waste.wastedBytes
         userWastedPercent = waste.userWastedPercent
         wastedFiles = Array(waste.inefficiencies.prefix(10))
-        self.secrets = secrets
+        self.secrets = secrets.contentSummaries
+        secretNames = secrets.nameSummaries
+        secretFindings = secrets
+    }
+
+    /// Applies an allowlist: the findings it allows are left out of every list.
+    public func allowing(_ allowlist: SecretAllowlist) -> ImageInsight {
+        guard !allowlist.isEmpty, let findings = secretFindings else { return self }
+        var insight = self
+        let kept = allowlist.filter(findings)
+        insight.secretFindings = kept
+        insight.secrets = kept.contentSummaries
+        insight.secretNames = kept.nameSummaries
+        return insight
     }
 
     /// Analyses an image's layer files.
@@ -59,14 +78,7 @@ public struct ImageInsight: Sendable, Equatable, Codable {
 
     /// Layers, waste, secrets and linkage; no packages.
     private init(layersOf image: ImageLayers, waste: WasteAnalysis) {
-        var secrets: [String] = []
-        for (index, files) in image.files.enumerated() {
-            // A whiteout (`.wh.NAME`) marks NAME deleted: not a file in the image, though its name looks like one.
-            for file in files
-            where !file.isDirectory && !(file.path.split(separator: "/").last?.hasPrefix(".wh.") ?? false) && SecretPatterns.looksSecret(file.path) {
-                secrets.append("/\(file.path) (layer \(index))")
-            }
-        }
+        let secrets = image.secretFindings
         var linkage: Linkage?
         if let entrypoint = image.entrypoint {
             if let head = image.entrypointHead {
@@ -90,5 +102,22 @@ public struct ImageInsight: Sendable, Equatable, Codable {
         case compressedSource = "compressed_source"
         case packages
         case goBinaries = "go_binaries"
+        case secretNames = "secret_names"
+        case secretFindings = "secret_findings"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        layers = try c.decode([LayerChange].self, forKey: .layers)
+        efficiency = try c.decode(Double.self, forKey: .efficiency)
+        wastedBytes = try c.decode(Int64.self, forKey: .wastedBytes)
+        userWastedPercent = try c.decode(Double.self, forKey: .userWastedPercent)
+        wastedFiles = try c.decode([WasteAnalysis.Inefficiency].self, forKey: .wastedFiles)
+        linkage = try c.decodeIfPresent(Linkage.self, forKey: .linkage)
+        compressedBytes = try c.decodeIfPresent(Int64.self, forKey: .compressedBytes)
+        compressedSource = try c.decodeIfPresent(CompressedSource.self, forKey: .compressedSource)
+        packages = try c.decodeIfPresent(PackageAnalysis.self, forKey: .packages)
+        goBinaries = try c.decodeIfPresent([GoBinary].self, forKey: .goBinaries)
+        (secrets, secretNames, secretFindings) = try RecordedSecrets.decode(c, secrets: .secrets, names: .secretNames, findings: .secretFindings)
     }
 }

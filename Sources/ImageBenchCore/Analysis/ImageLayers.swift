@@ -32,6 +32,9 @@ public struct ImageLayers: Sendable, Equatable {
 
     /// What the layers' files take unpacked, per layer (see ``LayerChange/unpackedBytes``).
     public var unpackedBytes: [Int64] { files.map(LayerChange.unpackedBytes) }
+    /// Secrets the files hold, and files whose names alone look secret (``SecretScanner/findings(_:path:layer:whole:)``),
+    /// found in the same pass over the layers, oldest layer first.
+    public var secretFindings: [SecretFinding] = []
 
     public init(
         digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil, compressed: CompressedSizes? = nil

@@ -19,6 +19,8 @@ public struct BudgetCheck: Sendable, Equatable {
         public var source: String
         /// Why a rule was skipped.
         public var reason: String?
+        /// For the secret rules, each finding counted: `rule path (layer N, line L)`, or `path (layer N)` by name.
+        public var findings: [String] = []
     }
 
     public var runID: Int64
@@ -57,6 +59,10 @@ public struct BudgetCheck: Sendable, Equatable {
                 } else if let figure = item.figure, let value = limit.value {
                     item.status = (rule.isLowerBound ? figure >= value : figure <= value) ? .pass : .fail
                 }
+                if let insight = result.insight {
+                    if rule == .secrets { item.findings = insight.secrets }
+                    if rule == .secretNames { item.findings = insight.secrets + insight.secretNames }
+                }
                 items.append(item)
             }
         }
@@ -72,6 +78,7 @@ public struct BudgetCheck: Sendable, Equatable {
         case .wasted: return Double(insight.wastedBytes)
         case .userWasted: return insight.userWastedPercent
         case .secrets: return Double(insight.secrets.count)
+        case .secretNames: return Double(insight.secrets.count + insight.secretNames.count)
         default: return nil
         }
     }

@@ -14,8 +14,10 @@ public enum BudgetRule: String, Sendable, Codable, CaseIterable, Comparable {
     case cold, warm, edit, ci
     /// The median start time (docker run to the first expected answer), seconds (at most).
     case start
-    /// `none`: no secret-looking file in any layer.
+    /// `none`: no secret found by content in any layer.
     case secrets
+    /// `none`: no secret by content, and no file whose name alone looks secret, in any layer.
+    case secretNames = "secret-names"
 
     public enum Kind: Sendable {
         case bytes, ratio, seconds, none
@@ -26,7 +28,7 @@ public enum BudgetRule: String, Sendable, Codable, CaseIterable, Comparable {
         case .size, .compressed, .wasted: .bytes
         case .efficiency, .userWasted: .ratio
         case .cold, .warm, .edit, .ci, .start: .seconds
-        case .secrets: .none
+        case .secrets, .secretNames: .none
         }
     }
 
@@ -43,7 +45,7 @@ public enum BudgetRule: String, Sendable, Codable, CaseIterable, Comparable {
         case .edit: .edit
         case .ci: .ci
         case .start: .start
-        case .efficiency, .wasted, .userWasted, .secrets: nil
+        case .efficiency, .wasted, .userWasted, .secrets, .secretNames: nil
         }
     }
 

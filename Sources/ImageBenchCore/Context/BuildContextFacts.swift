@@ -11,8 +11,14 @@ public struct BuildContextFacts: Sendable, Equatable, Codable {
     /// only when it does not exclude them). Nil in runs recorded before imagebench told them apart.
     public var copyableFiles: Int?
     public var copyableBytes: Int64?
-    /// Relative paths of files the build can `COPY` that look like secrets, e.g. `.env`, `id_rsa`.
+    /// Secrets found by what the files the build can `COPY` hold: `rule path (line L)`, paths relative to
+    /// the context. In runs recorded before content was read, the name-based list moved to ``secretNames``.
     public var secrets: [String]
+    /// Files the build can `COPY` whose name alone looks secret (`.env`, `id_rsa` ...), whose content no
+    /// rule flags and is not recognised as public.
+    public var secretNames: [String] = []
+    /// Every finding with its rule, line and masked excerpt (nil in runs recorded before content was read).
+    public var secretFindings: [SecretFinding]?
     /// Files and bytes the ignore file kept out.
     public var excludedFiles: Int
     public var excludedBytes: Int64
@@ -43,6 +49,36 @@ public struct BuildContextFacts: Sendable, Equatable, Codable {
         case excludedFiles = "excluded_files"
         case excludedBytes = "excluded_bytes"
         case ignoreFile = "ignore_file"
+        case secretNames = "secret_names"
+        case secretFindings = "secret_findings"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        files = try c.decode(Int.self, forKey: .files)
+        bytes = try c.decode(Int64.self, forKey: .bytes)
+        copyableFiles = try c.decodeIfPresent(Int.self, forKey: .copyableFiles)
+        copyableBytes = try c.decodeIfPresent(Int64.self, forKey: .copyableBytes)
+        excludedFiles = try c.decode(Int.self, forKey: .excludedFiles)
+        excludedBytes = try c.decode(Int64.self, forKey: .excludedBytes)
+        ignoreFile = try c.decodeIfPresent(String.self, forKey: .ignoreFile)
+        rules = try c.decodeIfPresent(String.self, forKey: .rules)
+        (secrets, secretNames, secretFindings) = try RecordedSecrets.decode(c, secrets: .secrets, names: .secretNames, findings: .secretFindings)
+    }
+
+    /// Sets the findings, and the two lists made of them.
+    public mutating func record(secrets findings: [SecretFinding]) {
+        secretFindings = findings
+        secrets = findings.contentSummaries
+        secretNames = findings.nameSummaries
+    }
+
+    /// Applies an allowlist: the findings it allows are left out of every list.
+    public func allowing(_ allowlist: SecretAllowlist) -> BuildContextFacts {
+        guard !allowlist.isEmpty, let findings = secretFindings else { return self }
+        var facts = self
+        facts.record(secrets: allowlist.filter(findings))
+        return facts
     }
 
     /// Walks `directory` as `rules` say (``ContextWalk``). `dockerfile` is relative to the context when
@@ -51,13 +87,31 @@ public struct BuildContextFacts: Sendable, Equatable, Codable {
         throws(DockerignorePattern.Refusal) -> BuildContextFacts
     {
         let walk = try ContextWalk.walk(directory: directory, dockerfile: dockerfile, dockerfileInside: dockerfileInside, rules: rules)
-        return BuildContextFacts(walk, rules: rules)
+        return BuildContextFacts(walk, rules: rules, directory: directory)
     }
 
-    public init(_ walk: ContextWalk, rules: ContextRules) {
+    /// The facts of a walk of `directory`, whose files the build can `COPY` are read for secrets.
+    public init(_ walk: ContextWalk, rules: ContextRules, directory: String) {
         self.init(
             files: walk.sent.count, bytes: walk.sent.reduce(0) { $0 + $1.size }, copyableFiles: walk.copyable.count,
-            copyableBytes: walk.copyable.reduce(0) { $0 + $1.size }, secrets: walk.copyable.map(\.path).filter(SecretPatterns.looksSecret).sorted(),
-            excludedFiles: walk.excludedFiles, excludedBytes: walk.excludedBytes, ignoreFile: walk.ignoreFile, rules: rules.name)
+            copyableBytes: walk.copyable.reduce(0) { $0 + $1.size }, excludedFiles: walk.excludedFiles, excludedBytes: walk.excludedBytes,
+            ignoreFile: walk.ignoreFile, rules: rules.name)
+        record(secrets: Self.secrets(of: walk.copyable, in: directory))
+    }
+
+    /// What the files hold and their names say about secrets; paths relative to the context, in path order.
+    /// Only regular files are opened (a symlink may point out of the context).
+    static func secrets(of files: [ContextWalk.File], in directory: String) -> [SecretFinding] {
+        var findings: [SecretFinding] = []
+        for file in files.sorted(by: { $0.path < $1.path }) where SecretScanner.wants(file.path, size: file.size) {
+            let full = directory + "/" + file.path
+            var info = stat()
+            guard lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: full) else { continue }
+            defer { try? handle.close() }
+            let whole = SecretScanner.mayScan(size: file.size)
+            let bytes = (try? handle.read(upToCount: whole ? SecretScanner.sizeLimit : SecretScanner.publicProbe)).map { [UInt8]($0) } ?? []
+            findings += SecretScanner.findings(bytes, path: file.path, whole: whole)
+        }
+        return findings
     }
 }

@@ -28,7 +28,7 @@ public struct ContextCopy: Sendable {
         }
         do {
             let walk = try ContextWalk.walk(directory: path, dockerfile: dockerfile, dockerfileInside: dockerfileInside, rules: rules)
-            return ContextCopy(directory: path, walk: walk, facts: BuildContextFacts(walk, rules: rules))
+            return ContextCopy(directory: path, walk: walk, facts: BuildContextFacts(walk, rules: rules, directory: path))
         } catch {
             // The scenario's loader and the run check every ignore file first; this names the user's file.
             let found = rules.candidates(dockerfile: dockerfile).first { fm.fileExists(atPath: $0.hasPrefix("/") ? $0 : path + "/" + $0) }

@@ -22,6 +22,8 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var engine: EngineKind = .docker
     /// A disposable docker engine the `ci` phase may wipe (`--ci-engine URL`); nil: one imagebench starts.
     public var ciEngine: String? = nil
+    /// Secret findings to leave out (`--allow-secret`), beside each scenario's `secrets: allow:`.
+    public var allowSecrets = SecretAllowlist()
 
     /// The defaults: what a run without flags does.
     public static let defaults = RunSettings()
@@ -44,13 +46,15 @@ public struct RunSettings: Sendable, Codable, Equatable {
         public var jobsPerHost: Int?
         public var engine: EngineKind?
         public var ciEngine: String?
+        public var allowSecrets: SecretAllowlist?
 
         public init(
             repeatCount: Int? = nil, phases: [Phase]? = nil, buildTimeout: Double? = nil, registry: String? = nil, keepImages: Bool? = nil,
             imageLabels: [String: String]? = nil, hosts: [String]? = nil, contexts: [String]? = nil, jobsPerHost: Int? = nil,
-            engine: EngineKind? = nil, ciEngine: String? = nil
+            engine: EngineKind? = nil, ciEngine: String? = nil, allowSecrets: SecretAllowlist? = nil
         ) {
             self.ciEngine = ciEngine
+            self.allowSecrets = allowSecrets
             self.repeatCount = repeatCount
             self.phases = phases
             self.buildTimeout = buildTimeout
@@ -78,6 +82,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         if let v = given.jobsPerHost { s.jobsPerHost = v }
         if let v = given.engine { s.engine = v }
         if let v = given.ciEngine { s.ciEngine = v }
+        if let v = given.allowSecrets { s.allowSecrets = v }
         return s
     }
 
@@ -89,6 +94,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         case buildTimeout = "build_timeout_s"
         case keepImages = "keep_images"
         case imageLabels = "image_labels"
+        case allowSecrets = "allow_secrets"
     }
 
     /// Plans stored by earlier versions leave out what they did not know (hosts, engine ...): the default.
@@ -106,5 +112,6 @@ public struct RunSettings: Sendable, Codable, Equatable {
         jobsPerHost = try c.decodeIfPresent(Int.self, forKey: .jobsPerHost) ?? d.jobsPerHost
         engine = try c.decodeIfPresent(EngineKind.self, forKey: .engine) ?? d.engine
         ciEngine = try c.decodeIfPresent(String.self, forKey: .ciEngine)
+        allowSecrets = try c.decodeIfPresent(SecretAllowlist.self, forKey: .allowSecrets) ?? d.allowSecrets
     }
 }

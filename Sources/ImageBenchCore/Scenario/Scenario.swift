@@ -26,6 +26,8 @@ public struct Scenario: Sendable, Equatable {
     public var cache: CacheSource?
     /// Absolute limits (`budgets:`, and dive's `.dive-ci` beside the file), for `check` and `run --check`.
     public var budgets = ScenarioBudgets()
+    /// Secret findings its reports leave out (`secrets: {allow: {paths: [...], rules: [...]}}`).
+    public var secretAllowlist = SecretAllowlist()
 
     public init(
         name: String, description: String = "", file: String, directory: String, context: String,

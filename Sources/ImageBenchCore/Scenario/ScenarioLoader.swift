@@ -42,7 +42,7 @@ public struct ScenarioLoader: Sendable {
             top,
             [
                 "name", "description", "context", "dockerfile", "images", "build-args", "axes", "exclude",
-                "expect-broken", "smoke", "edit", "thresholds", "cache", "budgets",
+                "expect-broken", "smoke", "edit", "thresholds", "cache", "budgets", "secrets",
             ],
             in: "the scenario")
 
@@ -105,6 +105,7 @@ public struct ScenarioLoader: Sendable {
         if let node = top["edit"] { scenario.edit = try reader.edit(node, context: scenario.context, paths: paths) }
         if let node = top["thresholds"] { scenario.thresholds = try reader.thresholds(node) }
         if let node = top["cache"] { scenario.cache = try reader.cache(node, "cache") }
+        if let node = top["secrets"] { scenario.secretAllowlist = try reader.secrets(node) }
         scenario.budgets.all = try Self.diveCI(in: directory, shownDirectory: ((shownAs ?? file) as NSString).deletingLastPathComponent)
         if let node = top["budgets"] { scenario.budgets.all = scenario.budgets.all.overridden(by: try reader.budgets(node, "budgets")) }
 

@@ -88,6 +88,34 @@ struct YAMLReader {
         }
     }
 
+    /// `secrets: {allow: {paths: [test/fixtures/**], rules: [jwt]}}`: findings the scenario's team accepts.
+    func secrets(_ node: Node) throws(ScenarioError) -> SecretAllowlist {
+        var allow = SecretAllowlist()
+        if node.null != nil { return allow }
+        let map = try mapping(node, "secrets")
+        try allowOnly(map, ["allow"], in: "secrets")
+        guard let allowNode = map["allow"], allowNode.null == nil else { return allow }
+        let lists = try mapping(allowNode, "secrets.allow")
+        try allowOnly(lists, ["paths", "rules"], in: "secrets.allow")
+        func list(_ key: String) throws(ScenarioError) -> [(String, Node)] {
+            guard let n = lists[key] else { return [] }
+            guard let items = n.sequence else {
+                throw error(.invalidValue, n, "secrets.allow.\(key) must be a list, e.g. [\(key == "rules" ? "jwt" : "test/**")]")
+            }
+            return try items.map { (item: Node) throws(ScenarioError) -> (String, Node) in (try string(item, "secrets.allow.\(key)"), item) }
+        }
+        allow.paths = try list("paths").map(\.0)
+        for (name, item) in try list("rules") {
+            guard let rule = SecretRule(rawValue: name) else {
+                throw error(
+                    .invalidValue, item,
+                    "secrets.allow.rules: unknown rule \"\(name)\"; expected one of: \(SecretRule.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            allow.rules.append(rule)
+        }
+        return allow
+    }
+
     func string(_ node: Node, _ what: String) throws(ScenarioError) -> String {
         guard let scalar = node.scalar else { throw error(.invalidValue, node, "\(what) must be a single value, not a list or mapping") }
         return scalar.string

@@ -26,6 +26,11 @@ final class LayerTarReader {
     /// The compressed size, after ``finish(blobSize:)``: the blob's own, or the gzip estimate of a plain tar.
     private(set) var compressedBytes: Int64?
     static let contentLimit: Int64 = 16 << 20
+    /// The file being read for secrets (absolute path): its bytes so far, whether content rules will run on
+    /// it (it is small enough), and whether reading stopped (it is binary, or its part for a name is read).
+    private var secretRead: (path: String, bytes: [UInt8], whole: Bool, stopped: Bool)?
+    /// What this layer's files hold and their names say about secrets; the layer index is set by ``image(_:digests:entrypoint:estimateCompressed:keepEntries:)``.
+    private(set) var secretFindings: [SecretFinding] = []
 
     /// `capturePath` is relative (no leading `/`). `estimateCompressed` applies to a plain tar only.
     init(
@@ -60,6 +65,9 @@ final class LayerTarReader {
                     kept.name = path
                     self.entries.append(kept)
                 }
+                if file.isRegular, SecretScanner.wants("/" + path, size: file.size) {
+                    self.secretRead = ("/" + path, [], SecretScanner.mayScan(size: file.size), false)
+                }
                 self.capturing = path == self.capturePath && file.isRegular
                 if self.capturing { self.head = [] }
                 guard self.keepContents, file.isRegular, file.size > 0 else { return }
@@ -72,6 +80,7 @@ final class LayerTarReader {
             content: { [unowned self] _, piece in
                 if self.keeping != nil { self.keeping!.bytes.append(contentsOf: piece) }
                 if self.scanning != nil { self.scan(piece) }
+                if self.secretRead?.stopped == false { self.readForSecrets(piece) }
                 guard self.capturing, let count = self.head?.count, count < SaveArchiveReader.headLimit else { return }
                 self.head?.append(contentsOf: piece.prefix(SaveArchiveReader.headLimit - count))
             })
@@ -100,6 +109,13 @@ final class LayerTarReader {
         image.contents = readers.map { $0?.contents ?? [:] }
         image.goBuildInfo = readers.map { $0?.goBuildInfo ?? [:] }
         if keepEntries { image.entries = readers.map { $0?.entries ?? [] } }
+        image.secretFindings = readers.enumerated().flatMap { index, reader in
+            (reader?.secretFindings ?? []).map { finding in
+                var finding = finding
+                finding.layer = index
+                return finding
+            }
+        }
         return image
     }
 
@@ -120,7 +136,27 @@ final class LayerTarReader {
         scanning = current
     }
 
+    /// Keeps a file's bytes for the secret rules: all of a text file up to the size limit, the start of a
+    /// larger one named as secrets are (to tell a public certificate); nothing more of a binary.
+    private func readForSecrets(_ piece: ArraySlice<UInt8>) {
+        guard var current = secretRead else { return }
+        secretRead = nil
+        let probe = SecretScanner.textProbe - current.bytes.count
+        if probe > 0, piece.prefix(probe).contains(0) {
+            current.whole = false
+            current.stopped = true
+            current.bytes = [0]
+        } else {
+            let room = (current.whole ? SecretScanner.sizeLimit : SecretScanner.publicProbe) - current.bytes.count
+            current.bytes.append(contentsOf: piece.prefix(room))
+            current.stopped = piece.count >= room
+        }
+        secretRead = current
+    }
+
     private func finishFile() {
+        if let read = secretRead { secretFindings += SecretScanner.findings(read.bytes, path: read.path, whole: read.whole) }
+        secretRead = nil
         if let kept = keeping { contents[kept.path] = kept.bytes }
         if var current = scanning, let found = current.scanner.finish() { goBuildInfo[current.path] = found }
         keeping = nil

@@ -78,6 +78,27 @@ struct OverlayLayerReader {
         return (contents, found)
     }
 
+    /// What the files of each layer hold and their names say about secrets, as ``LayerTarReader`` finds
+    /// them: only the files ``SecretScanner/wants(_:size:)`` names are opened, a binary's first 8000 bytes
+    /// read and no more.
+    static func secrets(in folders: [String], layers: [[LayerFile]]) -> [SecretFinding] {
+        var findings: [SecretFinding] = []
+        for (index, (folder, files)) in zip(folders, layers).enumerated() {
+            for file in files where !file.isDirectory && file.linkTarget == nil && SecretScanner.wants("/" + file.path, size: file.size) {
+                guard let handle = FileHandle(forReadingAtPath: folder + "/" + file.path) else { continue }
+                defer { try? handle.close() }
+                let whole = SecretScanner.mayScan(size: file.size)
+                guard var bytes = (try? handle.read(upToCount: SecretScanner.textProbe)).map({ [UInt8]($0) }) else { continue }
+                if SecretScanner.isText(bytes), bytes.count == SecretScanner.textProbe {
+                    let rest = (whole ? SecretScanner.sizeLimit : SecretScanner.publicProbe) - bytes.count
+                    if let more = try? handle.read(upToCount: rest) { bytes += more }
+                }
+                findings += SecretScanner.findings(bytes, path: "/" + file.path, layer: index, whole: whole && SecretScanner.isText(bytes))
+            }
+        }
+        return findings
+    }
+
     private static func goBuildInfo(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }

@@ -251,6 +251,7 @@ extension DockerClient {
             let head = entrypoint.flatMap { OverlayLayerReader.head(of: $0, in: folders, layers: files, limit: SaveArchiveReader.headLimit) }
             var layers = ImageLayers(digests: digests, files: files, entrypoint: entrypoint, entrypointHead: head)
             layers.source = "overlay2"
+            layers.secretFindings = OverlayLayerReader.secrets(in: folders, layers: files)
             // Which history steps made the layers, as the save stream's config says: each step's bytes then come
             // from its layer here too.
             if let id = DockerOutputParser.inspect(json)?.id, let config = OverlayLayerReader.config(imageID: id, folders: folders) {

@@ -32,6 +32,8 @@ struct VariantPipeline: Sendable {
     var docker: DockerClient { engine.docker }
     var scenario: Scenario { plan.scenario }
     var runLabel: String { String(runID) }
+    /// Secret findings left out: the run's `--allow-secret` and the scenario's `secrets: allow:`.
+    var secretAllowlist: SecretAllowlist { settings.allowSecrets.merged(with: scenario.secretAllowlist) }
     var watch: EngineWatch { EngineWatch(docker: docker, runID: runID, variant: VariantKey(scenario: scenario.name, variant: plan.variant.name)) }
 
     /// Runs every stage and stores the variant's result; throws ``EngineLost`` or `CancellationError`
@@ -71,7 +73,7 @@ struct VariantPipeline: Sendable {
 
         let context = try prepareContext()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        result.context = context.facts
+        result.context = context.facts.allowing(secretAllowlist)
 
         let builds = try await buildPhases(in: context, rowID: rowID, done: Set(result.builds.map(\.key)))
         result.builds += builds.records
@@ -335,7 +337,7 @@ struct VariantPipeline: Sendable {
             let layers = try await analyse(image, inspect: inspect)
             inspection.facts = facts.measured(by: layers, store: store)
             let analysed = ImageInsight.analyze(layers)
-            inspection.insight = analysed.insight
+            inspection.insight = analysed.insight.allowing(secretAllowlist)
             inspection.files = analysed.final?.withoutFolders
         } catch let error as DockerError {
             inspection.problem = "could not analyse the image: \(error)"

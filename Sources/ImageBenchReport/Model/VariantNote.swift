@@ -6,8 +6,12 @@ public enum VariantNote: Sendable, Equatable {
     case problem(String)
     /// The expected failure, in docker's words (last line of the smoke output).
     case expectedBroken(dockerSaid: String)
+    /// Secrets found by content: `rule path (layer N, line L)`.
     case secretsInContext([String])
     case secretsInImage([String])
+    /// Files whose name alone looks secret; their content is neither flagged nor public.
+    case secretNamesInContext([String])
+    case secretNamesInImage([String])
     case waste(bytes: Int64, efficiency: Double, largest: String)
     /// The entrypoint's interpreter is not in the image.
     case missingInterpreter(Linkage)
@@ -37,6 +41,8 @@ public enum VariantNote: Sendable, Equatable {
         if let linkage = r.insight?.linkage, linkage.interpreterPresent == false { notes.append(.missingInterpreter(linkage)) }
         if let secrets = r.context?.secrets, !secrets.isEmpty { notes.append(.secretsInContext(Self.firstFew(secrets))) }
         if let secrets = r.insight?.secrets, !secrets.isEmpty { notes.append(.secretsInImage(Self.firstFew(secrets))) }
+        if let names = r.context?.secretNames, !names.isEmpty { notes.append(.secretNamesInContext(Self.firstFew(names))) }
+        if let names = r.insight?.secretNames, !names.isEmpty { notes.append(.secretNamesInImage(Self.firstFew(names))) }
         if let edit = r.steps(.edit), let invalidation = CacheInvalidation(edit) { notes.append(.editInvalidated(invalidation, build: edit.builds)) }
         if let target = r.target { notes.append(.target(target)) }
         if let verdict = CIVerdict(r) { notes.append(.ci(verdict)) }

@@ -37,6 +37,7 @@ public enum AnalysisReport {
             for item in a.waste.inefficiencies.prefix(top) { files.append([Units.bytes(item.cumulativeBytes), String(item.count), item.path]) }
             out += "Largest wasted files:\n" + files.render()
         }
+        out += secretsText(a.secrets)
         out += packagesText(a.packages, top: top, checked: a.goBinaries != nil)
         out += goBinariesText(a.goBinaries ?? [])
         let from =
@@ -53,6 +54,26 @@ public enum AnalysisReport {
             }
         return out + "Sizes: uncompressed file bytes per layer from \(from), SI units" + (compressed ? "; compressed: \(compressedFrom)" : "")
             + ".\n"
+    }
+
+    /// The secrets `analyze` found: by content with the masked excerpt, then the files named like secrets.
+    static func secretsText(_ findings: [SecretFinding]) -> String {
+        let content = findings.filter { $0.kind == .content }
+        let names = findings.filter { $0.kind == .name }
+        var out = ""
+        if content.isEmpty {
+            out += "Secrets: none found by content\n"
+        } else {
+            var table = TextTable(headers: ["rule", "layer", "path:line", "excerpt (masked)"], alignments: [.left, .right, .left, .left])
+            for f in content {
+                table.append([f.rule?.rawValue ?? "", f.layer.map(String.init) ?? "", f.path + (f.line.map { ":\($0)" } ?? ""), f.excerpt ?? ""])
+            }
+            out += "Secrets found by content:\n" + table.render()
+        }
+        if !names.isEmpty {
+            out += "Named like secrets, content not flagged: " + names.map(\.summary).joined(separator: ", ") + "\n"
+        }
+        return out
     }
 
     /// The package table of `analyze`: the largest packages by the bytes their files take in the image.
@@ -110,6 +131,7 @@ public enum AnalysisReport {
         var packages: [InstalledPackage]?
         var packageDatabase: PackageDatabase?
         var goBinaries: [GoBinary]?
+        var secrets: [SecretFinding]
         struct PackageDatabase: Encodable {
             var manager: String
             var ownedBytes: Int64
@@ -124,7 +146,7 @@ public enum AnalysisReport {
             }
         }
         enum CodingKeys: String, CodingKey {
-            case image, layers, efficiency, linkage, source, packages
+            case image, layers, efficiency, linkage, source, packages, secrets
             case packageDatabase = "package_database"
             case goBinaries = "go_binaries"
             case compressedSource = "compressed_source"
@@ -143,7 +165,7 @@ public enum AnalysisReport {
             packageDatabase: a.packages.map {
                 Document.PackageDatabase(
                     manager: $0.manager, ownedBytes: $0.ownedBytes, unownedBytes: $0.unownedBytes, unownedFiles: $0.unownedFiles, layers: $0.layers)
-            }, goBinaries: a.goBinaries)
+            }, goBinaries: a.goBinaries, secrets: a.secrets)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(doc)).map { String(decoding: $0, as: UTF8.self) + "\n" } ?? "{}\n"

@@ -9,7 +9,7 @@ public enum CSVReport {
         "shared_bytes", "unique_bytes", "wasted_bytes", "efficiency", "image_secrets", "compressed_bytes", "compressed_source",
         "engine_kind", "engine_endpoint", "engine_host", "engine_version", "engine_storage_driver", "engine_cpus",
         "context_copyable_files", "context_copyable_bytes", "context_ignore_file", "context_rules", "smoke_memory_bytes",
-        "engine_size_bytes", "engine_size_meaning", "engine_disk_bytes", "engine_image_store",
+        "engine_size_bytes", "engine_size_meaning", "engine_disk_bytes", "engine_image_store", "context_secret_names", "image_secret_names",
     ]
 
     public static func render(_ report: RunReport) -> String {
@@ -38,6 +38,7 @@ public enum CSVReport {
                     r.context?.ignoreFile ?? "", r.context?.rules ?? "", r.smoke?.memoryBytes.map(String.init) ?? "",
                     r.image?.engineSize.map { String($0.bytes) } ?? "", r.image?.engineSize?.meaning.rawValue ?? "",
                     r.image?.engineSize.map { String($0.diskBytes) } ?? "", r.image?.engineSize?.store.rawValue ?? "",
+                    r.context?.secretNames.joined(separator: ";") ?? "", r.insight?.secretNames.joined(separator: ";") ?? "",
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))
             }

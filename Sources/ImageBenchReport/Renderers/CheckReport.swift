@@ -18,7 +18,10 @@ public enum CheckReport {
     static func comparison(_ item: BudgetCheck.Item) -> String {
         guard let figure = item.figure, let limit = item.limit else { return "" }
         if item.rule == .secrets {
-            return item.status == .pass ? "no secret-looking file" : "\(format(figure, item.rule)) look secret (budget: none)"
+            return item.status == .pass ? "no secret found by content" : "\(format(figure, item.rule)) secrets found by content (budget: none)"
+        }
+        if item.rule == .secretNames {
+            return item.status == .pass ? "no secret, by content or name" : "\(format(figure, item.rule)) secrets by content or name (budget: none)"
         }
         let passed = item.status == .pass
         let sign = item.rule.isLowerBound ? (passed ? "≥" : "<") : (passed ? "≤" : ">")
@@ -62,21 +65,31 @@ public enum CheckReport {
     /// per variant and rule (`classname` the variant, `name` the rule), `<failure>` with the figure and the
     /// limit, `<skipped>` with the reason.
     public static func junit(_ check: BudgetCheck) -> String {
+        // A failed secret rule is a test case per finding.
+        func cases(_ item: BudgetCheck.Item) -> Int { item.status == .fail && !item.findings.isEmpty ? item.findings.count : 1 }
+        func failures(_ items: [BudgetCheck.Item]) -> Int { items.filter { $0.status == .fail }.reduce(0) { $0 + cases($1) } }
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         out +=
-            "<testsuites name=\"imagebench check\" tests=\"\(check.items.count)\" failures=\"\(check.count(.fail))\" errors=\"0\">\n"
+            "<testsuites name=\"imagebench check\" tests=\"\(check.items.reduce(0) { $0 + cases($1) })\" failures=\"\(failures(check.items))\" errors=\"0\">\n"
         var scenarios: [String] = []
         for item in check.items where !scenarios.contains(item.scenario) { scenarios.append(item.scenario) }
         for scenario in scenarios {
             let items = check.items.filter { $0.scenario == scenario }
-            let failures = items.filter { $0.status == .fail }.count
             let skipped = items.filter { $0.status == .skip }.count
             out +=
-                "  <testsuite name=\"\(xml(scenario))\" tests=\"\(items.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\" time=\"0\">\n"
+                "  <testsuite name=\"\(xml(scenario))\" tests=\"\(items.reduce(0) { $0 + cases($1) })\" failures=\"\(failures(items))\" errors=\"0\" skipped=\"\(skipped)\" time=\"0\">\n"
             for item in items {
                 let open = "    <testcase classname=\"\(xml(scenario + "." + item.variant))\" name=\"\(xml(item.rule.rawValue))\" time=\"0\""
                 switch item.status {
                 case .pass: out += open + "/>\n"
+                case .fail where !item.findings.isEmpty:
+                    // One failure per secret, each its own test case, so a test-report view lists them all.
+                    for finding in item.findings {
+                        let message = "\(item.rule.rawValue): \(finding) (budget from \(item.source))"
+                        out +=
+                            "    <testcase classname=\"\(xml(scenario + "." + item.variant))\" name=\"\(xml(item.rule.rawValue + ": " + finding))\" time=\"0\">\n"
+                            + "      <failure message=\"\(xml(message))\" type=\"secret\">\(xml(message))</failure>\n    </testcase>\n"
+                    }
                 case .fail:
                     let message = "\(item.rule.rawValue): \(comparison(item)) (budget from \(item.source))"
                     out += open + ">\n      <failure message=\"\(xml(message))\" type=\"budget\">\(xml(message))</failure>\n    </testcase>\n"

@@ -53,6 +53,7 @@ public enum DiffReport {
             if d.files.count > top { table.append(["", "", "(\(d.files.count - top) more)"]) }
             out += "Files, largest change first:\n" + table.render()
         }
+        for line in secretLines(d) { out += line + "\n" }
         return out + "Sizes: uncompressed file bytes as a container sees them (a file a later layer replaced counts as it ends), SI units.\n"
     }
 
@@ -71,7 +72,21 @@ public enum DiffReport {
             if d.files.count > top { out += md.row(["", "", "(\(d.files.count - top) more)"]) }
             out += "\n"
         }
+        let secrets = secretLines(d)
+        if !secrets.isEmpty { out += secrets.map { "- " + md.text($0) }.joined(separator: "\n") + "\n\n" }
         return out + "Sizes: uncompressed file bytes as a container sees them, SI units.\n"
+    }
+
+    /// Secrets one side holds and the other does not: by content, then files named like secrets.
+    static func secretLines(_ d: ImageDiff) -> [String] {
+        var lines: [String] = []
+        for (side, findings) in [(d.a, d.secretsOnlyA ?? []), (d.b, d.secretsOnlyB ?? [])] {
+            let content = findings.filter { $0.kind == .content }.map(\.summary)
+            let names = findings.filter { $0.kind == .name }.map(\.summary)
+            if !content.isEmpty { lines.append("Secrets only in \(side): " + content.joined(separator: ", ")) }
+            if !names.isEmpty { lines.append("Named like secrets only in \(side), content not flagged: " + names.joined(separator: ", ")) }
+        }
+        return lines
     }
 
     /// All of it, the lists cut to `top`, with the full counts kept in the tallies.

@@ -185,9 +185,17 @@ public enum HTMLReport {
                     body =
                         "wastes \(Units.bytes(bytes)) (efficiency \(String(format: "%.1f", efficiency * 100))%, as dive counts it); largest: <code>\(e(largest))</code>"
                 case .secretsInImage(let paths):
-                    (cssClass, body) = ("note secret", "secret-looking files inside the image: <code>\(e(paths.joined(separator: ", ")))</code>")
+                    (cssClass, body) = ("note secret", "secrets inside the image: <code>\(e(paths.joined(separator: ", ")))</code>")
                 case .secretsInContext(let paths):
-                    (cssClass, body) = ("note secret", "secret-looking files in the build context: <code>\(e(paths.joined(separator: ", ")))</code>")
+                    (cssClass, body) = ("note secret", "secrets in the build context: <code>\(e(paths.joined(separator: ", ")))</code>")
+                case .secretNamesInImage(let paths):
+                    (cssClass, body) = (
+                        "note", "named like secrets inside the image, content not flagged: <code>\(e(paths.joined(separator: ", ")))</code>"
+                    )
+                case .secretNamesInContext(let paths):
+                    (cssClass, body) = (
+                        "note", "named like secrets in the build context, content not flagged: <code>\(e(paths.joined(separator: ", ")))</code>"
+                    )
                 case .target(let stage): (cssClass, body) = ("note", "builds <code>--target \(e(stage))</code>: that stage alone")
                 case .ci(let verdict): (cssClass, body) = ("note", CIText.verdict(verdict, name: { "<code>\(e($0))</code>" }))
                 case .ciSkipped(let reason): (cssClass, body) = ("note", "ci phase skipped: " + e(reason))

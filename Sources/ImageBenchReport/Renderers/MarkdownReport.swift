@@ -137,9 +137,13 @@ public enum MarkdownReport {
                 case .problem(let problem): "- \(code(r.name)): \(text(problem))"
                 case .expectedBroken(let said): "- \(code(r.name)) is expected-broken; docker said: \(code(said))"
                 case .secretsInContext(let paths):
-                    "- ⚠️ \(code(r.name)): secret-looking files in the build context: " + paths.map(code).joined(separator: ", ")
+                    "- ⚠️ \(code(r.name)): secrets in the build context: " + paths.map(code).joined(separator: ", ")
                 case .secretsInImage(let paths):
-                    "- 🚨 \(code(r.name)): secret-looking files inside the image: " + paths.map(code).joined(separator: ", ")
+                    "- 🚨 \(code(r.name)): secrets inside the image: " + paths.map(code).joined(separator: ", ")
+                case .secretNamesInContext(let paths):
+                    "- \(code(r.name)): named like secrets in the build context, content not flagged: " + paths.map(code).joined(separator: ", ")
+                case .secretNamesInImage(let paths):
+                    "- \(code(r.name)): named like secrets inside the image, content not flagged: " + paths.map(code).joined(separator: ", ")
                 case .missingInterpreter(let linkage): "- \(code(r.name)): entrypoint \(text(linkage.summary))"
                 case .editInvalidated(let invalidation, let build):
                     "- \(code(r.name)) \(StepText.invalidation(invalidation, build: build, name: code))"

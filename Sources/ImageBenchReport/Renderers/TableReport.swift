@@ -96,8 +96,12 @@ public enum TableReport {
                 switch note {
                 case .problem(let text): "  \(r.name): \(text)"
                 case .expectedBroken(let said): "  \(r.name): expected-broken, docker said: \(said)"
-                case .secretsInContext(let paths): "  \(r.name): secret-looking files in the build context: \(paths.joined(separator: ", "))"
-                case .secretsInImage(let paths): "  \(r.name): secret-looking files inside the image: \(paths.joined(separator: ", "))"
+                case .secretsInContext(let paths): "  \(r.name): secrets in the build context: \(paths.joined(separator: ", "))"
+                case .secretsInImage(let paths): "  \(r.name): secrets inside the image: \(paths.joined(separator: ", "))"
+                case .secretNamesInContext(let paths):
+                    "  \(r.name): named like secrets in the build context, content not flagged: \(paths.joined(separator: ", "))"
+                case .secretNamesInImage(let paths):
+                    "  \(r.name): named like secrets inside the image, content not flagged: \(paths.joined(separator: ", "))"
                 case .missingInterpreter(let linkage): "  \(r.name): entrypoint \(linkage.summary)"
                 case .editInvalidated(let invalidation, let build): "  \(r.name): \(StepText.invalidation(invalidation, build: build))"
                 case .target(let stage): "  \(r.name): builds --target \(stage): that stage alone"

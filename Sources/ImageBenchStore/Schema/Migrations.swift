@@ -155,6 +155,31 @@ enum Migrations {
             summary:
                 "each image's engine-reported .Size with what it means there and the disk the image takes on the engine; size_bytes is now what the layers hold",
             sql: "ALTER TABLE variants ADD COLUMN engine_size TEXT;"),
+        Migration(
+            version: 16,
+            summary:
+                "secrets found by what files hold (rule, file, layer, line, masked excerpt) in each image and build context; earlier runs' name-based ones as name-only",
+            sql: """
+                CREATE TABLE secret_findings (
+                    variant_id INTEGER NOT NULL REFERENCES variants(id) ON DELETE CASCADE,
+                    source TEXT NOT NULL CHECK (source IN ('image', 'context')),
+                    kind TEXT NOT NULL CHECK (kind IN ('content', 'name')),
+                    rule TEXT,
+                    path TEXT NOT NULL,
+                    layer INTEGER,
+                    line INTEGER,
+                    excerpt TEXT
+                );
+                CREATE INDEX secret_findings_by_variant ON secret_findings(variant_id);
+                INSERT INTO secret_findings (variant_id, source, kind, path, layer)
+                    SELECT v.id, 'image', 'name',
+                        CASE WHEN instr(j.value, ' (layer ') > 0 THEN substr(j.value, 1, instr(j.value, ' (layer ') - 1) ELSE j.value END,
+                        CASE WHEN instr(j.value, ' (layer ') > 0
+                            THEN CAST(substr(j.value, instr(j.value, ' (layer ') + 8, length(j.value) - instr(j.value, ' (layer ') - 8) AS INTEGER) END
+                    FROM variants v, json_each(v.insight, '$.secrets') j WHERE v.insight IS NOT NULL;
+                INSERT INTO secret_findings (variant_id, source, kind, path)
+                    SELECT v.id, 'context', 'name', j.value FROM variants v, json_each(v.context_facts, '$.secrets') j WHERE v.context_facts IS NOT NULL;
+                """),
     ]
 
     static var latest: Int { all.last!.version }

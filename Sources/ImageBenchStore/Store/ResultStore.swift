@@ -76,7 +76,16 @@ public actor ResultStore: RunStore {
             try db.prepare("DELETE FROM layers WHERE variant_id = ?").run([.int(id)])
             try insertLayers(of: result, variantID: id, with: try db.prepare(LayerRows.insertSQL))
             try insertFiles(of: result, variantID: id)
+            try db.prepare("DELETE FROM secret_findings WHERE variant_id = ?").run([.int(id)])
+            try insertSecrets(of: result, variantID: id)
         }
+    }
+
+    private func insertSecrets(of result: VariantResult, variantID: Int64) throws(StoreError) {
+        let rows = SecretRows.rows(of: result, variantID: variantID)
+        guard !rows.isEmpty else { return }
+        let insert = try db.prepare(SecretRows.insertSQL)
+        for row in rows { try insert.run(row) }
     }
 
     private func insertFiles(of result: VariantResult, variantID: Int64) throws(StoreError) {
@@ -112,6 +121,7 @@ public actor ResultStore: RunStore {
                 for b in r.builds { try build.run(BuildRows.values(b, variantID: variantID, steps: try steps.column(b.steps))) }
                 try insertLayers(of: r, variantID: variantID, with: layer)
                 try insertFiles(of: r, variantID: variantID)
+                try insertSecrets(of: r, variantID: variantID)
             }
             return id
         }

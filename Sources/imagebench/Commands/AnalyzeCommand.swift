@@ -66,6 +66,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         analysis.layerIDs = layers.layerIDs
         analysis.commands = layers.commands
         analysis.entries = layers.entries
+        analysis.secrets = insight.secretFindings ?? []
         switch format {
         case .table: print(AnalysisReport.table(analysis, top: top), terminator: "")
         case .json: print(AnalysisReport.json(analysis, top: top), terminator: "")

@@ -68,7 +68,8 @@ struct DiffCommand: AsyncParsableCommand {
                         "run \(snapshot.run.id) did not store the files of \(name) (it built no image, or ran before imagebench stored them); "
                             + "run the scenario again, or diff two images")
                 }
-                return ImageDiff.Side(name: variant.result.name, files: files, packages: insight.packages, layers: insight.layers)
+                return ImageDiff.Side(
+                    name: variant.result.name, files: files, packages: insight.packages, layers: insight.layers, secrets: insight.secretFindings)
             }
             diff = ImageDiff(try await side(a), try await side(b))
         } else {
@@ -78,7 +79,7 @@ struct DiffCommand: AsyncParsableCommand {
                 let analysed = ImageInsight.analyze(layers)
                 return ImageDiff.Side(
                     name: image, files: analysed.final ?? FinalFiles(layers.files), packages: analysed.insight.packages,
-                    layers: analysed.insight.layers)
+                    layers: analysed.insight.layers, secrets: analysed.insight.secretFindings)
             }
             diff = ImageDiff(try await side(a), try await side(b))
         }

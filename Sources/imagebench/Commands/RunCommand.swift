@@ -54,8 +54,24 @@ struct RunCommand: AsyncParsableCommand {
             valueName: "run"))
     var resume: Int64?
 
-    @Flag(name: .long, help: "Exit with status 6 when a secret-looking file (.env, id_rsa, *.pem, ...) ends up inside a built image.")
+    @Flag(
+        name: .long,
+        help:
+            "Exit with status 6 when a secret ends up inside a built image, found by what a file holds (private keys, tokens, passwords in configuration)."
+    )
     var failOnSecrets = false
+
+    @Flag(
+        name: .long,
+        help: "With --fail-on-secrets, count files whose name alone looks secret (.env, id_rsa, *.pem ...) too, unless their content is public.")
+    var secretNames = false
+
+    @Option(
+        name: .customLong("allow-secret"),
+        help: ArgumentHelp(
+            "Leave out secret findings of this rule id (private-key, aws-access-token, ...) or at this path (a glob, ** for any folders). Repeatable.",
+            valueName: "rule|path"))
+    var allowSecrets: [String] = []
 
     @Flag(
         name: .long, help: "At the end, check the results against the scenarios' budgets (as imagebench check) and exit with status 7 when one fails."
@@ -111,7 +127,16 @@ struct RunCommand: AsyncParsableCommand {
             buildTimeout: buildTimeout.flatMap(DurationParser.seconds),
             registry: registry, keepImages: keepImages ? true : nil, imageLabels: imageLabels.isEmpty ? nil : Self.pairs(imageLabels),
             hosts: hosts.isEmpty ? nil : hosts, contexts: contexts.isEmpty ? nil : contexts, jobsPerHost: jobsPerHost, engine: engine,
-            ciEngine: ciEngine)
+            ciEngine: ciEngine, allowSecrets: allowSecrets.isEmpty ? nil : Self.allowlist(allowSecrets))
+    }
+
+    /// `--allow-secret` values: a rule id where one is named, else a path glob.
+    static func allowlist(_ values: [String]) -> SecretAllowlist {
+        var allow = SecretAllowlist()
+        for value in values {
+            if let rule = SecretRule(rawValue: value) { allow.rules.append(rule) } else { allow.paths.append(value) }
+        }
+        return allow
     }
 
     func validate() throws {
@@ -123,6 +148,7 @@ struct RunCommand: AsyncParsableCommand {
                 (!imageLabels.isEmpty, "--image-label"), (!labels.isEmpty, "--label"), (!hosts.isEmpty, "--host"),
                 (!contexts.isEmpty, "--context"), (jobsPerHost != nil, "--jobs-per-host"), (engine != nil, "--engine"),
                 (ciEngine != nil, "--ci-engine"), (commits != nil, "--commits"), (steps != nil, "--steps"),
+                (!allowSecrets.isEmpty, "--allow-secret"),
             ].filter(\.0).map(\.1)
             if !given.isEmpty {
                 throw ValidationError("--resume uses the run's own scenarios and settings; leave out \(given.joined(separator: ", "))")
@@ -246,10 +272,13 @@ struct RunCommand: AsyncParsableCommand {
         let run = try await store.run(id: runID)
         let stored = try await store.variants(runID: runID).map(\.result)
         print(TableReport.render(RunReport(runs: [run].compactMap { $0 }, results: stored)), terminator: "")
-        let leaked = results.filter { !($0.insight?.secrets.isEmpty ?? true) }
+        // Content findings by default; with --secret-names, files whose name alone looks secret too.
+        func gated(_ r: VariantResult) -> [String] { (r.insight?.secrets ?? []) + (secretNames ? r.insight?.secretNames ?? [] : []) }
+        let leaked = results.filter { !gated($0).isEmpty }
         if failOnSecrets && !leaked.isEmpty {
-            let list = leaked.map { "\($0.scenario) \($0.name): \($0.insight!.secrets.joined(separator: ", "))" }.joined(separator: "; ")
-            Console.error("secret-looking files inside images: \(list); keep them out with a .dockerignore")
+            let list = leaked.map { "\($0.scenario) \($0.name): \(gated($0).joined(separator: ", "))" }.joined(separator: "; ")
+            Console.error(
+                "secrets inside images: \(list); keep them out with a .dockerignore, or accept one with --allow-secret RULE|PATH")
             throw ExitStatus.secretInImage.exitCode
         }
         for skipped in results where skipped.status == .skipped {

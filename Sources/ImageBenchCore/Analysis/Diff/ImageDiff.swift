@@ -8,8 +8,11 @@ public struct ImageDiff: Sendable, Equatable, Codable {
         public var packages: PackageAnalysis?
         /// Digest and bytes per layer, oldest first.
         public var layers: [LayerChange]
+        /// Secrets by content and files named like secrets (nil when the side's run did not record them).
+        public var secrets: [SecretFinding]?
 
-        public init(name: String, files: FinalFiles, packages: PackageAnalysis?, layers: [LayerChange]) {
+        public init(name: String, files: FinalFiles, packages: PackageAnalysis?, layers: [LayerChange], secrets: [SecretFinding]? = nil) {
+            self.secrets = secrets
             self.name = name
             self.files = files
             self.packages = packages
@@ -93,9 +96,15 @@ public struct ImageDiff: Sendable, Equatable, Codable {
     public var unownedA: Int64?
     public var unownedB: Int64?
     public var layers: Layers
+    /// Secrets (by content, and files named like secrets) that only one side holds, told apart by kind, rule
+    /// and path (a secret that moved to another layer or line is the same); nil when a side did not record them.
+    public var secretsOnlyA: [SecretFinding]?
+    public var secretsOnlyB: [SecretFinding]?
 
     enum CodingKeys: String, CodingKey {
         case a, b, delta, files, added, removed, changed, uncompared, packages, layers
+        case secretsOnlyA = "secrets_only_a"
+        case secretsOnlyB = "secrets_only_b"
         case bytesA = "bytes_a"
         case bytesB = "bytes_b"
         case unownedA = "unowned_bytes_a"
@@ -155,6 +164,13 @@ public struct ImageDiff: Sendable, Equatable, Codable {
         unownedA = a.packages?.unownedBytes ?? (either ? bytesA : nil)
         unownedB = b.packages?.unownedBytes ?? (either ? bytesB : nil)
         packages = Self.packages(a.packages, b.packages)
+        if let x = a.secrets, let y = b.secrets {
+            func key(_ f: SecretFinding) -> String { "\(f.kind.rawValue) \(f.rule?.rawValue ?? "") \(f.path)" }
+            let keysA = Set(x.map(key))
+            let keysB = Set(y.map(key))
+            secretsOnlyA = x.filter { !keysB.contains(key($0)) }
+            secretsOnlyB = y.filter { !keysA.contains(key($0)) }
+        }
     }
 
     /// Packages by name: added, removed, or changed in version or bytes; largest change first.
