@@ -40,7 +40,7 @@ struct CLITests {
             #expect(r.exitCode == 65)
             #expect(
                 r.stderr
-                    == "imagebench: error: \(dir)/s/scenario.yaml:2: unknown key \"colour\" in the scenario; expected one of: name, description, context, dockerfile, images, build-args, axes, exclude, expect-broken, smoke, edit, thresholds, cache, budgets\n"
+                    == "imagebench: error: \(dir)/s/scenario.yaml:2: unknown key \"colour\" in the scenario; expected one of: name, description, context, dockerfile, images, build-args, axes, exclude, expect-broken, smoke, edit, thresholds, cache, budgets, secrets\n"
             )
             #expect(!FileManager.default.fileExists(atPath: dir + "/db.sqlite"), "nothing is written for bad input")
         }
