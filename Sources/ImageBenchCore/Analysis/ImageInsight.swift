@@ -1,5 +1,5 @@
 /// What the analysis of a built image stores with its variant: layers, waste and secrets.
-public struct ImageInsight: Sendable, Equatable, Codable {
+public struct ImageInsight: Sendable, Equatable, Codable, SecretRecording {
     /// Per layer (oldest first): digest, file bytes, files added, changed, deleted.
     public var layers: [LayerChange]
     public var efficiency: Double
@@ -37,20 +37,9 @@ public struct ImageInsight: Sendable, Equatable, Codable {
         wastedBytes = waste.wastedBytes
         userWastedPercent = waste.userWastedPercent
         wastedFiles = Array(waste.inefficiencies.prefix(10))
-        self.secrets = secrets.contentSummaries
-        secretNames = secrets.nameSummaries
-        secretFindings = secrets
-    }
-
-    /// Applies an allowlist: the findings it allows are left out of every list.
-    public func allowing(_ allowlist: SecretAllowlist) -> ImageInsight {
-        guard !allowlist.isEmpty, let findings = secretFindings else { return self }
-        var insight = self
-        let kept = allowlist.filter(findings)
-        insight.secretFindings = kept
-        insight.secrets = kept.contentSummaries
-        insight.secretNames = kept.nameSummaries
-        return insight
+        self.secrets = []
+        secretNames = []
+        record(secrets: secrets)
     }
 
     /// Analyses an image's layer files.

@@ -2,7 +2,7 @@ import Foundation
 
 /// The build context a builder sends and what its build can `COPY`: the files a `.dockerignore` (or a
 /// `<Dockerfile>.dockerignore`) leaves in, the ignore file that applied, and the ones that look like secrets.
-public struct BuildContextFacts: Sendable, Equatable, Codable {
+public struct BuildContextFacts: Sendable, Equatable, Codable, SecretRecording {
     /// Files (and symlinks) sent to the engine: the Dockerfile and the ignore file included, as the wire carries them.
     public var files: Int
     /// Sum of their sizes in bytes (file contents; docker's own figure counts tar headers too).
@@ -66,21 +66,6 @@ public struct BuildContextFacts: Sendable, Equatable, Codable {
         (secrets, secretNames, secretFindings) = try RecordedSecrets.decode(c, secrets: .secrets, names: .secretNames, findings: .secretFindings)
     }
 
-    /// Sets the findings, and the two lists made of them.
-    public mutating func record(secrets findings: [SecretFinding]) {
-        secretFindings = findings
-        secrets = findings.contentSummaries
-        secretNames = findings.nameSummaries
-    }
-
-    /// Applies an allowlist: the findings it allows are left out of every list.
-    public func allowing(_ allowlist: SecretAllowlist) -> BuildContextFacts {
-        guard !allowlist.isEmpty, let findings = secretFindings else { return self }
-        var facts = self
-        facts.record(secrets: allowlist.filter(findings))
-        return facts
-    }
-
     /// Walks `directory` as `rules` say (``ContextWalk``). `dockerfile` is relative to the context when
     /// `dockerfileInside`, else absolute.
     public static func scan(directory: String, dockerfile: String = "Dockerfile", dockerfileInside: Bool = true, rules: ContextRules)
@@ -106,11 +91,8 @@ public struct BuildContextFacts: Sendable, Equatable, Codable {
         for file in files.sorted(by: { $0.path < $1.path }) where SecretScanner.wants(file.path, size: file.size) {
             let full = directory + "/" + file.path
             var info = stat()
-            guard lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: full) else { continue }
-            defer { try? handle.close() }
-            let whole = SecretScanner.mayScan(size: file.size)
-            let bytes = (try? handle.read(upToCount: whole ? SecretScanner.sizeLimit : SecretScanner.publicProbe)).map { [UInt8]($0) } ?? []
-            findings += SecretScanner.findings(bytes, path: file.path, whole: whole)
+            guard lstat(full, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            findings += SecretScanner.findings(inFileAt: full, path: file.path, size: file.size)
         }
         return findings
     }

@@ -92,6 +92,32 @@ extension [SecretFinding] {
     public var nameSummaries: [String] { filter { $0.kind == .name }.map(\.summary) }
 }
 
+/// What keeps secret findings and the two lists made of them: an image's insight, a build context's facts.
+public protocol SecretRecording {
+    /// Content findings, as lists show them.
+    var secrets: [String] { get set }
+    /// Name-only warnings.
+    var secretNames: [String] { get set }
+    var secretFindings: [SecretFinding]? { get set }
+}
+
+extension SecretRecording {
+    /// Sets the findings, and the two lists made of them.
+    public mutating func record(secrets findings: [SecretFinding]) {
+        secretFindings = findings
+        secrets = findings.contentSummaries
+        secretNames = findings.nameSummaries
+    }
+
+    /// Applies an allowlist: the findings it allows are left out of every list.
+    public func allowing(_ allowlist: SecretAllowlist) -> Self {
+        guard !allowlist.isEmpty, let findings = secretFindings else { return self }
+        var allowed = self
+        allowed.record(secrets: allowlist.filter(findings))
+        return allowed
+    }
+}
+
 /// The secret lists an image's insight and a build context's facts record, as they are read back.
 enum RecordedSecrets {
     /// `secrets`, `secret_names` and `secret_findings` from `c`. Before content was read, `secrets` listed

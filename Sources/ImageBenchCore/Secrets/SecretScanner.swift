@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds secrets by what a file holds, with the shapes of gitleaks 8.16's default rules for the families
 /// imagebench claims (see ``SecretRule``), matched byte by byte in one pass over the file instead of by
 /// regular expressions: each position is tried only against the rules whose first byte it has.
@@ -46,6 +48,20 @@ public enum SecretScanner {
         if !found.isEmpty { return found }
         guard SecretPatterns.looksSecret(path), !isPublic(bytes) else { return [] }
         return [SecretFinding(kind: .name, rule: nil, path: path, layer: layer)]
+    }
+
+    /// ``findings(_:path:layer:whole:)`` of the file at `fullPath` on this machine (`size` bytes, shown as
+    /// `path`), read as the layer streams are: its first 8000 bytes, and the rest only when they are text
+    /// (all of it up to ``sizeLimit``, or ``publicProbe`` of a larger file). None when it cannot be opened.
+    public static func findings(inFileAt fullPath: String, path: String, size: Int64, layer: Int? = nil) -> [SecretFinding] {
+        guard let handle = FileHandle(forReadingAtPath: fullPath) else { return [] }
+        defer { try? handle.close() }
+        let whole = mayScan(size: size)
+        guard var bytes = (try? handle.read(upToCount: textProbe)).map({ [UInt8]($0) }) else { return [] }
+        if isText(bytes), bytes.count == textProbe, let more = try? handle.read(upToCount: (whole ? sizeLimit : publicProbe) - textProbe) {
+            bytes += more
+        }
+        return findings(bytes, path: path, layer: layer, whole: whole)
     }
 
     /// Whether a file at `path` of `size` bytes is worth reading at all: outside the folders a

@@ -137,15 +137,15 @@ final class LayerTarReader {
     }
 
     /// Keeps a file's bytes for the secret rules: all of a text file up to the size limit, the start of a
-    /// larger one named as secrets are (to tell a public certificate); nothing more of a binary.
+    /// larger one named as secrets are (to tell a public certificate); of a binary, its first 8000 bytes.
     private func readForSecrets(_ piece: ArraySlice<UInt8>) {
         guard var current = secretRead else { return }
         secretRead = nil
         let probe = SecretScanner.textProbe - current.bytes.count
         if probe > 0, piece.prefix(probe).contains(0) {
-            current.whole = false
+            // Binary: its first bytes are all the rules see, as the overlay2 path reads them (no rule runs on them).
+            current.bytes.append(contentsOf: piece.prefix(probe))
             current.stopped = true
-            current.bytes = [0]
         } else {
             let room = (current.whole ? SecretScanner.sizeLimit : SecretScanner.publicProbe) - current.bytes.count
             current.bytes.append(contentsOf: piece.prefix(room))

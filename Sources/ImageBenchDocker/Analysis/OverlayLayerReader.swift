@@ -85,15 +85,7 @@ struct OverlayLayerReader {
         var findings: [SecretFinding] = []
         for (index, (folder, files)) in zip(folders, layers).enumerated() {
             for file in files where !file.isDirectory && file.linkTarget == nil && SecretScanner.wants("/" + file.path, size: file.size) {
-                guard let handle = FileHandle(forReadingAtPath: folder + "/" + file.path) else { continue }
-                defer { try? handle.close() }
-                let whole = SecretScanner.mayScan(size: file.size)
-                guard var bytes = (try? handle.read(upToCount: SecretScanner.textProbe)).map({ [UInt8]($0) }) else { continue }
-                if SecretScanner.isText(bytes), bytes.count == SecretScanner.textProbe {
-                    let rest = (whole ? SecretScanner.sizeLimit : SecretScanner.publicProbe) - bytes.count
-                    if let more = try? handle.read(upToCount: rest) { bytes += more }
-                }
-                findings += SecretScanner.findings(bytes, path: "/" + file.path, layer: index, whole: whole && SecretScanner.isText(bytes))
+                findings += SecretScanner.findings(inFileAt: folder + "/" + file.path, path: "/" + file.path, size: file.size, layer: index)
             }
         }
         return findings

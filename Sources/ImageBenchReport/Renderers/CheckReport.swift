@@ -79,21 +79,23 @@ public enum CheckReport {
             out +=
                 "  <testsuite name=\"\(xml(scenario))\" tests=\"\(items.reduce(0) { $0 + cases($1) })\" failures=\"\(failures(items))\" errors=\"0\" skipped=\"\(skipped)\" time=\"0\">\n"
             for item in items {
-                let open = "    <testcase classname=\"\(xml(scenario + "." + item.variant))\" name=\"\(xml(item.rule.rawValue))\" time=\"0\""
+                func open(_ name: String) -> String {
+                    "    <testcase classname=\"\(xml(scenario + "." + item.variant))\" name=\"\(xml(name))\" time=\"0\""
+                }
+                func failed(_ name: String, _ message: String, type: String) -> String {
+                    open(name) + ">\n      <failure message=\"\(xml(message))\" type=\"\(type)\">\(xml(message))</failure>\n    </testcase>\n"
+                }
                 switch item.status {
-                case .pass: out += open + "/>\n"
+                case .pass: out += open(item.rule.rawValue) + "/>\n"
                 case .fail where !item.findings.isEmpty:
                     // One failure per secret, each its own test case, so a test-report view lists them all.
                     for finding in item.findings {
-                        let message = "\(item.rule.rawValue): \(finding) (budget from \(item.source))"
-                        out +=
-                            "    <testcase classname=\"\(xml(scenario + "." + item.variant))\" name=\"\(xml(item.rule.rawValue + ": " + finding))\" time=\"0\">\n"
-                            + "      <failure message=\"\(xml(message))\" type=\"secret\">\(xml(message))</failure>\n    </testcase>\n"
+                        out += failed(
+                            item.rule.rawValue + ": " + finding, "\(item.rule.rawValue): \(finding) (budget from \(item.source))", type: "secret")
                     }
                 case .fail:
-                    let message = "\(item.rule.rawValue): \(comparison(item)) (budget from \(item.source))"
-                    out += open + ">\n      <failure message=\"\(xml(message))\" type=\"budget\">\(xml(message))</failure>\n    </testcase>\n"
-                case .skip: out += open + ">\n      <skipped message=\"\(xml(item.reason ?? ""))\"/>\n    </testcase>\n"
+                    out += failed(item.rule.rawValue, "\(item.rule.rawValue): \(comparison(item)) (budget from \(item.source))", type: "budget")
+                case .skip: out += open(item.rule.rawValue) + ">\n      <skipped message=\"\(xml(item.reason ?? ""))\"/>\n    </testcase>\n"
                 }
             }
             out += "  </testsuite>\n"
