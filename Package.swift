@@ -31,6 +31,8 @@ let package = Package(
         ),
         // glibc's extended attributes (overlay2 marks opaque directories with one); no library to link.
         .systemLibrary(name: "CXattr"),
+        // glibc's mallopt (the executable keeps one malloc arena); no library to link.
+        .systemLibrary(name: "CMalloc"),
         // The only module that starts processes.
         .target(
             name: "ImageBenchDocker",
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "imagebench",
             dependencies: [
-                "ImageBenchCore", "ImageBenchDocker", "ImageBenchStore", "ImageBenchReport",
+                "ImageBenchCore", "ImageBenchDocker", "ImageBenchStore", "ImageBenchReport", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,10 +4,20 @@ import ImageBenchCore
 import ImageBenchDocker
 import ImageBenchStore
 
+#if canImport(CMalloc)
+    import CMalloc
+#endif
+
 extension ImageBench {
     /// Parses and runs the command; turns imagebench's errors into one line on stderr and a documented
     /// exit status. The one place that maps an error to a status.
     static func main() async {
+        #if canImport(CMalloc)
+            // One malloc arena for the process: glibc gives each thread that allocates (the layer reader, the
+            // package analysis beside the waste analysis) an arena of its own, whose freed pages stay
+            // resident; one arena keeps analyze's peak memory 6 MB lower at the same speed (benchmarks/analyze).
+            mallopt(M_ARENA_MAX, 1)
+        #endif
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

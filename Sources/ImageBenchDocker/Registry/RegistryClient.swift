@@ -1,10 +1,6 @@
 import Foundation
 import ImageBenchCore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// Reads what a registry (Docker Registry HTTP API v2) stores for a pushed image: the manifest's layer
 /// sizes, which are the gzip-compressed bytes a pull transfers. Plain HTTP, as docker allows for
 /// registries on loopback.
@@ -62,15 +58,30 @@ public struct RegistryClient: Sendable {
     /// One plain-HTTP GET on the registry; a transport failure is a ``RegistryError`` naming the URL.
     private func get(_ path: String, accept: [String] = [], timeout: Double) async throws -> (Data, Int, String) {
         let url = "http://\(address)\(path)"
-        guard let target = URL(string: url) else { throw RegistryError(url: url, problem: "not a valid URL") }
-        var request = URLRequest(url: target, timeoutInterval: timeout)
-        if !accept.isEmpty { request.setValue(accept.joined(separator: ", "), forHTTPHeaderField: "Accept") }
-        do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return (data, (response as? HTTPURLResponse)?.statusCode ?? 0, url)
-        } catch {
-            throw RegistryError(url: url, problem: (error as NSError).localizedDescription, answered: false)
+        guard let (host, port) = Self.hostAndPort(address) else {
+            throw RegistryError(url: url, problem: "not HOST:PORT", answered: false)
         }
+        let headers = accept.isEmpty ? [] : [("Accept", accept.joined(separator: ", "))]
+        switch await PlainHTTP.send(method: "GET", host: host, port: port, path: path, headers: headers, timeout: timeout) {
+        case .success(let response): return (Data(response.body), response.status, url)
+        case .failure(let failure): throw RegistryError(url: url, problem: failure.reason, answered: false)
+        }
+    }
+
+    /// `HOST:PORT`, `[V6]:PORT`, or `HOST` (port 80), as a registry address is written.
+    static func hostAndPort(_ address: String) -> (String, Int)? {
+        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+            let host = String(address[address.index(after: address.startIndex)..<close])
+            let rest = address[address.index(after: close)...]
+            if rest.isEmpty { return (host, 80) }
+            guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (1...65535).contains(port) else { return nil }
+            return (host, port)
+        }
+        let parts = address.split(separator: ":", omittingEmptySubsequences: false)
+        guard let host = parts.first, !host.isEmpty, parts.count <= 2 else { return nil }
+        guard parts.count == 2 else { return (String(host), 80) }
+        guard let port = Int(parts[1]), (1...65535).contains(port) else { return nil }
+        return (String(host), port)
     }
 
     /// The `size` of each entry of a v2 or OCI image manifest's `layers`.

@@ -1,10 +1,6 @@
 import Foundation
 import ImageBenchCore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// A registry that did not give a manifest.
 public struct RegistryError: Error, CustomStringConvertible, Equatable {
     public var url: String

@@ -1,10 +1,6 @@
 import Foundation
 import ImageBenchCore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// One HTTP/1.1 request to a service under test, with a timeout, and whether its answer is the one
 /// `smoke.http` expects. No cookies, no cache, no redirects followed.
 public enum HTTPProbe {
@@ -14,26 +10,14 @@ public enum HTTPProbe {
         case failed(String)
     }
 
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpShouldSetCookies = false
-        return URLSession(configuration: configuration)
-    }()
-
     public static func send(_ request: HTTPSmoke.Request, host: String, port: Int, timeout: Double) async -> Answer {
-        guard let url = URL(string: "http://\(host):\(port)\(request.path)") else { return .failed("not a valid URL: \(request.path)") }
-        var urlRequest = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: max(0.1, timeout))
-        urlRequest.httpMethod = request.method
-        if let body = request.body {
-            urlRequest.httpBody = Data(body.utf8)
-            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        do {
-            let (data, response) = try await session.data(for: urlRequest)
-            return .response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: String(decoding: data.prefix(65536), as: UTF8.self))
-        } catch {
-            return .failed((error as NSError).localizedDescription)
+        let body = request.body.map { Array($0.utf8) }
+        let headers = body == nil ? [] : [("Content-Type", "application/json")]
+        let result = await PlainHTTP.send(
+            method: request.method, host: host, port: port, path: request.path, headers: headers, body: body, timeout: max(0.1, timeout))
+        switch result {
+        case .success(let response): return .response(status: response.status, body: String(decoding: response.body.prefix(65536), as: UTF8.self))
+        case .failure(let failure): return .failed(failure.reason)
         }
     }
 
