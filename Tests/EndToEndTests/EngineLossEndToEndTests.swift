@@ -28,16 +28,18 @@ struct EngineLossEndToEndTests {
 
     static let name = "ibloss"
 
-    /// The signals the engine is stopped with: TERM and KILL, or those `IMAGEBENCH_TEST_SIGNALS` lists
-    /// (`scripts/test --fresh-engine` kills its 26.1 engine with KILL only: the shutdown path is 20.10's test).
-    static let signals = (ProcessInfo.processInfo.environment["IMAGEBENCH_TEST_SIGNALS"] ?? "TERM KILL").split(separator: " ").map(String.init)
-
-    /// The moments, all of them unless `IMAGEBENCH_TEST_MOMENTS` lists some (`scripts/test` stops the 20.10
-    /// engine under a build in the fault tests, and here only the 26.1 one, under `docker buildx build`).
-    static let moments =
-        (ProcessInfo.processInfo.environment["IMAGEBENCH_TEST_MOMENTS"]).map {
-            $0.split(separator: " ").compactMap { Moment(rawValue: String($0)) }
-        } ?? Moment.allCases
+    /// The moments and signals the engine is stopped at and with: every moment with TERM and with KILL, or
+    /// the `moment:SIGNAL` pairs `IMAGEBENCH_TEST_STOPS` lists. `scripts/test` gives each moment one signal on
+    /// 20.10 (the shutdown path once, the kill path at the rest) and kills its 26.1 engine under a buildx build
+    /// and while its OCI save streams.
+    static let stops: [(Moment, String)] =
+        (ProcessInfo.processInfo.environment["IMAGEBENCH_TEST_STOPS"]).map {
+            $0.split(separator: " ").compactMap { pair in
+                let parts = pair.split(separator: ":").map(String.init)
+                guard parts.count == 2, let moment = Moment(rawValue: parts[0]) else { return nil }
+                return (moment, parts[1])
+            }
+        } ?? Moment.allCases.flatMap { [($0, "TERM"), ($0, "KILL")] }
 
     static func writeScenario(in dir: String) throws {
         try writeFiles(
@@ -129,7 +131,7 @@ struct EngineLossEndToEndTests {
 
     @Test(
         "the engine stops during a build, a smoke test, the layer read, between two variants (SIGTERM and SIGKILL): exit 69, run failed, no variant blamed, db ok, --resume gives an uninterrupted run's figures",
-        arguments: moments, signals)
+        arguments: stops)
     func engineStops(at moment: Moment, signal: String) async throws {
         try await EngineEndToEndTests.withSecondEngine(Self.name) { host in
             try await withTemporaryDirectory { dir in
