@@ -11,6 +11,8 @@ public struct BuildSettings: Sendable, Equatable {
     /// `host: URL` or `docker-context: NAME`: the docker engine the variant builds on, beside the run's own.
     public var namedEngine: NamedEngine?
     public var platform: String?
+    /// How the image's layers are compressed (`compression:`, `compression-level:`); nil: as the engine stores them.
+    public var compression: LayerCompression?
     /// Where a `ci` build takes its cache from (`cache:`); nil: ``CacheSource/default(for:)``.
     public var cache: CacheSource?
     public init() {}
@@ -29,6 +31,7 @@ extension BuildSettings {
         engine = other.engine ?? engine
         namedEngine = other.namedEngine ?? namedEngine
         platform = other.platform ?? platform
+        compression = other.compression ?? compression
         cache = other.cache ?? cache
     }
 }

@@ -147,7 +147,10 @@ struct YAMLReader {
         let map = try mapping(node, "axis value \(what)")
         try allowOnly(
             map,
-            ["build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "host", "docker-context", "platform", "cache", "budgets"],
+            [
+                "build-args", "target", "dockerfile", "dockerignore", "builder", "engine", "host", "docker-context", "platform", "cache",
+                "compression", "compression-level", "budgets",
+            ],
             in: "axis value \(what)")
         if let n = map["build-args"] { settings.buildArgs = try buildArgs(n, "\(what).build-args", images: images) }
         if let n = map["target"] { settings.target = try string(n, "\(what).target") }
@@ -175,6 +178,7 @@ struct YAMLReader {
             settings.builder = kind
         }
         if let n = map["cache"] { settings.cache = try cache(n, "\(what).cache") }
+        settings.compression = try compression(map, what)
         if let n = map["engine"] {
             let value = try string(n, "\(what).engine")
             guard let kind = EngineKind(rawValue: value) else {
@@ -203,6 +207,32 @@ struct YAMLReader {
             throw error(.invalidValue, map["engine"] ?? node, "\(what) names a docker engine (host, docker-context) and engine: podman; keep one")
         }
         return settings
+    }
+
+    /// `compression: gzip | zstd | uncompressed | estargz`, with an optional `compression-level:` in the
+    /// algorithm's range.
+    func compression(_ map: Node.Mapping, _ what: String) throws(ScenarioError) -> LayerCompression? {
+        guard let n = map["compression"] else {
+            if let level = map["compression-level"] {
+                throw error(.invalidValue, level, "\(what).compression-level needs compression: (gzip, zstd or estargz) beside it")
+            }
+            return nil
+        }
+        let value = try string(n, "\(what).compression")
+        let names = LayerCompression.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let algorithm = LayerCompression.Algorithm(rawValue: value) else {
+            throw error(.invalidValue, n, "\(what).compression is \"\(value)\"; use \(names)")
+        }
+        guard let levelNode = map["compression-level"] else { return LayerCompression(algorithm) }
+        let text = try string(levelNode, "\(what).compression-level")
+        guard let levels = algorithm.levels else {
+            throw error(.invalidValue, levelNode, "\(what).compression-level is set, but \(value) layers have no level; remove it")
+        }
+        guard let level = Int(text), levels.contains(level) else {
+            throw error(
+                .invalidValue, levelNode, "\(what).compression-level is \"\(text)\"; \(value) takes \(levels.lowerBound) to \(levels.upperBound)")
+        }
+        return LayerCompression(algorithm, level: level)
     }
 
     /// `cache: none | inline | classic | registry-max | local-max`.

@@ -19,6 +19,8 @@ public struct BuildPlan: Sendable, Equatable {
     public var engine: EngineKind
     public var target: String?
     public var platform: String?
+    /// How BuildKit compresses the layers it writes (`compression:`); nil: the engine's default.
+    public var compression: LayerCompression?
     public var dockerignore: DockerignoreChoice?
     /// Base images the Dockerfile builds FROM (made present before timing).
     public var baseImages: [String]
@@ -44,6 +46,7 @@ public struct BuildPlan: Sendable, Equatable {
         target = variant.settings.target
         platform = variant.settings.platform.map { Interpolation.expand($0, images: used) }
         dockerignore = variant.settings.dockerignore
+        compression = variant.settings.compression
         let text = (try? String(contentsOfFile: absolute, encoding: .utf8)) ?? ""
         baseImages = DockerfileBases.references(
             dockerfile: text, buildArgs: Dictionary(buildArgs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
@@ -51,9 +54,33 @@ public struct BuildPlan: Sendable, Equatable {
 
     /// Why this engine cannot build the variant as written, with the fix; nil when it can.
     public var engineMismatch: String? {
+        if let compression, engine == .podman {
+            return
+                "\(variant.name) asks for compression: \(compression.algorithm.rawValue), which BuildKit's image exporter writes; podman builds with Buildah: build it on docker (leave out engine: podman)"
+        }
         guard engine == .podman, let asked = variant.settings.builder else { return nil }
         return
             "\(variant.name) asks for builder: \(asked.rawValue), a docker builder, but builds on podman (Buildah); exclude the pair in the scenario's exclude:"
+    }
+
+    /// Why an engine cannot store this variant's layers in the compression it asks for, with the fix; nil
+    /// when it can. BuildKit writes the compression through buildx's image exporter, into an image store
+    /// that keeps the blobs it is given: the containerd image store. A graph driver (overlay2) keeps
+    /// layers unpacked and a push gzips them, so there only `gzip` at the default level holds.
+    public func compressionMismatch(_ environment: RunEnvironment) -> String? {
+        guard let compression else { return nil }
+        let asked = "\(variant.name) asks for compression: \(compression)"
+        if builder != .buildkit { return "\(asked), which BuildKit writes; use builder: buildkit" }
+        if environment.buildxVersion == nil {
+            return
+                "\(asked), which buildx's image exporter writes, and \(environment.dockerPath) \(environment.dockerClient) has no buildx plugin; run scripts/setup (it installs Debian 13's docker-buildx)"
+        }
+        if compression == LayerCompression(.gzip) { return nil }
+        if environment.imageStore != .containerd {
+            return
+                "\(asked), but this engine keeps layers unpacked (\(environment.storageDriver) graph driver) and a push gzips them; build it on the containerd image store (scripts/engine start NAME --dockerd 26.1 --store containerd, then --host or DOCKER_HOST)"
+        }
+        return nil
     }
 
     /// `imagebench/<scenario>:r<run>-<variant>[-<session>]`, a valid docker tag. The session token keeps

@@ -142,6 +142,7 @@ struct VariantPipeline: Sendable {
     func preflight() async throws -> Preflight {
         if let mismatch = plan.engineMismatch { return .skipped(mismatch) }
         let environment = engine.environment
+        if let mismatch = plan.compressionMismatch(environment) { return .skipped(mismatch) }
         if plan.builder == .buildkit && !environment.buildkitAvailable {
             return .skipped(
                 "\(plan.variant.name) asks for builder: buildkit, but \(environment.dockerPath) \(environment.dockerClient) has no BuildKit (no buildx plugin); use a client with BuildKit (--docker /usr/bin/docker for Debian's 20.10) or builder: classic"
