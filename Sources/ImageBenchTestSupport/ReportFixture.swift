@@ -68,7 +68,7 @@ public enum ReportFixture {
             secrets: [
                 SecretFinding(kind: .content, rule: .assignedSecret, path: "/app/.env", layer: 0, line: 2, excerpt: "DB_PASSWORD=…(12 chars)"),
                 SecretFinding(kind: .name, rule: nil, path: "/app/id_rsa", layer: 0),
-            ], compressed: CompressedSizes(source: .registry, layers: [2_150_000]))
+            ], compressed: CompressedSizes(source: .registry, layers: [2_150_000], mediaTypes: ["application/vnd.oci.image.layer.v1.tar+zstd"]))
         withInsight.engine = Sample.environment().engineRecord
         var alpineWithInsight = alpine
         alpineWithInsight.insight = ImageInsight(

@@ -12,7 +12,7 @@ import Testing
 struct CompressedEndToEndTests {
     static let port = "5077"
 
-    static func registry(_ action: String) async throws -> String {
+    static func registry(_ action: String, port: String = port) async throws -> String {
         let r = try await SubprocessExecutor().run(Command(PackagePaths.root + "/scripts/registry", [action, port], timeout: 300))
         try #require(r.succeeded, "scripts/registry \(action) failed: \(r.stderr)")
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -124,7 +124,25 @@ struct ScenarioLoaderTests {
         BadCase(
             yaml: axes + "  at:\n    b1: { engine: podman, host: \"unix:///x.sock\" }\n", line: 6, reason: .invalidValue,
             says: "names a docker engine (host, docker-context) and engine: podman"),
+        BadCase(yaml: axes + "  c:\n    z: { compression: brotli }\n", line: 6, reason: .invalidValue, says: "use gzip, zstd, uncompressed, estargz"),
+        BadCase(
+            yaml: axes + "  c:\n    z: { compression: zstd, compression-level: 23 }\n", line: 6, reason: .invalidValue, says: "zstd takes 1 to 22"),
+        BadCase(yaml: axes + "  c:\n    z: { compression-level: 3 }\n", line: 6, reason: .invalidValue, says: "needs compression:"),
+        BadCase(
+            yaml: axes + "  c:\n    z: { compression: uncompressed, compression-level: 3 }\n", line: 6, reason: .invalidValue,
+            says: "uncompressed layers have no level"),
     ]
+
+    @Test("compression: and compression-level: in an axis value")
+    func compression() async throws {
+        let yaml = "axes:\n  c:\n    default: {}\n    gzip: { compression: gzip }\n    zstd19: { compression: zstd, compression-level: 19 }\n"
+        let (_, result) = try await Self.folder(yaml)
+        let compressions = try result.get().variants().map(\.settings.compression)
+        #expect(compressions == [nil, LayerCompression(.gzip), LayerCompression(.zstd, level: 19)])
+        #expect(compressions[2]?.exporterAttributes == "compression=zstd,force-compression=true,oci-mediatypes=true,compression-level=19")
+        #expect(compressions[2]?.description == "zstd level 19")
+        #expect(LayerCompression(.zstd).effectiveLevel == 3)
+    }
 
     @Test("an axis value names the docker engine its variants build on: a host URL or a docker context")
     func namedEngines() async throws {

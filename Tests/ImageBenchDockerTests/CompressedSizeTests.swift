@@ -61,7 +61,15 @@ struct CompressedSizeTests {
                ]
             }
             """
-        #expect(try RegistryClient.layerSizes(manifest: Data(body.utf8), url: "u") == [476_202, 32])
-        #expect(throws: RegistryError.self) { try RegistryClient.layerSizes(manifest: Data("{\"errors\":[]}".utf8), url: "u") }
+        let gzip = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        #expect(
+            try RegistryClient.layers(manifest: Data(body.utf8), url: "u") == [
+                .init(size: 476_202, mediaType: gzip), .init(size: 32, mediaType: gzip),
+            ])
+        #expect(throws: RegistryError.self) { try RegistryClient.layers(manifest: Data("{\"errors\":[]}".utf8), url: "u") }
+        #expect(LayerCompression.algorithm(ofMediaType: gzip) == .gzip)
+        #expect(LayerCompression.algorithm(ofMediaType: "application/vnd.oci.image.layer.v1.tar+zstd") == .zstd)
+        #expect(LayerCompression.algorithm(ofMediaType: "application/vnd.oci.image.layer.v1.tar") == .uncompressed)
+        #expect(LayerCompression.algorithm(ofMediaType: "application/vnd.docker.image.rootfs.diff.tar") == .uncompressed)
     }
 }

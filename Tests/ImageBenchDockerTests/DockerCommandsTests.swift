@@ -55,6 +55,37 @@ struct DockerCommandsTests {
         #expect(missing?.hasSuffix("or name a disposable engine with --ci-engine URL") == true)
     }
 
+    @Test("a compression is written by buildx's image exporter, on the containerd image store only")
+    func compression() {
+        var plan = Self.plan(builder: .buildkit)
+        plan.compression = LayerCompression(.zstd, level: 9)
+        let commands = DockerCommands(docker: "docker")
+        let c = commands.build(plan, phase: .cold, runID: "7", contextDirectory: "/c", iidfile: "/c.iid", buildx: true)
+        #expect(Array(c.arguments.prefix(2)) == ["buildx", "build"])
+        let output = c.arguments.firstIndex(of: "--output").map { c.arguments[$0 + 1] }
+        #expect(output == "type=image,compression=zstd,force-compression=true,oci-mediatypes=true,compression-level=9")
+        var environment = RunEnvironment()
+        environment.buildxVersion = "v0.13.1"
+        environment.storageDriver = "overlay2"
+        environment.imageStore = .graphDriver
+        #expect(plan.compressionMismatch(environment)?.contains("build it on the containerd image store") == true)
+        environment.imageStore = .containerd
+        #expect(plan.compressionMismatch(environment) == nil)
+        environment.buildxVersion = nil
+        #expect(plan.compressionMismatch(environment)?.contains("no buildx plugin; run scripts/setup") == true)
+        // gzip at the default level is what every store pushes: no exporter option, and no skip.
+        plan.compression = LayerCompression(.gzip)
+        #expect(plan.compressionMismatch(environment) == nil)
+        environment.buildxVersion = "v0.13.1"
+        environment.imageStore = .graphDriver
+        #expect(plan.compressionMismatch(environment) == nil)
+        #expect(
+            !commands.build(plan, phase: .cold, runID: "7", contextDirectory: "/c", iidfile: "/c.iid", buildx: true).arguments.contains("--output"))
+        plan.builder = .classic
+        plan.compression = LayerCompression(.zstd)
+        #expect(plan.compressionMismatch(environment)?.hasSuffix("which BuildKit writes; use builder: buildkit") == true)
+    }
+
     @Test("warm BuildKit build: cache allowed, plain progress, DOCKER_BUILDKIT=1")
     func warmBuildKit() {
         let c = DockerCommands(docker: "docker").build(

@@ -30,7 +30,7 @@ struct ReportTests {
         let table = TableReport.render(report)
         #expect(table.contains(note), "\(table)")
         let header = try #require(table.split(separator: "\n").first { $0.hasPrefix("variant ") })
-        #expect(header.contains("size     disk  compressed"), "\(header)")
+        #expect(header.contains("size     disk    compressed"), "\(header)")
         #expect(table.contains("4.47 MB  6.62 MB"))
         #expect(table.contains("warning: the variants were built on 2 different engines"))
         #expect(table.contains("sizes, layers and compressed sizes compare (they are defined by the layers); build times and the disk"))
@@ -41,8 +41,9 @@ struct ReportTests {
         #expect(html.contains("<th>size</th><th>disk</th>") && html.contains("<td class=\"num\">6.62 MB</td>") && html.contains(note))
         let csv = CSVReport.render(report).split(separator: "\n")
         #expect(
-            csv[0].hasSuffix(",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names"))
-        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0)") })
+            csv[0].hasSuffix(
+                ",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names,compression"))
+        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0),zstd") })
         let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
         let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
         let engineSize = try #require((scratch["image"] as? [String: Any])?["engine_size"] as? [String: Any])

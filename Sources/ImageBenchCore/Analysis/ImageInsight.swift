@@ -21,6 +21,10 @@ public struct ImageInsight: Sendable, Equatable, Codable, SecretRecording {
     /// The image's layers gzip-compressed: what a pull transfers (`registry`), or an estimate.
     public var compressedBytes: Int64?
     public var compressedSource: CompressedSource?
+    /// How the layers are compressed as stored and pushed, from their media types: `gzip`, `zstd`,
+    /// `uncompressed`, or several joined by `+` in layer order; nil for a gzip estimate (and in runs
+    /// recorded before it was kept).
+    public var compression: String?
     /// The OS packages (nil when the image has no package database, as scratch has none).
     public var packages: PackageAnalysis?
     /// The Go binaries and the build information each records.
@@ -32,6 +36,7 @@ public struct ImageInsight: Sendable, Equatable, Codable, SecretRecording {
         self.linkage = linkage
         compressedBytes = compressed?.total
         compressedSource = compressed?.source
+        compression = compressed?.algorithms.flatMap { $0.isEmpty ? nil : $0.map(\.rawValue).joined(separator: "+") }
         self.layers = layers
         efficiency = waste.efficiency
         wastedBytes = waste.wastedBytes
@@ -89,6 +94,7 @@ public struct ImageInsight: Sendable, Equatable, Codable, SecretRecording {
         case wastedFiles = "wasted_files"
         case compressedBytes = "compressed_bytes"
         case compressedSource = "compressed_source"
+        case compression
         case packages
         case goBinaries = "go_binaries"
         case secretNames = "secret_names"
@@ -105,6 +111,7 @@ public struct ImageInsight: Sendable, Equatable, Codable, SecretRecording {
         linkage = try c.decodeIfPresent(Linkage.self, forKey: .linkage)
         compressedBytes = try c.decodeIfPresent(Int64.self, forKey: .compressedBytes)
         compressedSource = try c.decodeIfPresent(CompressedSource.self, forKey: .compressedSource)
+        compression = try c.decodeIfPresent(String.self, forKey: .compression)
         packages = try c.decodeIfPresent(PackageAnalysis.self, forKey: .packages)
         goBinaries = try c.decodeIfPresent([GoBinary].self, forKey: .goBinaries)
         (secrets, secretNames, secretFindings) = try RecordedSecrets.decode(c, secrets: .secrets, names: .secretNames, findings: .secretFindings)

@@ -29,6 +29,8 @@ public struct ImageLayers: Sendable, Equatable {
     /// The bytes of the archive's blobs (`blobs/sha256/...`: manifests, config and layers as the engine
     /// keeps them); nil for an archive without them (a graph driver's `docker save` before Docker 25).
     public var blobBytes: Int64?
+    /// Per layer, the size of its blob as the archive holds it (nil for a layer read in place or not found).
+    public var layerBlobBytes: [Int64?] = []
 
     /// What the layers' files take unpacked, per layer (see ``LayerChange/unpackedBytes``).
     public var unpackedBytes: [Int64] { files.map(LayerChange.unpackedBytes) }

@@ -11,8 +11,10 @@ public struct LayerChange: Sendable, Equatable, Codable {
     public var added: Int
     public var changed: Int
     public var deleted: Int
-    /// The layer gzip-compressed (see the image's `compressed_source`).
+    /// The layer compressed (see the image's `compressed_source` and ``mediaType``).
     public var compressedBytes: Int64?
+    /// How the layer is stored and pushed (`application/vnd.oci.image.layer.v1.tar+zstd`); nil for a gzip estimate.
+    public var mediaType: String?
 
     public init(
         index: Int, digest: String?, sizeBytes: Int64, unpackedBytes: Int64? = nil, added: Int, changed: Int, deleted: Int,
@@ -33,6 +35,7 @@ public struct LayerChange: Sendable, Equatable, Codable {
         case sizeBytes = "size_bytes"
         case unpackedBytes = "unpacked_bytes"
         case compressedBytes = "compressed_bytes"
+        case mediaType = "media_type"
     }
 
     /// The layer's size as imagebench counts it (``unpackedBytes``; dive's size in insights stored before).
@@ -52,6 +55,7 @@ public struct LayerChange: Sendable, Equatable, Codable {
             var change = LayerChange(
                 index: index, digest: index < image.digests.count ? image.digests[index] : nil, sizeBytes: files.reduce(0) { $0 + $1.size },
                 unpackedBytes: unpackedBytes(files), added: 0, changed: 0, deleted: 0, compressedBytes: compressed)
+            change.mediaType = image.compressed?.mediaTypes.flatMap { index < $0.count ? $0[index] : nil }
             for file in files where !file.isDirectory {
                 let name = file.path.lastPathSegment
                 if name == ".wh..wh..opq" {

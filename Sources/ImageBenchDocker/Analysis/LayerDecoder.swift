@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import ImageBenchCore
 
 /// Undoes a layer blob's compression as it streams: gzip (zlib, linked) or zstd (Debian's libzstd,
 /// loaded when the first zstd layer comes, since most images never need it).
@@ -13,6 +14,12 @@ final class LayerDecoder {
             if bytes.starts(with: [0x1f, 0x8b]) { return .gzip }
             if bytes == [0x28, 0xb5, 0x2f, 0xfd] { return .zstd }
             return .none
+        }
+
+        /// The OCI layer media type of a blob so compressed.
+        var mediaType: String {
+            "application/vnd.oci.image.layer.v1."
+                + (self == .none ? LayerCompression.Algorithm.uncompressed : self == .gzip ? .gzip : .zstd).mediaTypeSuffix
         }
     }
 

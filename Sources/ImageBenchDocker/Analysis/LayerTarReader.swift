@@ -25,6 +25,8 @@ final class LayerTarReader {
     private var scanning: (path: String, scanner: GoBuildInfoScanner, seen: Int)?
     /// The compressed size, after ``finish(blobSize:)``: the blob's own, or the gzip estimate of a plain tar.
     private(set) var compressedBytes: Int64?
+    /// The blob's own size, after ``finish(blobSize:)``.
+    private(set) var blobBytes: Int64?
     static let contentLimit: Int64 = 16 << 20
     /// The file being read for secrets (absolute path): its bytes so far, whether content rules will run on
     /// it (it is small enough), and whether reading stopped (it is binary, or its part for a name is read).
@@ -90,6 +92,7 @@ final class LayerTarReader {
     func finish(blobSize: Int64) {
         finishFile()
         compressedBytes = compression == .none ? gzip?.finish() : blobSize
+        blobBytes = blobSize
     }
 
     /// An image from its layers' readers, oldest first (nil for a layer that was not found): files, the
@@ -101,11 +104,15 @@ final class LayerTarReader {
     {
         let sizes = readers.compactMap { $0?.compressedBytes }
         let blobs = readers.map { $0.map { $0.compression != .none } ?? false }
+        let archived = blobs.allSatisfy { $0 }
         var image = ImageLayers(
             digests: digests, files: readers.map { $0?.files ?? [] }, entrypoint: entrypoint,
             entrypointHead: readers.reversed().lazy.compactMap { $0?.head }.first,
             compressed: (estimateCompressed || blobs.contains(true)) && sizes.count == readers.count
-                ? CompressedSizes(source: blobs.allSatisfy { $0 } ? .archive : .estimated, layers: sizes) : nil)
+                ? CompressedSizes(
+                    source: archived ? .archive : .estimated, layers: sizes,
+                    mediaTypes: archived ? readers.compactMap { $0.map { $0.compression.mediaType } } : nil) : nil)
+        image.layerBlobBytes = readers.map { $0?.blobBytes }
         image.contents = readers.map { $0?.contents ?? [:] }
         image.goBuildInfo = readers.map { $0?.goBuildInfo ?? [:] }
         if keepEntries { image.entries = readers.map { $0?.entries ?? [] } }

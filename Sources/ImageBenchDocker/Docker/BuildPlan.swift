@@ -68,14 +68,14 @@ public struct BuildPlan: Sendable, Equatable {
     /// that keeps the blobs it is given: the containerd image store. A graph driver (overlay2) keeps
     /// layers unpacked and a push gzips them, so there only `gzip` at the default level holds.
     public func compressionMismatch(_ environment: RunEnvironment) -> String? {
-        guard let compression else { return nil }
+        // gzip at the default level is what every engine's push writes, whatever the builder.
+        guard let compression, compression != LayerCompression(.gzip) else { return nil }
         let asked = "\(variant.name) asks for compression: \(compression)"
         if builder != .buildkit { return "\(asked), which BuildKit writes; use builder: buildkit" }
         if environment.buildxVersion == nil {
             return
                 "\(asked), which buildx's image exporter writes, and \(environment.dockerPath) \(environment.dockerClient) has no buildx plugin; run scripts/setup (it installs Debian 13's docker-buildx)"
         }
-        if compression == LayerCompression(.gzip) { return nil }
         if environment.imageStore != .containerd {
             return
                 "\(asked), but this engine keeps layers unpacked (\(environment.storageDriver) graph driver) and a push gzips them; build it on the containerd image store (scripts/engine start NAME --dockerd 26.1 --store containerd, then --host or DOCKER_HOST)"

@@ -292,7 +292,8 @@ extension DockerClient {
             throw error
         }
         _ = try? await run(commands.untag(reference))
-        return CompressedSizes(source: .registry, layers: try await registry.layerSizes(repository: repository, tag: tag))
+        let layers = try await registry.layers(repository: repository, tag: tag)
+        return CompressedSizes(source: .registry, layers: layers.map(\.size), mediaTypes: layers.map(\.mediaType))
     }
 
     func stream(_ command: Command, to sink: any ByteSink) async throws -> CommandResult {

@@ -26,16 +26,22 @@ public struct RegistryClient: Sendable {
         guard status == 200 || status == 401 else { throw RegistryError(url: url, problem: "HTTP \(status), not a registry", answered: false) }
     }
 
-    /// The compressed size of each layer, oldest first, of `repository:tag`; of an index, its linux/amd64
-    /// image (attestation manifests are left out).
-    public func layerSizes(repository: String, tag: String) async throws -> [Int64] {
+    /// The compressed size and media type of each layer, oldest first, of `repository:tag`; of an index, its
+    /// linux/amd64 image (attestation manifests are left out).
+    public func layers(repository: String, tag: String) async throws -> [Layer] {
         var (data, status, url) = try await get("/v2/\(repository)/manifests/\(tag)", accept: Self.manifestTypes, timeout: 30)
         guard status == 200 else { throw RegistryError(url: url, problem: "HTTP \(status)") }
         if let digest = try Self.imageInIndex(data, url: url) {
             (data, status, url) = try await get("/v2/\(repository)/manifests/\(digest)", accept: Self.manifestTypes, timeout: 30)
             guard status == 200 else { throw RegistryError(url: url, problem: "HTTP \(status)") }
         }
-        return try Self.layerSizes(manifest: data, url: url)
+        return try Self.layers(manifest: data, url: url)
+    }
+
+    /// One entry of a manifest's `layers`: the blob's size and how it is compressed.
+    public struct Layer: Sendable, Equatable {
+        public var size: Int64
+        public var mediaType: String
     }
 
     /// The digest of the linux/amd64 image manifest when `data` is an index (or a manifest list); nil
@@ -84,8 +90,8 @@ public struct RegistryClient: Sendable {
         return (String(host), port)
     }
 
-    /// The `size` of each entry of a v2 or OCI image manifest's `layers`.
-    static func layerSizes(manifest: Data, url: String) throws -> [Int64] {
+    /// The `size` and `mediaType` of each entry of a v2 or OCI image manifest's `layers`.
+    static func layers(manifest: Data, url: String) throws -> [Layer] {
         guard let object = (try? JSONSerialization.jsonObject(with: manifest)) as? [String: Any],
             let layers = object["layers"] as? [[String: Any]]
         else { throw RegistryError(url: url, problem: "the answer is not an image manifest with layers") }
@@ -93,7 +99,10 @@ public struct RegistryClient: Sendable {
             guard let size = (layer["size"] as? NSNumber)?.int64Value else {
                 throw RegistryError(url: url, problem: "a layer of the manifest has no size")
             }
-            return size
+            guard let mediaType = layer["mediaType"] as? String else {
+                throw RegistryError(url: url, problem: "a layer of the manifest has no mediaType")
+            }
+            return Layer(size: size, mediaType: mediaType)
         }
     }
 }

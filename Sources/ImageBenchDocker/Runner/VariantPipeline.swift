@@ -354,6 +354,14 @@ struct VariantPipeline: Sendable {
         var layers = try await watch.attempt(.readingLayers) {
             try await docker.layers(of: image, inspect: inspect, estimateCompressed: settings.registry == nil)
         }
+        // Uncompressed layers on the containerd store are pushed as they are stored: the blobs are the figure.
+        if plan.compression?.algorithm == .uncompressed, engine.environment.imageStore == .containerd,
+            layers.layerBlobBytes.count == layers.files.count, case let blobs = layers.layerBlobBytes.compactMap({ $0 }),
+            blobs.count == layers.files.count
+        {
+            layers.compressed = CompressedSizes(
+                source: .archive, layers: blobs, mediaTypes: blobs.map { _ in "application/vnd.oci.image.layer.v1.tar" })
+        }
         if let address = settings.registry {
             let reference = plan.tag(runID: runLabel, session: session)
             let colon = reference.lastIndex(of: ":")!

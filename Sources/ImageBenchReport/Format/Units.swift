@@ -3,12 +3,15 @@ import ImageBenchCore
 
 /// Number formats shared by every report. Sizes use SI units: 1 kB = 1,000 B, 1 MB = 10^6 B.
 public enum Units {
-    /// `4.47 MB`, `203 MB`, `1.48 kB`, `512 B`: three significant digits.
-    /// The compressed size of an image: `1.48 MB` from a registry, `~1.48 MB` estimated, `—` unknown.
+    /// The compressed size of an image: `1.48 MB` from a registry, `~1.48 MB` estimated, `—` unknown;
+    /// layers not gzip-compressed name their compression (`1.44 MB zstd`).
     public static func compressed(_ insight: ImageInsight?) -> String {
         guard let insight, let bytes = insight.compressedBytes else { return "—" }
-        return (insight.compressedSource == .estimated ? "~" : "") + Self.bytes(bytes)
+        let named = insight.compression.map { $0 == "gzip" ? "" : " " + $0 } ?? ""
+        return (insight.compressedSource == .estimated ? "~" : "") + Self.bytes(bytes) + named
     }
+
+    /// `4.47 MB`, `203 MB`, `1.48 kB`, `512 B`: three significant digits.
 
     public static func bytes(_ value: Int64) -> String {
         let units = ["B", "kB", "MB", "GB", "TB"]

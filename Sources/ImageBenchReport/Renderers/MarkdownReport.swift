@@ -26,7 +26,7 @@ public enum MarkdownReport {
             out += "\n" + section(scenario, report: report, comparison: comparison)
         }
         out +=
-            "\n\(text(SizeText.meaning)). Compressed: the layers gzip-compressed, what a pull transfers (registry manifest, or ~estimated). Times: wall time of `docker build`, median ± standard deviation"
+            "\n\(text(SizeText.meaning)). Compressed: the layers as a pull transfers them, gzip unless named beside the figure (registry manifest, stored blobs, or ~estimated). Times: wall time of `docker build`, median ± standard deviation"
         if comparison != nil { out += "; a time change counts only when beyond its threshold and significant (\(WelchTest.name))" }
         out += ". ▲ bigger or slower, ▼ smaller or faster.\n"
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += "\n" + text(meaning) + "\n" }

@@ -14,7 +14,7 @@ public enum TableReport {
         for note in SizeText.engineNotes(report.results) { out += TextTable.plain(note) + "\n" }
         if let podman = EngineText.podmanSizeNote(report.results) { out += podman + "\n" }
         out +=
-            "Compressed: the layers gzip-compressed, the bytes a pull transfers; from the registry's manifest (run --registry), or ~estimated by gzip here.\n"
+            "Compressed: the layers as a push sends them and a pull transfers, gzip unless named beside the figure (a variant's compression: zstd, uncompressed); from the registry's manifest (run --registry), the engine's stored blobs, or ~estimated by gzip here.\n"
         out += "Unique: layer bytes no other variant of the scenario shares. Wasted: bytes written more than once, as dive counts them.\n"
         out +=
             "Times: wall time of `docker build`, median of up to \(repeats) repetitions (min–max), in seconds. Context: bytes docker reported receiving, then how many of the files sent (the Dockerfile and the ignore file included) the build can COPY, with the ignore file applied as the variant's builder applies it.\n"
