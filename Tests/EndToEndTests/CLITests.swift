@@ -51,6 +51,8 @@ struct CLITests {
         arguments: [
             (["run", "--repeat", "0"], "--repeat must be between 1 and 1000"),
             (["run", "--phases", "cold,hot"], "unknown phase \"hot\""),
+            (["run", "--phases", "cold,pull"], "--phases pull times a pull from the registry; add --registry HOST:PORT"),
+            (["run", "--phases", "ci,pull", "--registry", "127.0.0.1:5000"], "add cold, e.g. --phases cold,pull"),
             (["run", "--only", "linking"], "--only \"linking\" must be axis=value"),
             (["report", "--run", "abc"], "--run must be a run id"),
             (["run", "--label", "x"], "must be key=value"),

@@ -18,16 +18,21 @@ struct CompressedEndToEndTests {
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test("run --registry records the manifest's layer sizes; the gzip estimate is within 3% of them on the go-http variants")
-    func registryAgainstEstimate() async throws {
-        let address = try await Self.registry("start")
+    /// Runs `body` with a registry on loopback at `port`, stopped (and emptied) afterwards, also when `body` throws.
+    static func withRegistry(port: String = port, _ body: (String) async throws -> Void) async throws {
+        let address = try await registry("start", port: port)
         do {
-            try await check(registry: address)
+            try await body(address)
         } catch {
-            _ = try? await Self.registry("stop")
+            _ = try? await registry("stop", port: port)
             throw error
         }
-        _ = try await Self.registry("stop")
+        _ = try await registry("stop", port: port)
+    }
+
+    @Test("run --registry records the manifest's layer sizes; the gzip estimate is within 3% of them on the go-http variants")
+    func registryAgainstEstimate() async throws {
+        try await Self.withRegistry { try await check(registry: $0) }
     }
 
     func check(registry address: String) async throws {

@@ -12,7 +12,7 @@ import Testing
     "compression axis end to end", .serialized,
     .enabled("needs a Docker engine and the offline base images") { await DockerEngine.hasOfflineBases() })
 struct CompressionEndToEndTests {
-    static let port = "5078"
+    static let port = "5079"
 
     static func writeScenario(in dir: String) throws {
         try writeFiles(
@@ -37,14 +37,8 @@ struct CompressionEndToEndTests {
 
     @Test("zstd and uncompressed layers as the registry stores them, and imagebench's figures equal its manifest; skipped on a graph driver")
     func compression() async throws {
-        let address = try await CompressedEndToEndTests.registry("start", port: Self.port)
-        do {
-            try await check(registry: address, containerd: await DockerEngine.usesContainerdStore())
-        } catch {
-            _ = try? await CompressedEndToEndTests.registry("stop", port: Self.port)
-            throw error
-        }
-        _ = try await CompressedEndToEndTests.registry("stop", port: Self.port)
+        let containerd = await DockerEngine.usesContainerdStore()
+        try await CompressedEndToEndTests.withRegistry(port: Self.port) { try await check(registry: $0, containerd: containerd) }
     }
 
     func check(registry address: String, containerd: Bool) async throws {
@@ -94,6 +88,59 @@ struct CompressionEndToEndTests {
             #expect(try #require(sizes["compression=zstd"]) < plain / 2)
             #expect(try #require(sizes["compression=gzip"]) < plain / 2)
             try await Self.removeImages(results)
+        }
+    }
+
+    @Test("the pull phase: a fresh engine pulls each image from the registry, and a 30 MB larger image takes longer to pull than a small one")
+    func pull() async throws {
+        try await CompressedEndToEndTests.withRegistry(port: Self.port) { try await checkPull(registry: $0) }
+    }
+
+    func checkPull(registry address: String) async throws {
+        try await withTemporaryDirectory { dir in
+            try writeFiles(
+                [
+                    "p/scenario.yaml": """
+                    images: { base: imagebench-local/musl-busybox:1 }
+                    build-args: { BASE: "${images.base}" }
+                    axes:
+                      payload:
+                        small: { build-args: { MB: "0" } }
+                        large: { build-args: { MB: "30" } }
+                    smoke: { args: ["true"] }
+                    """,
+                    "p/Dockerfile": """
+                    ARG BASE
+                    FROM ${BASE}
+                    ARG MB
+                    RUN head -c $((MB * 1000000)) /dev/urandom > /payload
+                    """,
+                ], under: dir)
+            let db = dir + "/r.sqlite"
+            let run = try await imagebench([
+                "run", dir + "/p", "--db", db, "--repeat", "3", "--phases", "cold,pull", "--registry", address, "--image-label", "imagebench.test=1",
+            ])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("pull s"), "\(run.stdout)")
+            let json = try await imagebench(["report", "--db", db, "--format", "json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let results = try #require(object["results"] as? [[String: Any]])
+            var medians: [String: Double] = [:]
+            for result in results {
+                let name = result["variant"] as? String ?? "?"
+                let pull = try #require(result["pull"] as? [String: Any], "\(name) has no pull phase: \(result["problem"] ?? "")")
+                #expect(pull["n"] as? Int == 3, "\(name): \(pull)")
+                #expect((pull["reference"] as? String)?.hasPrefix(address + "/imagebench/p:") == true)
+                #expect((pull["engine"] as? String)?.hasPrefix("docker 26.1") == true, "\(pull)")
+                medians[name] = pull["median_s"] as? Double
+            }
+            let small = try #require(medians["payload=small"])
+            let large = try #require(medians["payload=large"])
+            #expect(large > small, "pull medians: large \(large) s, small \(small) s")
+            let history = try await imagebench(["history", "p", "--db", db, "--metric", "pull"])
+            #expect(
+                history.exitCode == 0 && history.stdout.contains("pull (median seconds a fresh engine takes to pull"),
+                "\(history.stdout)\(history.stderr)")
         }
     }
 

@@ -53,6 +53,30 @@ struct ReportTests {
         #expect(!TableReport.render(ReportFixture.report()).contains("disk"))
     }
 
+    @Test("the pull phase in every format: a pull s column, its legend, a CSV row, JSON with the reference, BMF's pull-time")
+    func pullPhase() throws {
+        var report = ReportFixture.report()
+        let index = try #require(report.results.firstIndex { $0.name == "linking=static,runtime=scratch" })
+        report.results[index].pull = PullResult(
+            samples: [0.42, 0.40, 0.47], reference: "127.0.0.1:5000/imagebench/go-http:r3-x", engine: "docker 26.1.5+dfsg1, containerd image store")
+        let table = TableReport.render(report)
+        let header = try #require(table.split(separator: "\n").first { $0.hasPrefix("variant ") })
+        #expect(header.contains("pull s"), "\(header)")
+        #expect(table.contains("0.420 (0.400–0.470)"), "\(table)")
+        #expect(table.contains("pull: seconds a fresh engine"))
+        #expect(MarkdownReport.render(report).contains("| pull |"))
+        #expect(HTMLReport.render(report).contains("<th>pull</th>"))
+        let csv = CSVReport.render(report).split(separator: "\n")
+        #expect(csv.contains { $0.contains("runtime=scratch") && $0.contains(",pull,3,0.42,") }, "\(csv)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
+        let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
+        let pull = try #require(scratch["pull"] as? [String: Any])
+        #expect(pull["median_s"] as? Double == 0.42 && pull["n"] as? Int == 3)
+        #expect(pull["reference"] as? String == "127.0.0.1:5000/imagebench/go-http:r3-x")
+        #expect(BenchmarkExport.bmf(report).contains("\"pull-time\""))
+        // Without it, no column.
+        #expect(!TableReport.render(ReportFixture.report()).contains("pull s"))
+    }
     @Test("json: the documented fields, every repetition kept")
     func json() throws {
         let text = JSONReport.render(ReportFixture.report())

@@ -79,7 +79,7 @@ public struct Comparison: Sendable, Equatable {
     }
 
     /// The metrics compared, in the order reports show them; `ci` and `start` only where either run has them.
-    public static let metrics: [Metric] = [.size, .cold, .warm, .edit, .ci, .start]
+    public static let metrics: [Metric] = [.size, .cold, .warm, .edit, .ci, .start, .pull]
 
     /// The metrics some variant was compared on, in ``metrics`` order.
     public var shownMetrics: [Metric] { Self.metrics.filter { m in changes.contains { $0.metrics.contains { $0.metric == m } } } }
@@ -93,7 +93,8 @@ public struct Comparison: Sendable, Equatable {
         for new in candidate.results {
             guard let old = before[new.key] else { continue }
             let thresholds = (candidate.thresholds[new.scenario] ?? Thresholds()).overridden(by: overrides)
-            let measured = metrics.filter { m in (m != .ci && m != .start) || !m.samples(of: old).isEmpty || !m.samples(of: new).isEmpty }
+            let measured = metrics.filter { m in (m != .ci && m != .start && m != .pull) || !m.samples(of: old).isEmpty || !m.samples(of: new).isEmpty
+            }
             let metricChanges = measured.map { change($0, old, new, limit: thresholds.limit(for: $0)) }
             let steps = Phase.allCases.flatMap { phase in
                 let metric = Metric(rawValue: phase.rawValue)!

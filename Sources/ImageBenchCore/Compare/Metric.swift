@@ -12,8 +12,10 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     case ciNone = "ci-none"
     /// The median seconds from `docker run` to a service's first expected answer (``StartResult``).
     case start
+    /// The median seconds a fresh engine takes to pull and unpack the image from the registry (``PullResult``).
+    case pull
 
-    public var isTime: Bool { phase != nil || self == .start }
+    public var isTime: Bool { phase != nil || self == .start || self == .pull }
 
     public var phase: Phase? { Phase(rawValue: rawValue) }
 
@@ -22,13 +24,17 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         switch self {
         case .size: return result.image.map { Double($0.sizeBytes) }
         case .compressed: return result.insight?.compressedBytes.map(Double.init)
-        case .cold, .warm, .edit, .ci, .ciNone, .start: return Summary(samples(of: result))?.median
+        case .cold, .warm, .edit, .ci, .ciNone, .start, .pull: return Summary(samples(of: result))?.median
         }
     }
 
     /// The repetitions of a time metric (a phase's successful builds, or the start times); empty for sizes.
     public func samples(of result: VariantResult) -> [Double] {
         if let phase { return result.samples(phase) }
-        return self == .start ? result.start?.samples ?? [] : []
+        switch self {
+        case .start: return result.start?.samples ?? []
+        case .pull: return result.pull?.samples ?? []
+        default: return []
+        }
     }
 }

@@ -25,6 +25,8 @@ public struct VariantResult: Sendable, Equatable {
     public var ci: CIPhaseResult?
     /// Its `start` metric, when its smoke test is `smoke.http` and the service answered.
     public var start: StartResult?
+    /// Its `pull` phase, when the run measured one (`--phases ...,pull` with `--registry`).
+    public var pull: PullResult?
     /// The built image's files and links as a container sees them (no folders), for `diff --run`;
     /// stored apart from the rest and read only when asked for.
     public var files: FinalFiles?

@@ -5,6 +5,8 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public var repeatCount: Int = 3
     /// The phases to run, in order (`--phases`); `ci` brings its `ci-none` baseline with it.
     public var phases: [Phase] = Phase.local
+    /// Whether the `pull` phase runs (`--phases ...,pull`): each image pulled from `registry` by a fresh engine.
+    public var pull: Bool = false
     /// Seconds a single build may take (`--build-timeout`); nil for no limit.
     public var buildTimeout: Double? = nil
     /// `HOST:PORT` of a registry to push each variant to for its compressed size (`--registry`); nil to estimate it.
@@ -37,6 +39,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
     public struct Choices: Sendable, Equatable {
         public var repeatCount: Int?
         public var phases: [Phase]?
+        public var pull: Bool?
         public var buildTimeout: Double?
         public var registry: String?
         public var keepImages: Bool?
@@ -49,7 +52,8 @@ public struct RunSettings: Sendable, Codable, Equatable {
         public var allowSecrets: SecretAllowlist?
 
         public init(
-            repeatCount: Int? = nil, phases: [Phase]? = nil, buildTimeout: Double? = nil, registry: String? = nil, keepImages: Bool? = nil,
+            repeatCount: Int? = nil, phases: [Phase]? = nil, pull: Bool? = nil, buildTimeout: Double? = nil, registry: String? = nil,
+            keepImages: Bool? = nil,
             imageLabels: [String: String]? = nil, hosts: [String]? = nil, contexts: [String]? = nil, jobsPerHost: Int? = nil,
             engine: EngineKind? = nil, ciEngine: String? = nil, allowSecrets: SecretAllowlist? = nil
         ) {
@@ -57,6 +61,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
             self.allowSecrets = allowSecrets
             self.repeatCount = repeatCount
             self.phases = phases
+            self.pull = pull
             self.buildTimeout = buildTimeout
             self.registry = registry
             self.keepImages = keepImages
@@ -73,6 +78,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         var s = stored ?? RunSettings()
         if let v = given.repeatCount { s.repeatCount = v }
         if let v = given.phases { s.phases = v }
+        if let v = given.pull { s.pull = v }
         if let v = given.buildTimeout { s.buildTimeout = v }
         if let v = given.registry { s.registry = v }
         if let v = given.keepImages { s.keepImages = v }
@@ -87,7 +93,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case phases, registry, hosts, contexts, engine
+        case phases, registry, hosts, contexts, engine, pull
         case jobsPerHost = "jobs_per_host"
         case ciEngine = "ci_engine"
         case repeatCount = "repeat"
@@ -103,6 +109,7 @@ public struct RunSettings: Sendable, Codable, Equatable {
         let d = RunSettings()
         repeatCount = try c.decodeIfPresent(Int.self, forKey: .repeatCount) ?? d.repeatCount
         phases = try c.decodeIfPresent([Phase].self, forKey: .phases) ?? d.phases
+        pull = try c.decodeIfPresent(Bool.self, forKey: .pull) ?? d.pull
         buildTimeout = try c.decodeIfPresent(Double.self, forKey: .buildTimeout)
         registry = try c.decodeIfPresent(String.self, forKey: .registry)
         keepImages = try c.decodeIfPresent(Bool.self, forKey: .keepImages) ?? d.keepImages

@@ -81,15 +81,19 @@ public struct RunLauncher: Sendable {
 
     /// The fresh runner of a run with a `ci` phase, or why there is none (said once, as a warning).
     func startFresh(_ settings: RunSettings, session: String, engines: [EngineSlot]) async throws -> (runner: FreshRunner?, unavailable: String?) {
-        guard settings.phases.contains(.ci) else { return (nil, nil) }
+        guard settings.phases.contains(.ci) || settings.pull else { return (nil, nil) }
+        let phase = settings.phases.contains(.ci) ? "ci phase" : "pull phase"
         switch try await FreshRunner.start(
             url: settings.ciEngine, clients: clients, token: session, labels: settings.imageLabels, engines: engines)
         {
         case .success(let runner):
-            events(.note("ci phase: builds on \(runner.slot.record.endpoint), reset before every build"))
+            events(
+                .note(
+                    "\(phase): \(settings.phases.contains(.ci) ? "builds" : "pulls") on \(runner.slot.record.endpoint), reset before every \(settings.phases.contains(.ci) ? "build" : "pull")"
+                ))
             return (runner, nil)
         case .failure(let unavailable):
-            events(.warning("ci phase skipped: \(unavailable.reason)"))
+            events(.warning("\(phase) skipped: \(unavailable.reason)"))
             return (nil, unavailable.reason)
         }
     }

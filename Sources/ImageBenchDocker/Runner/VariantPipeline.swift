@@ -124,6 +124,7 @@ struct VariantPipeline: Sendable {
             result.problem =
                 "\(scenario.file):\(stale.line): expect-broken \(stale.description) is stale: \(plan.variant.name) ran fine; remove the entry"
         }
+        try await measurePull(into: &result)
         return result
     }
 

@@ -3,9 +3,10 @@ import ImageBenchCore
 
 /// How every report shows the `start` metric of services (`smoke.http`) and their memory in use.
 enum StartText {
-    /// The time columns a report shows: the phases (``CIText/phases(_:)``), then `start` when a variant has it.
+    /// The time columns a report shows: the phases (``CIText/phases(_:)``), then `pull` and `start` when a variant has them.
     static func times(_ rows: [VariantResult]) -> [Metric] {
-        CIText.phases(rows).map { Metric(rawValue: $0.rawValue)! } + (rows.contains { !Metric.start.samples(of: $0).isEmpty } ? [.start] : [])
+        CIText.phases(rows).map { Metric(rawValue: $0.rawValue)! }
+            + [Metric.pull, .start].filter { metric in rows.contains { !metric.samples(of: $0).isEmpty } }
     }
 
     /// Whether a report shows the memory column: some variant's HTTP smoke test read it.
@@ -21,6 +22,11 @@ enum StartText {
         if times(rows).contains(.start) {
             parts.append(
                 "start: seconds from `docker run` to the service's first expected HTTP answer, each time a new container of the built image (polled every 10 ms; median of --repeat)"
+            )
+        }
+        if times(rows).contains(.pull) {
+            parts.append(
+                "pull: seconds a fresh engine (the ci phase's runner, reset before each repetition) takes to pull the image from the registry and unpack it (`docker pull`; median of --repeat)"
             )
         }
         if showsMemory(rows) {

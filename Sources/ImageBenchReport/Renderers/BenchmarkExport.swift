@@ -21,6 +21,7 @@ public enum BenchmarkExport {
     static let measures: [(Metric, String)] = [
         (.size, "image-size"), (.compressed, "compressed-size"), (.cold, "cold-build-time"), (.warm, "warm-build-time"),
         (.edit, "edit-build-time"), (.ci, "ci-build-time"), (.ciNone, "ci-none-build-time"), (.start, "start-time"),
+        (.pull, "pull-time"),
     ]
 
     static func figures(_ report: RunReport) -> [Figure] {

@@ -67,6 +67,7 @@ public enum HistoryReport {
         let what =
             switch metric {
             case .start: "median seconds from `docker run` to the service's first expected answer"
+            case .pull: "median seconds a fresh engine takes to pull and unpack the image from the registry"
             case .size: "what the layers hold unpacked, SI units"
             case .compressed: "compressed bytes, SI units"
             case .cold, .warm, .edit, .ci, .ciNone: "median wall time of `docker build`"

@@ -32,9 +32,10 @@ public enum JSONReport {
         var ci: CIJSON?
         /// A service's start times (`smoke.http`): their statistics and every sample, and why one is missing.
         var start: StartJSON?
+        var pull: PullJSON?
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci, start
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci, start, pull
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
@@ -111,6 +112,21 @@ public enum JSONReport {
     }
 
     /// The start metric: its statistics as a phase's, and the problem that cut it short.
+    /// The pull phase's statistics, the reference pulled and the engine that pulled it.
+    struct PullJSON: Encodable {
+        var pull: PullResult
+
+        enum CodingKeys: String, CodingKey { case problem, reference, engine }
+
+        func encode(to encoder: any Encoder) throws {
+            try PhaseStats(summary: Summary(pull.samples)).encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(pull.reference, forKey: .reference)
+            try c.encode(pull.engine, forKey: .engine)
+            try c.encodeIfPresent(pull.problem, forKey: .problem)
+        }
+    }
+
     struct StartJSON: Encodable {
         var start: StartResult
 
@@ -145,7 +161,8 @@ public enum JSONReport {
                 phases: Dictionary(uniqueKeysWithValues: phases.map { ($0.rawValue, PhaseStats(summary: Summary(r.samples($0)))) }),
                 smoke: r.smoke, problem: r.problem, builds: r.builds, engine: r.engine,
                 steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }),
-                target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) }, start: r.start.map(StartJSON.init))
+                target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) }, start: r.start.map(StartJSON.init),
+                pull: r.pull.map(PullJSON.init))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

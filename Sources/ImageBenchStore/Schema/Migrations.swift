@@ -180,6 +180,10 @@ enum Migrations {
                 INSERT INTO secret_findings (variant_id, source, kind, path)
                     SELECT v.id, 'context', 'name', j.value FROM variants v, json_each(v.context_facts, '$.secrets') j WHERE v.context_facts IS NOT NULL;
                 """),
+        Migration(
+            version: 17,
+            summary: "each variant's pull phase: the seconds a fresh engine took to pull and unpack its image from the registry, per repetition",
+            sql: "ALTER TABLE variants ADD COLUMN pull TEXT;"),
     ]
 
     static var latest: Int { all.last!.version }

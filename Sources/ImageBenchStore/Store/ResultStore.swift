@@ -274,7 +274,7 @@ public actor ResultStore: RunStore {
             while try builds.step() { samples[builds.int(0), default: []].append(builds.double(1)) }
         }
         let rows = try db.prepare(
-            "SELECT v.id AS id, v.run_id AS run_id, r.started_at AS started_at, v.name AS name, v.status AS status, v.size_bytes AS size_bytes, json_extract(v.insight, '$.compressed_bytes') AS compressed_bytes, v.start AS start, v.engine AS engine, r.environment AS environment FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
+            "SELECT v.id AS id, v.run_id AS run_id, r.started_at AS started_at, v.name AS name, v.status AS status, v.size_bytes AS size_bytes, json_extract(v.insight, '$.compressed_bytes') AS compressed_bytes, v.start AS start, v.pull AS pull, v.engine AS engine, r.environment AS environment FROM variants v JOIN runs r ON r.id = v.run_id WHERE \(filter) ORDER BY v.run_id, v.id"
         )
         try rows.bind(values)
         var order: [String] = []
@@ -299,6 +299,7 @@ public actor ResultStore: RunStore {
             case .compressed: value = try row.optionalInt("compressed_bytes").map(Double.init)
             case .cold, .warm, .edit, .ci, .ciNone: value = Summary(samples[try row.int("id")] ?? [])?.median
             case .start: value = Summary(try row.optionalJSON(StartResult.self, "start")?.samples ?? [])?.median
+            case .pull: value = Summary(try row.optionalJSON(PullResult.self, "pull")?.samples ?? [])?.median
             }
             if points[name] == nil { order.append(name) }
             points[name, default: []].append(

@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Phases to run, comma-separated: cold, warm, edit, ci (a fresh CI runner with the cache from --registry, and without) (default: \(defaults.phases.map(\.rawValue).joined(separator: ","))).",
+            "Phases to run, comma-separated: cold, warm, edit, ci (a fresh CI runner with the cache from --registry, and without), pull (a fresh engine pulls each image from --registry) (default: \(defaults.phases.map(\.rawValue).joined(separator: ","))).",
             valueName: "list"))
     var phases: String?
 
@@ -123,7 +123,7 @@ struct RunCommand: AsyncParsableCommand {
     /// The settings the flags give; nil where a flag was not given.
     var choices: RunSettings.Choices {
         RunSettings.Choices(
-            repeatCount: repeatCount, phases: phases.flatMap { try? Self.parsePhases($0) },
+            repeatCount: repeatCount, phases: phases.flatMap { try? Self.parsePhases($0) }, pull: phases.map(Self.asksPull),
             buildTimeout: buildTimeout.flatMap(DurationParser.seconds),
             registry: registry, keepImages: keepImages ? true : nil, imageLabels: imageLabels.isEmpty ? nil : Self.pairs(imageLabels),
             hosts: hosts.isEmpty ? nil : hosts, contexts: contexts.isEmpty ? nil : contexts, jobsPerHost: jobsPerHost, engine: engine,
@@ -181,7 +181,17 @@ struct RunCommand: AsyncParsableCommand {
         if let twice = Self.firstRepeated(hosts) ?? Self.firstRepeated(contexts) {
             throw ValidationError("\(twice) is given twice; name each engine once (--jobs-per-host builds several variants at once on one)")
         }
-        if let phases { _ = try Self.parsePhases(phases) }
+        if let phases {
+            let built = try Self.parsePhases(phases)
+            if Self.asksPull(phases) {
+                if registry == nil {
+                    throw ValidationError("--phases pull times a pull from the registry; add --registry HOST:PORT (scripts/registry start gives one)")
+                }
+                if !built.contains(where: { Phase.local.contains($0) }) {
+                    throw ValidationError("--phases pull pulls the image a local phase built; add cold, e.g. --phases cold,pull")
+                }
+            }
+        }
         if let ciEngine, !Self.isEngineURL(ciEngine) {
             throw ValidationError("--ci-engine \"\(ciEngine)\" is not an engine URL; write e.g. tcp://10.0.0.9:2376 or unix:///tmp/ci/docker.sock")
         }
@@ -218,12 +228,17 @@ struct RunCommand: AsyncParsableCommand {
         Dictionary(items.compactMap(ScenarioOptions.split), uniquingKeysWith: { _, b in b })
     }
 
+    /// Whether `--phases` names the pull phase, which is no build (``RunSettings/pull``).
+    static func asksPull(_ text: String) -> Bool {
+        text.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "pull" }
+    }
+
     static func parsePhases(_ text: String) throws -> [Phase] {
-        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "pull" }
         var result: [Phase] = []
         for name in names {
             guard let phase = Phase(rawValue: name), phase != .ciNone else {
-                throw ValidationError("--phases: unknown phase \"\(name)\"; use cold, warm, edit and ci, e.g. --phases cold,warm,ci")
+                throw ValidationError("--phases: unknown phase \"\(name)\"; use cold, warm, edit, ci and pull, e.g. --phases cold,warm,ci")
             }
             if !result.contains(phase) { result.append(phase) }
         }
