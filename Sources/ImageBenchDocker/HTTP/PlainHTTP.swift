@@ -23,19 +23,23 @@ enum PlainHTTP {
         var reason: String
     }
 
-    /// Sends the request on a thread of its own (the socket calls block until the deadline), so the
-    /// cooperative threads that read docker's output never wait on a slow service.
+    /// Sends the request on a thread of its own (the socket calls block until the deadline), so neither
+    /// the cooperative threads that read docker's output nor Dispatch's global queues, which run as many
+    /// blocking items at once as the machine has cores, wait on a slow service. The deadline counts from
+    /// the call.
     static func send(
         method: String, host: String, port: Int, path: String, headers: [(String, String)] = [], body: [UInt8]? = nil, timeout: Double
     ) async -> Result<Response, Failure> {
         let request = PlainHTTP.request(method: method, host: host, port: port, path: path, headers: headers, body: body)
+        let deadline = Deadline(seconds: timeout)
         return await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                let deadline = Deadline(seconds: timeout)
+            let thread = Thread {
                 continuation.resume(
                     returning: Result { try exchange(request, host: host, port: port, deadline: deadline, head: method == "HEAD") }
                         .mapError { $0 as? Failure ?? Failure(reason: "\($0)") })
             }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
     }
 
@@ -49,7 +53,7 @@ enum PlainHTTP {
         return Array(text.utf8) + (body ?? [])
     }
 
-    struct Deadline {
+    struct Deadline: Sendable {
         let end: Double
         let seconds: Double
         init(seconds: Double) {
