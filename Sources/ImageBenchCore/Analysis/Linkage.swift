@@ -17,6 +17,10 @@ public struct Linkage: Sendable, Equatable, Codable {
     public var interpreterPresent: Bool?
     /// Why the kind is unknown.
     public var note: String?
+    /// The ELF file's machine as Go and OCI platforms name it (`amd64`, `arm64`), from `e_machine`; nil for a
+    /// script or an unknown file. An arm64 binary's interpreter is `/lib/ld-linux-aarch64.so.1` (glibc) or
+    /// `/lib/ld-musl-aarch64.so.1`, read from the binary like any other.
+    public var architecture: String?
 
     public init(entrypoint: String, kind: Kind, interpreter: String? = nil, interpreterPresent: Bool? = nil, note: String? = nil) {
         self.entrypoint = entrypoint
@@ -29,6 +33,8 @@ public struct Linkage: Sendable, Equatable, Codable {
     /// One line for reports: `/app: dynamic (interpreter /lib64/ld-linux-x86-64.so.2, missing from the image: exec fails with "no such file or directory")`.
     public var summary: String {
         var text = "\(entrypoint): \(kind.rawValue)"
+        // amd64, this machine's and most images', goes unsaid; another architecture is named.
+        if let architecture, architecture != "amd64" { text += " \(architecture)" }
         if let interpreter {
             text += " (interpreter \(interpreter)"
             if interpreterPresent == false { text += ", missing from the image: exec fails with \"no such file or directory\"" }
@@ -39,12 +45,24 @@ public struct Linkage: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case entrypoint, kind, interpreter, note
+        case entrypoint, kind, interpreter, note, architecture
         case interpreterPresent = "interpreter_present"
     }
 
+    /// OCI architecture names of ELF `e_machine` values.
+    static let machines: [Int: String] = [3: "386", 40: "arm", 62: "amd64", 183: "arm64", 243: "riscv64", 21: "ppc64", 22: "s390x"]
+
     /// Reads the start of a file: an ELF program header table (PT_INTERP) or a `#!` line.
     public static func classify(entrypoint: String, head: [UInt8]) -> Linkage {
+        var linkage = classifyKind(entrypoint: entrypoint, head: head)
+        if head.count >= 20, head.starts(with: [0x7F, 0x45, 0x4C, 0x46]) {
+            let machine = head[5] == 1 ? Int(head[18]) | Int(head[19]) << 8 : Int(head[18]) << 8 | Int(head[19])
+            linkage.architecture = machines[machine] ?? "machine \(machine)"
+        }
+        return linkage
+    }
+
+    private static func classifyKind(entrypoint: String, head: [UInt8]) -> Linkage {
         if head.starts(with: [0x23, 0x21]) {  // #!
             let line = String(decoding: head.dropFirst(2).prefix { $0 != 0x0A }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             return Linkage(entrypoint: entrypoint, kind: .script, interpreter: line.split(separator: " ").first.map(String.init))

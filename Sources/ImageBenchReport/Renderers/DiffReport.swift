@@ -16,7 +16,8 @@ public enum DiffReport {
                 + "\(d.changed.count) changed (\(signed(d.changed.bytes)))"
                 + (d.uncompared > 0 ? "; \(d.uncompared) of equal size from layers not shared, contents not compared" : ""),
             "layers: \(d.layers.shared.count) shared (\(Units.bytes(d.layers.shared.bytes))), \(d.layers.onlyA.count) only in \(d.a) "
-                + "(\(Units.bytes(d.layers.onlyA.bytes))), \(d.layers.onlyB.count) only in \(d.b) (\(Units.bytes(d.layers.onlyB.bytes)))",
+                + "(\(Units.bytes(d.layers.onlyA.bytes))), \(d.layers.onlyB.count) only in \(d.b) (\(Units.bytes(d.layers.onlyB.bytes)))"
+                + recompressedText(d),
         ]
         if let packages = d.packages {
             let count = { (change: ImageDiff.Change) in packages.filter { $0.change == change }.count }
@@ -29,6 +30,16 @@ public enum DiffReport {
             lines.append("packages: no package database in either image")
         }
         return lines
+    }
+
+    /// `; 2 of the shared differ only by compression (gzip 1.50 MB → zstd 1.54 MB)`, or nothing.
+    static func recompressedText(_ d: ImageDiff) -> String {
+        let layers = d.layers.recompressed
+        guard !layers.isEmpty else { return "" }
+        let kinds = { (names: [String]) in names.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: "+") }
+        let a = layers.reduce(0) { $0 + $1.compressedA }, b = layers.reduce(0) { $0 + $1.compressedB }
+        return "; \(layers.count) of the shared differ only by compression (\(kinds(layers.map(\.compressionA))) \(Units.bytes(a)) → "
+            + "\(kinds(layers.map(\.compressionB))) \(Units.bytes(b)))"
     }
 
     static func packageVersion(_ p: ImageDiff.PackageChange) -> String {

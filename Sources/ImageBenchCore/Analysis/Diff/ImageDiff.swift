@@ -68,10 +68,43 @@ public struct ImageDiff: Sendable, Equatable, Codable {
         public var shared: Tally
         public var onlyA: Tally
         public var onlyB: Tally
+        /// Shared layers (the same files, the same uncompressed digest) stored compressed differently: another
+        /// media type (gzip and zstd) or, at another level, another compressed size.
+        public var recompressed: [Recompressed] = []
         enum CodingKeys: String, CodingKey {
-            case shared
+            case shared, recompressed
             case onlyA = "only_a"
             case onlyB = "only_b"
+        }
+    }
+
+    /// One layer both images hold with the same files, compressed differently in each.
+    public struct Recompressed: Sendable, Equatable, Codable {
+        public var digest: String
+        /// `gzip`, `zstd`, `uncompressed` (from the media type), and the compressed bytes, in A and in B.
+        public var compressionA: String
+        public var compressionB: String
+        public var compressedA: Int64
+        public var compressedB: Int64
+        enum CodingKeys: String, CodingKey {
+            case digest
+            case compressionA = "compression_a"
+            case compressionB = "compression_b"
+            case compressedA = "compressed_bytes_a"
+            case compressedB = "compressed_bytes_b"
+        }
+
+        /// The shared layers of `a` and `b` whose compressed bytes or media type differ; layers with no
+        /// compressed figure or media type on a side are left out.
+        static func find(_ a: [LayerChange], _ b: [LayerChange]) -> [Recompressed] {
+            let byDigest = Dictionary(b.compactMap { layer in layer.digest.map { ($0, layer) } }, uniquingKeysWith: { first, _ in first })
+            return a.compactMap { layer in
+                guard let digest = layer.digest, let other = byDigest[digest], let typeA = layer.mediaType, let typeB = other.mediaType,
+                    let bytesA = layer.compressedBytes, let bytesB = other.compressedBytes, typeA != typeB || bytesA != bytesB
+                else { return nil }
+                let name = { (type: String) in LayerCompression.algorithm(ofMediaType: type)?.rawValue ?? type }
+                return Recompressed(digest: digest, compressionA: name(typeA), compressionB: name(typeB), compressedA: bytesA, compressedB: bytesB)
+            }
         }
     }
 
@@ -122,7 +155,7 @@ public struct ImageDiff: Sendable, Equatable, Codable {
         }
         layers = Layers(
             shared: tally(a.layers) { sharedDigests.contains($0) }, onlyA: tally(a.layers) { !sharedDigests.contains($0) },
-            onlyB: tally(b.layers) { !sharedDigests.contains($0) })
+            onlyB: tally(b.layers) { !sharedDigests.contains($0) }, recompressed: Recompressed.find(a.layers, b.layers))
 
         var files: [FileChange] = []
         var added = Tally()
