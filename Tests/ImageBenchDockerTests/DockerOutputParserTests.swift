@@ -11,6 +11,18 @@ struct DockerOutputParserTests {
         return try String(contentsOf: url, encoding: .utf8)
     }
 
+    @Test("docker info: the engine's architecture as OCI platforms name it")
+    func architecture() {
+        var environment = RunEnvironment()
+        DockerOutputParser.applyInfo(#"{"Architecture":"x86_64","Driver":"overlay2","NCPU":2}"#, to: &environment)
+        #expect(environment.architecture == "amd64" && environment.engineRecord.architecture == "amd64")
+        DockerOutputParser.applyInfo(#"{"Architecture":"aarch64","Driver":"overlay2"}"#, to: &environment)
+        #expect(environment.architecture == "arm64")
+        var podman = RunEnvironment()
+        DockerOutputParser.applyPodmanInfo(#"{"host":{"arch":"amd64"},"store":{"graphDriverName":"overlay"}}"#, to: &podman)
+        #expect(podman.architecture == "amd64")
+    }
+
     @Test("classic builder: Sending build context to Docker daemon")
     func classicContext() throws {
         #expect(DockerOutputParser.contextBytes(try Self.fixture("classic-build.txt")) == 5632)

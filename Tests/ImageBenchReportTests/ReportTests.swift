@@ -42,8 +42,9 @@ struct ReportTests {
         let csv = CSVReport.render(report).split(separator: "\n")
         #expect(
             csv[0].hasSuffix(
-                ",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names,compression"))
-        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0),zstd") })
+                ",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names,compression,platform,emulated"
+            ))
+        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0),zstd,,") })
         let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
         let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
         let engineSize = try #require((scratch["image"] as? [String: Any])?["engine_size"] as? [String: Any])
@@ -51,6 +52,26 @@ struct ReportTests {
         #expect(engineSize["disk_bytes"] as? Int == 6_624_032 && engineSize["store"] as? String == "containerd")
         // Without an image of that store, no disk column and no note.
         #expect(!TableReport.render(ReportFixture.report()).contains("disk"))
+    }
+
+    @Test("a variant built for arm64 on an amd64 engine is named as emulated in every format; a native one is not")
+    func emulated() throws {
+        var report = ReportFixture.report()
+        for i in report.results.indices { report.results[i].engine = Sample.environment().engineRecord }
+        let index = try #require(report.results.firstIndex { $0.name == "linking=static,runtime=scratch" })
+        report.results[index].platform = "linux/arm64"
+        report.results[index].engine?.architecture = "amd64"
+        let table = TableReport.render(report)
+        #expect(table.contains("Emulated: linking=static,runtime=scratch (arm64 on an amd64 engine) built and smoke-tested under QEMU"), "\(table)")
+        #expect(MarkdownReport.render(report).contains("(arm64 on an amd64 engine)"))
+        #expect(HTMLReport.render(report).contains("(arm64 on an amd64 engine)"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
+        let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
+        #expect(scratch["emulated"] as? String == "arm64" && scratch["platform"] as? String == "linux/arm64")
+        #expect(CSVReport.render(report).split(separator: "\n").contains { $0.contains("runtime=scratch") && $0.hasSuffix(",linux/arm64,arm64") })
+        // The same platform on an arm64 engine is native.
+        report.results[index].engine?.architecture = "arm64"
+        #expect(!TableReport.render(report).contains("Emulated:"))
     }
 
     @Test("the pull phase in every format: a pull s column, its legend, a CSV row, JSON with the reference, BMF's pull-time")

@@ -11,10 +11,14 @@ public struct EngineRecord: Sendable, Codable, Equatable, Hashable {
     public var storageDriver: String
     public var cpus: Int
     public var memoryBytes: Int64
+    /// The engine machine's architecture (`amd64`, `arm64`); nil in runs recorded before it was kept.
+    public var architecture: String?
 
     public init(
-        kind: EngineKind, endpoint: String, host: String, serverVersion: String, storageDriver: String, cpus: Int, memoryBytes: Int64
+        kind: EngineKind, endpoint: String, host: String, serverVersion: String, storageDriver: String, cpus: Int, memoryBytes: Int64,
+        architecture: String? = nil
     ) {
+        self.architecture = architecture
         self.kind = kind
         self.endpoint = endpoint
         self.host = host
@@ -22,6 +26,23 @@ public struct EngineRecord: Sendable, Codable, Equatable, Hashable {
         self.storageDriver = storageDriver
         self.cpus = cpus
         self.memoryBytes = memoryBytes
+    }
+
+    /// Equal records describe one engine; the architecture, known only in newer runs, follows from the
+    /// machine (``host``) and is left out, so a run recorded before it was kept still matches.
+    public static func == (a: EngineRecord, b: EngineRecord) -> Bool {
+        (a.kind, a.endpoint, a.host, a.serverVersion) == (b.kind, b.endpoint, b.host, b.serverVersion)
+            && (a.storageDriver, a.cpus, a.memoryBytes) == (b.storageDriver, b.cpus, b.memoryBytes)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(endpoint)
+        hasher.combine(host)
+        hasher.combine(serverVersion)
+        hasher.combine(storageDriver)
+        hasher.combine(cpus)
+        hasher.combine(memoryBytes)
     }
 
     /// What makes results comparable: the kind, machine, version and storage driver. Two daemons on one
@@ -36,7 +57,7 @@ public struct EngineRecord: Sendable, Codable, Equatable, Hashable {
     public var label: String { kind == .podman ? "podman \(serverVersion)" : endpoint }
 
     enum CodingKeys: String, CodingKey {
-        case kind, endpoint, host, cpus
+        case kind, endpoint, host, cpus, architecture
         case serverVersion = "server_version"
         case storageDriver = "storage_driver"
         case memoryBytes = "memory_bytes"

@@ -14,6 +14,8 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
     /// Where the engine keeps images (nil in runs recorded before it was: a graph driver, or podman's store).
     public var imageStore: ImageStore? = nil
     public var cgroupVersion: String = ""
+    /// The engine machine's architecture as OCI platforms name it (`amd64`, `arm64`); empty in runs recorded before.
+    public var architecture: String = ""
     /// The builder used when a variant does not choose one.
     public var defaultBuilder: BuilderKind = .classic
     public var buildkitAvailable: Bool = false
@@ -35,7 +37,16 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
     public var engineRecord: EngineRecord {
         EngineRecord(
             kind: engineKind ?? .docker, endpoint: endpoint ?? "default", host: host, serverVersion: dockerServer,
-            storageDriver: storageDriver, cpus: cpus, memoryBytes: memoryBytes)
+            storageDriver: storageDriver, cpus: cpus, memoryBytes: memoryBytes, architecture: architecture.isEmpty ? nil : architecture)
+    }
+
+    /// `x86_64` and `aarch64` (docker info, uname) as OCI platforms name them: `amd64`, `arm64`.
+    public static func ociArchitecture(_ machine: String) -> String {
+        switch machine {
+        case "x86_64": "amd64"
+        case "aarch64": "arm64"
+        default: machine
+        }
     }
 
     /// The engines a run built on: the recorded list, or for older runs the one engine it describes.
@@ -50,6 +61,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         case storageDriver = "storage_driver"
         case imageStore = "image_store"
         case cgroupVersion = "cgroup_version"
+        case architecture
         case defaultBuilder = "default_builder"
         case buildkitAvailable = "buildkit_available"
         case buildxVersion = "buildx_version"
@@ -74,6 +86,7 @@ public struct RunEnvironment: Sendable, Codable, Equatable {
         storageDriver = try c.decodeIfPresent(String.self, forKey: .storageDriver) ?? ""
         imageStore = try c.decodeIfPresent(ImageStore.self, forKey: .imageStore)
         cgroupVersion = try c.decodeIfPresent(String.self, forKey: .cgroupVersion) ?? ""
+        architecture = try c.decodeIfPresent(String.self, forKey: .architecture) ?? ""
         defaultBuilder = try c.decodeIfPresent(BuilderKind.self, forKey: .defaultBuilder) ?? .classic
         buildkitAvailable = try c.decodeIfPresent(Bool.self, forKey: .buildkitAvailable) ?? false
         buildxVersion = try c.decodeIfPresent(String.self, forKey: .buildxVersion)

@@ -27,6 +27,18 @@ public struct VariantResult: Sendable, Equatable {
     public var start: StartResult?
     /// Its `pull` phase, when the run measured one (`--phases ...,pull` with `--registry`).
     public var pull: PullResult?
+    /// The platform it was built for (`platform:`, `linux/arm64`); nil: the engine's own.
+    public var platform: String?
+
+    /// The architecture it was built and smoke-tested for when its engine's is another (`arm64` on an amd64
+    /// engine): then it ran under emulation, and its times are emulated times. Nil for a native build, for a
+    /// list of platforms, and when the engine's architecture is not recorded.
+    public var emulatedArchitecture: String? {
+        guard let platform, !platform.contains(","), let native = engine?.architecture else { return nil }
+        let parts = platform.split(separator: "/")
+        guard parts.count >= 2 else { return nil }
+        return String(parts[1]) == native ? nil : String(parts[1])
+    }
     /// The built image's files and links as a container sees them (no folders), for `diff --run`;
     /// stored apart from the rest and read only when asked for.
     public var files: FinalFiles?

@@ -62,6 +62,7 @@ public enum DockerOutputParser {
         environment.imageStore =
             status.contains { $0.count == 2 && $0[0] == "driver-type" && $0[1].hasPrefix("io.containerd.snapshotter") } ? .containerd : .graphDriver
         environment.cgroupVersion = object["CgroupVersion"] as? String ?? ""
+        environment.architecture = RunEnvironment.ociArchitecture(object["Architecture"] as? String ?? "")
         if let n = object["NCPU"] as? Int { environment.cpus = n }
         if let m = object["MemTotal"] as? Int64 {
             environment.memoryBytes = m
@@ -81,6 +82,7 @@ public enum DockerOutputParser {
         environment.storageDriver = store["graphDriverName"] as? String ?? ""
         environment.imageStore = .podman
         environment.cgroupVersion = host["cgroupVersion"] as? String ?? ""
+        environment.architecture = RunEnvironment.ociArchitecture(host["arch"] as? String ?? "")
         if let n = host["cpus"] as? Int { environment.cpus = n }
         if let m = (host["memTotal"] as? NSNumber)?.int64Value { environment.memoryBytes = m }
         if let k = host["kernel"] as? String, !k.isEmpty { environment.kernel = k }

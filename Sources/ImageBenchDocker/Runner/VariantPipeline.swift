@@ -56,6 +56,7 @@ struct VariantPipeline: Sendable {
         var result = VariantResult(runID: runID, scenario: scenario.name, axes: plan.variant.axes)
         result.engine = engine.record
         result.target = plan.target
+        result.platform = plan.platform
         // Builds an earlier attempt recorded (ok ones only: a failed build would have finished the variant).
         result.builds = (prior?.result.builds ?? []).filter { $0.outcome == .ok }
 

@@ -27,7 +27,7 @@ public enum HTMLReport {
             body += section(scenario, report: report, run: run, comparison: comparison, trends: trends[scenario] ?? [], commits: commits)
         }
         body +=
-            "<footer>\(e(SizeText.meaning)). \(e(SizeText.engineNotes(report.results).map { $0 + " " }.joined()))Compressed: the layers as a pull transfers them, gzip unless named beside the figure, from the registry's manifest, the engine's stored blobs or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(StartText.meaning(report.results).map { $0 + " " } ?? ""))\(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
+            "<footer>\(e(SizeText.meaning)). \(e(SizeText.engineNotes(report.results).map { $0 + " " }.joined()))Compressed: the layers as a pull transfers them, gzip unless named beside the figure, from the registry's manifest, the engine's stored blobs or ~estimated by gzip. Times: wall time of <code>docker build</code>, median ± standard deviation over the repetitions. \(e(StartText.meaning(report.results).map { $0 + " " } ?? ""))\(e(PlatformText.emulated(report.results).map { $0 + " " } ?? ""))\(e(EngineText.podmanSizeNote(report.results).map { $0 + " " } ?? ""))Written by imagebench \(e(env.imagebenchVersion)).</footer>"
         return page(title: "imagebench run \(run.id)", body: body)
     }
 

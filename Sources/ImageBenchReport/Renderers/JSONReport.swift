@@ -33,9 +33,13 @@ public enum JSONReport {
         /// A service's start times (`smoke.http`): their statistics and every sample, and why one is missing.
         var start: StartJSON?
         var pull: PullJSON?
+        /// The platform built for, and the architecture it was emulated as when not the engine's own.
+        var platform: String?
+        var emulated: String?
 
         enum CodingKeys: String, CodingKey {
-            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci, start, pull
+            case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci, start, pull,
+                platform, emulated
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
@@ -162,7 +166,8 @@ public enum JSONReport {
                 smoke: r.smoke, problem: r.problem, builds: r.builds, engine: r.engine,
                 steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }),
                 target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) }, start: r.start.map(StartJSON.init),
-                pull: r.pull.map(PullJSON.init))
+                pull: r.pull.map(PullJSON.init), platform: r.platform,
+                emulated: r.emulatedArchitecture)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -32,6 +32,7 @@ public enum MarkdownReport {
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += "\n" + text(meaning) + "\n" }
         if CIText.phases(report.results).contains(.ci) { out += "\n" + text(CIText.meaning) + "\n" }
         if let meaning = StartText.meaning(report.results) { out += "\n" + text(meaning) + "\n" }
+        if let emulated = PlatformText.emulated(report.results) { out += "\n" + text(emulated) + "\n" }
         for note in SizeText.engineNotes(report.results) { out += "\n" + text(note) + "\n" }
         if let podman = EngineText.podmanSizeNote(report.results) { out += "\n" + podman + "\n" }
         return out

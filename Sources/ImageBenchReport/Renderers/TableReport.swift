@@ -23,6 +23,7 @@ public enum TableReport {
         if let meaning = StepText.meaning(StepText.builders(report.results)) { out += meaning + "\n" }
         if CIText.phases(report.results).contains(.ci) { out += CIText.meaning + "\n" }
         if let meaning = StartText.meaning(report.results) { out += meaning + "\n" }
+        if let emulated = PlatformText.emulated(report.results) { out += TextTable.plain(emulated) + "\n" }
         if report.results.contains(where: PackageText.analysed) { out += PackageText.meaning + "\n" }
         return out
     }

@@ -184,6 +184,9 @@ enum Migrations {
             version: 17,
             summary: "each variant's pull phase: the seconds a fresh engine took to pull and unpack its image from the registry, per repetition",
             sql: "ALTER TABLE variants ADD COLUMN pull TEXT;"),
+        Migration(
+            version: 18, summary: "the platform each variant was built for (platform:), to tell emulated builds from native ones",
+            sql: "ALTER TABLE variants ADD COLUMN platform TEXT;"),
     ]
 
     static var latest: Int { all.last!.version }
