@@ -27,6 +27,11 @@ public struct VariantResult: Sendable, Equatable {
     public var start: StartResult?
     /// Its `pull` phase, when the run measured one (`--phases ...,pull` with `--registry`).
     public var pull: PullResult?
+    /// Adds `problem` to the variant's, after any it already has.
+    public mutating func addProblem(_ problem: String) {
+        self.problem = [self.problem, problem].compactMap { $0 }.joined(separator: "; ")
+    }
+
     /// The platform it was built for (`platform:`, `linux/arm64`); nil: the engine's own.
     public var platform: String?
 

@@ -33,6 +33,10 @@ public struct LayerCompression: Sendable, Equatable, Hashable, Codable, CustomSt
         self.level = level
     }
 
+    /// gzip at the default level: what every engine's push writes, so no exporter option is needed and any
+    /// builder and store can give it.
+    public var isPushDefault: Bool { self == LayerCompression(.gzip) }
+
     /// The level BuildKit uses when none is asked for.
     public var effectiveLevel: Int? {
         switch algorithm {

@@ -68,8 +68,7 @@ public struct BuildPlan: Sendable, Equatable {
     /// that keeps the blobs it is given: the containerd image store. A graph driver (overlay2) keeps
     /// layers unpacked and a push gzips them, so there only `gzip` at the default level holds.
     public func compressionMismatch(_ environment: RunEnvironment) -> String? {
-        // gzip at the default level is what every engine's push writes, whatever the builder.
-        guard let compression, compression != LayerCompression(.gzip) else { return nil }
+        guard let compression, !compression.isPushDefault else { return nil }
         let asked = "\(variant.name) asks for compression: \(compression)"
         if builder != .buildkit { return "\(asked), which BuildKit writes; use builder: buildkit" }
         if environment.buildxVersion == nil {

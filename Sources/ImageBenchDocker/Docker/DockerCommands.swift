@@ -107,8 +107,8 @@ public struct DockerCommands: Sendable {
         args += ["--file", dockerfile]
         if let target = plan.target { args += ["--target", target] }
         if let platform = plan.platform { args += ["--platform", platform] }
-        // buildx names the image after --tag; gzip at the default level is what every store pushes anyway.
-        if let compression = plan.compression, args.first == "buildx", compression != LayerCompression(.gzip) {
+        // buildx names the image after --tag.
+        if let compression = plan.compression, args.first == "buildx", !compression.isPushDefault {
             args += ["--output", "type=image,\(compression.exporterAttributes)"]
         }
         for arg in plan.buildArgs { args += ["--build-arg", "\(arg.key)=\(arg.value)"] }

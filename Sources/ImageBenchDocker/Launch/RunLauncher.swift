@@ -82,14 +82,15 @@ public struct RunLauncher: Sendable {
     /// The fresh runner of a run with a `ci` phase, or why there is none (said once, as a warning).
     func startFresh(_ settings: RunSettings, session: String, engines: [EngineSlot]) async throws -> (runner: FreshRunner?, unavailable: String?) {
         guard settings.phases.contains(.ci) || settings.pull else { return (nil, nil) }
-        let phase = settings.phases.contains(.ci) ? "ci phase" : "pull phase"
+        let builds = settings.phases.contains(.ci)
+        let phase = builds ? "ci phase" : "pull phase"
         switch try await FreshRunner.start(
             url: settings.ciEngine, clients: clients, token: session, labels: settings.imageLabels, engines: engines)
         {
         case .success(let runner):
             events(
                 .note(
-                    "\(phase): \(settings.phases.contains(.ci) ? "builds" : "pulls") on \(runner.slot.record.endpoint), reset before every \(settings.phases.contains(.ci) ? "build" : "pull")"
+                    "\(phase): \(builds ? "builds" : "pulls") on \(runner.slot.record.endpoint), reset before every \(builds ? "build" : "pull")"
                 ))
             return (runner, nil)
         case .failure(let unavailable):

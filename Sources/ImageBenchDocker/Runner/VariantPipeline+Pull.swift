@@ -13,7 +13,7 @@ extension VariantPipeline {
     func measurePull(into result: inout VariantResult) async throws {
         guard result.insight?.compressedSource == .registry, let pull = try await pullTimes() else { return }
         result.pull = pull
-        if let problem = pull.problem { result.problem = [result.problem, "pull phase: \(problem)"].compactMap { $0 }.joined(separator: "; ") }
+        if let problem = pull.problem { result.addProblem("pull phase: \(problem)") }
     }
 
     func pullTimes() async throws -> PullResult? {

@@ -113,7 +113,7 @@ struct VariantPipeline: Sendable {
                 result.start = start
                 // It answered once and then did not: a flaky service is the variant's problem.
                 if let problem = start.problem {
-                    result.problem = [result.problem, "start metric cut short: \(problem)"].compactMap { $0 }.joined(separator: "; ")
+                    result.addProblem("start metric cut short: \(problem)")
                 }
             }
         }
