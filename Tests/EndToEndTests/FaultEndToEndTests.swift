@@ -77,8 +77,9 @@ struct FaultEndToEndTests {
             let (mine, labels) = Self.labels()
             let started = Date()
             let r = try await imagebench(
-                ["run", dir + "/f", "--db", db, "--repeat", "1", "--phases", "cold", "--build-timeout", "20s"] + labels)
-            #expect(Date().timeIntervalSince(started) < 100, "a hung build or container was waited for")
+                ["run", dir + "/f", "--db", db, "--repeat", "1", "--phases", "cold", "--build-timeout", "45s"] + labels)
+            // 45 s: the quick build's one RUN step took over 20 s once beside the rest of the suite (CI, stop 31).
+            #expect(Date().timeIntervalSince(started) < 150, "a hung build or container was waited for")
             #expect(r.exitCode == 3, "\(r.stderr)")
             let (_, results) = try await Self.results(db)
             func find(_ v: String) throws -> [String: Any] { try #require(results.first { $0["variant"] as? String == "step=\(v)" }) }
@@ -86,7 +87,7 @@ struct FaultEndToEndTests {
             #expect(quick["status"] as? String == "ok", "\(quick["problem"] ?? "")")
             let slow = try find("slow")
             #expect(slow["status"] as? String == "build-failed")
-            #expect((slow["problem"] as? String)?.contains("timed out after 20 s") == true, "\(slow["problem"] ?? "")")
+            #expect((slow["problem"] as? String)?.contains("timed out after 45 s") == true, "\(slow["problem"] ?? "")")
             let build = try #require((slow["builds"] as? [[String: Any]])?.first)
             #expect(build["outcome"] as? String == "timeout")
             #expect((build["output_tail"] as? String)?.contains("slow step started") == true)

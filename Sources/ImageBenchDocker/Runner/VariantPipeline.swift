@@ -202,7 +202,15 @@ struct VariantPipeline: Sendable {
             case .build(let key):
                 events(.buildStarted(phase: key.phase, repetition: key.repetition, of: settings.repeatCount))
                 let started = Date()
-                let (outcome, image) = try await build(key.phase, activity: .building(key), in: context)
+                // An edit build built again after the engine's race edits once more first: its compile step
+                // is in the cache by then, and the second build would time a cache hit.
+                var retries = 0
+                let reEdit: () throws -> Void = {
+                    guard key.phase == .edit, let edit = scenario.edit else { return }
+                    retries += 1
+                    try appendEdit(edit, number: 1000 * retries + key.repetition, tag: "\(session)-v\(rowID)", context: context.directory)
+                }
+                let (outcome, image) = try await build(key.phase, activity: .building(key), in: context, beforeRetry: reEdit)
                 let record = buildRecord(key, startedAt: started, outcome: outcome, image: image, on: engine)
                 let status = record.outcome
                 try await recorder.record(build: record, variantID: rowID)
@@ -231,7 +239,9 @@ struct VariantPipeline: Sendable {
     }
 
     /// One `docker build` of the context as it is now, and the image it made (nil when it failed).
-    func build(_ phase: Phase, activity: EngineActivity, in context: ContextCopy) async throws -> (outcome: CommandResult, image: String?) {
+    func build(
+        _ phase: Phase, activity: EngineActivity, in context: ContextCopy, beforeRetry: () throws -> Void = {}
+    ) async throws -> (outcome: CommandResult, image: String?) {
         let iidfile = context.directory + ".iid"
         try? FileManager.default.removeItem(atPath: iidfile)
         let command = docker.commands.build(
@@ -240,18 +250,18 @@ struct VariantPipeline: Sendable {
         var outcome = try await docker.run(command)
         // Noted first: an interrupted build leaves the step images it committed, too.
         if plan.builder == .classic { await ledger.add(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex) }
-        // The classic builder looks for a cache hit among the children of each step's image; one that
-        // another process removes meanwhile fails the lookup (moby's image/cache getLocalCachedImage):
-        // the engine's race, not the variant's failure. Built again, up to twice.
-        for _ in 0..<2 where plan.builder == .classic && Self.lostCachedImage(outcome) {
+        // The engine's race, not the variant's failure: built again, up to twice.
+        for _ in 0..<2 {
+            guard let lost = Self.engineRace(outcome, builder: plan.builder) else { break }
             try Task.checkCancellation()
             events(
                 .warning(
-                    "\(VariantKey(scenario: scenario.name, variant: plan.variant.name)): docker lost a cached image another process removed during the build (\(outcome.tail(1))); building again"
+                    "\(VariantKey(scenario: scenario.name, variant: plan.variant.name)): docker lost \(lost) during the build (\(outcome.tail(1))); building again"
                 ))
+            try beforeRetry()
             try? FileManager.default.removeItem(atPath: iidfile)
             outcome = try await docker.run(command)
-            await ledger.add(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex)
+            if plan.builder == .classic { await ledger.add(DockerOutputParser.createdImages(outcome.stdout), engine: engineIndex) }
         }
         // Stopped by Ctrl-C or SIGTERM: the build in flight is not a result, and nothing more runs.
         try Task.checkCancellation()
@@ -284,9 +294,20 @@ struct VariantPipeline: Sendable {
             builder: plan.builder, imageID: image, outputTail: status == .ok ? nil : outcome.tail(40), engine: slot.record, steps: steps)
     }
 
-    /// A classic build that failed because an image vanished while the builder looked for a cache hit.
-    static func lostCachedImage(_ outcome: CommandResult) -> Bool {
-        !outcome.succeeded && !outcome.timedOut && outcome.tail(3).contains("unable to find image \"sha256:")
+    /// What the engine lost when a build failed for it, not for the variant; nil for any other outcome.
+    /// - The classic builder looks for a cache hit among the children of each step's image; one that another
+    ///   process removes meanwhile fails the lookup (moby's image/cache getLocalCachedImage).
+    /// - On the containerd image store, unpacking the built image found the snapshot of a layer below gone:
+    ///   the garbage collector took it after an image that held it lost its last name, between the check
+    ///   and the use (containerd#3787; seen once in a few dozen edit builds of dockerd 26.1).
+    static func engineRace(_ outcome: CommandResult, builder: BuilderKind) -> String? {
+        guard !outcome.succeeded, !outcome.timedOut else { return nil }
+        let tail = outcome.tail(3)
+        if builder == .classic, tail.contains("unable to find image \"sha256:") { return "a cached image another process removed" }
+        if tail.contains("failed to prepare extraction snapshot"), tail.contains("does not exist") {
+            return "a layer's snapshot its garbage collector removed"
+        }
+        return nil
     }
 
     func buildFailure(_ key: BuildKey, status: BuildOutcome, outcome: CommandResult) -> String {
