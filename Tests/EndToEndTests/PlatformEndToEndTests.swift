@@ -14,36 +14,42 @@ import Testing
         return await DockerEngine.hasOfflineBases()
     })
 struct PlatformEndToEndTests {
+    /// A Go hello that prints its GOARCH, cross-compiled in a build stage on $BUILDPLATFORM for each
+    /// $TARGETARCH, on scratch: one axis value named `value` whose `platform:` is `platform`.
+    static func writeScenario(in dir: String, value: String, platform: String, expect: String) throws {
+        try writeFiles(
+            [
+                "a/scenario.yaml": """
+                context: app
+                images: { builder: imagebench-local/go-builder:bookworm }
+                build-args: { BUILDER: "${images.builder}" }
+                axes:
+                  platform:
+                    \(value): { platform: "\(platform)", builder: buildkit }
+                smoke: { expect-output: \(expect) }
+                """,
+                "a/app/go.mod": "module example.com/hello\n\ngo 1.19\n",
+                "a/app/main.go":
+                    "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc main() { fmt.Println(\"hello from\", runtime.GOARCH) }\n",
+                "a/app/Dockerfile": """
+                ARG BUILDER
+                FROM --platform=$BUILDPLATFORM ${BUILDER} AS build
+                ARG TARGETARCH
+                WORKDIR /src
+                COPY go.mod main.go ./
+                RUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -trimpath -o /hello .
+
+                FROM scratch
+                COPY --from=build /hello /hello
+                ENTRYPOINT ["/hello"]
+                """,
+            ], under: dir)
+    }
+
     @Test("cross-compiled in a native build stage, smoke-tested under emulation: the report says emulated, the binary says arm64")
     func arm64() async throws {
         try await withTemporaryDirectory { dir in
-            try writeFiles(
-                [
-                    "a/scenario.yaml": """
-                    context: app
-                    images: { builder: imagebench-local/go-builder:bookworm }
-                    build-args: { BUILDER: "${images.builder}" }
-                    axes:
-                      platform:
-                        arm64: { platform: linux/arm64, builder: buildkit }
-                    smoke: { expect-output: hello from arm64 }
-                    """,
-                    "a/app/go.mod": "module example.com/hello\n\ngo 1.19\n",
-                    "a/app/main.go":
-                        "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc main() { fmt.Println(\"hello from\", runtime.GOARCH) }\n",
-                    "a/app/Dockerfile": """
-                    ARG BUILDER
-                    FROM --platform=$BUILDPLATFORM ${BUILDER} AS build
-                    ARG TARGETARCH
-                    WORKDIR /src
-                    COPY go.mod main.go ./
-                    RUN CGO_ENABLED=0 GOARCH=$TARGETARCH go build -trimpath -o /hello .
-
-                    FROM scratch
-                    COPY --from=build /hello /hello
-                    ENTRYPOINT ["/hello"]
-                    """,
-                ], under: dir)
+            try Self.writeScenario(in: dir, value: "arm64", platform: "linux/arm64", expect: "hello from arm64")
             let db = dir + "/r.sqlite"
             let run = try await imagebench(["run", dir + "/a", "--db", db, "--repeat", "1", "--phases", "cold", "--image-label", "imagebench.test=1"])
             #expect(run.exitCode == 0, "\(run.stderr)")
@@ -53,10 +59,50 @@ struct PlatformEndToEndTests {
             let result = try #require((object["results"] as? [[String: Any]])?.first)
             #expect(result["status"] as? String == "ok", "\(result["problem"] ?? "")")
             #expect(result["emulated"] as? String == "arm64" && result["platform"] as? String == "linux/arm64")
+            // The containerd store unpacks only the engine's platform: the history then comes from the image's config.
+            let history = try #require((result["image"] as? [String: Any])?["history"] as? [[String: Any]])
+            #expect(history.contains { ($0["created_by"] as? String)?.hasPrefix("COPY /hello /hello") == true }, "\(history)")
             let insight = try #require(result["insight"] as? [String: Any])
             #expect((insight["linkage"] as? [String: Any])?["architecture"] as? String == "arm64", "\(insight["linkage"] ?? "")")
             let go = try #require((insight["go_binaries"] as? [[String: Any]])?.first)
             #expect("\(go)".contains("arm64"), "\(go)")
+        }
+    }
+
+    @Test("a list of platforms is one index: each platform's size and layers, the native one smoke-tested; skipped on a graph driver")
+    func platformList() async throws {
+        let containerd = await DockerEngine.usesContainerdStore()
+        try await withTemporaryDirectory { dir in
+            try Self.writeScenario(in: dir, value: "both", platform: "linux/arm64,linux/amd64", expect: "hello from amd64")
+            let db = dir + "/r.sqlite"
+            let run = try await imagebench(["run", dir + "/a", "--db", db, "--repeat", "1", "--phases", "cold", "--image-label", "imagebench.test=1"])
+            #expect(run.exitCode == 0, "\(run.stderr)")
+            let json = try await imagebench(["report", "--db", db, "--format", "json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let result = try #require((object["results"] as? [[String: Any]])?.first)
+            guard containerd else {
+                // overlay2 keeps one platform's image under a name: the line says where a list can be kept.
+                #expect(result["status"] as? String == "skipped")
+                #expect((result["problem"] as? String)?.contains("--store containerd") == true, "\(result["problem"] ?? "")")
+                return
+            }
+            #expect(result["status"] as? String == "ok", "\(result["problem"] ?? "")")
+            let index = try #require(result["platform_index"] as? [String: Any], "\(result)")
+            let members = try #require(index["members"] as? [[String: Any]])
+            #expect(members.compactMap { $0["platform"] as? String }.sorted() == ["linux/amd64", "linux/arm64"])
+            let sizes = members.compactMap { $0["bytes"] as? Int }
+            let compressed = members.compactMap { $0["compressed_bytes"] as? Int }
+            #expect(sizes.count == 2 && sizes.allSatisfy { $0 > 1_000_000 }, "a Go hello is over a megabyte: \(sizes)")
+            #expect(sizes[0] != sizes[1], "two architectures' binaries differ in size: \(sizes)")
+            #expect(members.allSatisfy { $0["layers"] as? Int == 1 })
+            // The index holds both platforms' layers, so it stores more than either alone.
+            let stored = try #require(index["stored_bytes"] as? Int)
+            #expect(stored > compressed.reduce(0, +), "\(stored) vs \(compressed)")
+            // The table row is the engine's own platform's image: its size is the amd64 member's.
+            let amd = try #require(members.first { $0["platform"] as? String == "linux/amd64" })
+            #expect((result["image"] as? [String: Any])?["size_bytes"] as? Int == amd["bytes"] as? Int)
+            let table = try await imagebench(["report", "--db", db])
+            #expect(table.stdout.contains("linux/amd64") && table.stdout.contains("smoke-tested"), "\(table.stdout)")
         }
     }
 }

@@ -92,5 +92,15 @@ struct VariantTests {
             DockerfileBases.references(dockerfile: dockerfile, buildArgs: ["RUNTIME": "alpine:3.20", "BUILDER": "local/go:1"]) == [
                 "local/go:1", "alpine:3.20", "debian:bookworm-slim",
             ])
+        // A stage on $BUILDPLATFORM runs natively whatever the target: only the others need the target's image.
+        let cross = """
+            ARG BUILDER=golang:1.22
+            FROM --platform=$BUILDPLATFORM ${BUILDER} AS build
+            FROM --platform=${BUILDPLATFORM} busybox:1 AS tools
+            FROM alpine:3.20
+            """
+        #expect(DockerfileBases.references(dockerfile: cross, buildArgs: [:]) == ["golang:1.22", "busybox:1", "alpine:3.20"])
+        #expect(DockerfileBases.targetPlatformReferences(dockerfile: cross, buildArgs: [:]) == ["alpine:3.20"])
+        #expect(DockerfileBases.targetPlatformReferences(dockerfile: dockerfile, buildArgs: [:]) == ["golang:1.22", "debian:bookworm-slim"])
     }
 }

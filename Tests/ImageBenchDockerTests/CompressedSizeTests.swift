@@ -45,6 +45,56 @@ struct CompressedSizeTests {
         #expect(plain.finish()?.compressed == nil, "no estimate unless asked")
     }
 
+    @Test("an OCI save of a two-platform index: each platform's size, blobs and layers, every blob of the index once, no attestation")
+    func platformIndex() throws {
+        // dockerd 26.1 on the containerd store: index.json names the image's index; manifest.json the engine's own platform.
+        let amd = SaveArchive.tar([("app", String(repeating: "a", count: 3_000))])
+        let arm = SaveArchive.tar([("app", String(repeating: "r", count: 2_000))])
+        let shared = SaveArchive.tar([("etc/", ""), ("etc/motd", "hello")])
+        func descriptor(_ media: String, _ digest: String, _ size: Int, platform: String? = nil) -> String {
+            "{\"mediaType\":\"application/vnd.oci.\(media)\",\"digest\":\"sha256:\(digest)\",\"size\":\(size)"
+                + (platform.map { ",\"platform\":\($0)" } ?? "") + "}"
+        }
+        func manifest(_ config: String, _ layer: String, _ size: Int) -> String {
+            "{\"schemaVersion\":2,\"config\":\(descriptor("image.config.v1+json", config, 100)),\"layers\":["
+                + descriptor("image.layer.v1.tar", "5a", shared.count) + "," + descriptor("image.layer.v1.tar", layer, size) + "]}"
+        }
+        let amdManifest = manifest("c1", "a1", amd.count)
+        let armManifest = manifest("c2", "b2", arm.count)
+        let attestation = "{\"schemaVersion\":2,\"layers\":[]}"
+        let index =
+            "{\"schemaVersion\":2,\"manifests\":["
+            + descriptor("image.manifest.v1+json", "m1", amdManifest.utf8.count, platform: #"{"architecture":"amd64","os":"linux"}"#) + ","
+            + descriptor("image.manifest.v1+json", "m2", armManifest.utf8.count, platform: #"{"architecture":"arm64","os":"linux"}"#) + ","
+            + descriptor("image.manifest.v1+json", "m3", attestation.utf8.count, platform: #"{"architecture":"unknown","os":"unknown"}"#) + "]}"
+        let archive = SaveArchive.tar([
+            ("blobs/", ""), ("blobs/sha256/", ""),
+            ("blobs/sha256/5a", String(decoding: shared, as: UTF8.self)), ("blobs/sha256/a1", String(decoding: amd, as: UTF8.self)),
+            ("blobs/sha256/b2", String(decoding: arm, as: UTF8.self)), ("blobs/sha256/m1", amdManifest), ("blobs/sha256/m2", armManifest),
+            ("blobs/sha256/m3", attestation), ("blobs/sha256/1d", index),
+            ("index.json", "{\"schemaVersion\":2,\"manifests\":[" + descriptor("image.index.v1+json", "1d", index.utf8.count) + "]}"),
+            ("manifest.json", #"[{"Config":"blobs/sha256/c1","Layers":["blobs/sha256/5a","blobs/sha256/a1"]}]"#),
+        ])
+        let reader = SaveArchiveReader()
+        reader.consume(archive[...])
+        let read = try #require(reader.finish())
+        #expect(read.files.map(\.count) == [2, 1], "the engine's own platform is the image analysed")
+        let platforms = try #require(read.platformIndex)
+        #expect(platforms.digest == "sha256:1d")
+        #expect(platforms.members.map(\.platform) == ["linux/amd64", "linux/arm64"])
+        #expect(platforms.members.map(\.bytes) == [3_005, 2_005])
+        #expect(platforms.members.map(\.compressedBytes) == [Int64(shared.count + amd.count), Int64(shared.count + arm.count)])
+        #expect(platforms.members.map(\.layers) == [2, 2])
+        // The shared layer once; both configs and manifests; the index; not the attestation.
+        let stored = shared.count + amd.count + arm.count + 200 + amdManifest.utf8.count + armManifest.utf8.count + index.utf8.count
+        #expect(platforms.storedBytes == Int64(stored))
+        // One platform: no index.
+        let single = SaveArchive.string(layers: [[("b", "hello")]])
+        let one = SaveArchiveReader()
+        one.consume(Array(single.utf8)[...])
+        #expect(one.finish()?.platformIndex == nil)
+    }
+
     @Test("layer sizes from a Docker v2 manifest as docker-registry serves it")
     func manifest() throws {
         let body = """

@@ -86,6 +86,35 @@ struct DockerCommandsTests {
         #expect(plan.compressionMismatch(environment)?.hasSuffix("which BuildKit writes; use builder: buildkit") == true)
     }
 
+    @Test("a list of platforms needs the containerd image store; a target-platform base held for another platform skips the variant")
+    func platforms() {
+        var plan = Self.plan(builder: .buildkit)
+        var environment = RunEnvironment()
+        environment.buildxVersion = "v0.13.1"
+        environment.storageDriver = "overlay2"
+        environment.imageStore = .graphDriver
+        plan.platform = "linux/arm64"
+        #expect(plan.platformMismatch(environment) == nil, "one platform is one image anywhere")
+        #expect(plan.runPlatform(native: "amd64") == "linux/arm64")
+        plan.platform = "linux/arm64, linux/amd64"
+        #expect(
+            plan.platformMismatch(environment)?.contains("one index of 2 images, but this engine keeps one platform's image under a name") == true)
+        #expect(plan.runPlatform(native: "amd64") == "linux/amd64" && plan.runPlatform(native: "s390x") == "linux/arm64")
+        environment.imageStore = .containerd
+        #expect(plan.platformMismatch(environment) == nil)
+        plan.targetBaseImages = ["alpine:3.20"]
+        #expect(
+            plan.basePlatformMismatch(present: ["alpine:3.20": "linux/arm64/v8"])?.contains(
+                "for linux/amd64, but the engine holds it for linux/arm64/v8 only") == true)
+        plan.platform = "linux/arm64"
+        #expect(plan.basePlatformMismatch(present: ["alpine:3.20": "linux/arm64/v8"]) == nil)
+        let said = plan.basePlatformMismatch(present: ["alpine:3.20": "linux/amd64"])
+        #expect(
+            said?.contains(
+                "BuildKit would ask a registry for the linux/arm64 image; build that stage on the engine's platform (FROM --platform=$BUILDPLATFORM")
+                == true, "\(said ?? "")")
+    }
+
     @Test("warm BuildKit build: cache allowed, plain progress, DOCKER_BUILDKIT=1")
     func warmBuildKit() {
         let c = DockerCommands(docker: "docker").build(

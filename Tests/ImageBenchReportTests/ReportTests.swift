@@ -42,9 +42,9 @@ struct ReportTests {
         let csv = CSVReport.render(report).split(separator: "\n")
         #expect(
             csv[0].hasSuffix(
-                ",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names,compression,platform,emulated"
+                ",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names,compression,platform,emulated,platform_index_stored_bytes,platform_sizes"
             ))
-        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0),zstd,,") })
+        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0),zstd,,,,") })
         let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
         let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
         let engineSize = try #require((scratch["image"] as? [String: Any])?["engine_size"] as? [String: Any])
@@ -68,10 +68,66 @@ struct ReportTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
         let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
         #expect(scratch["emulated"] as? String == "arm64" && scratch["platform"] as? String == "linux/arm64")
-        #expect(CSVReport.render(report).split(separator: "\n").contains { $0.contains("runtime=scratch") && $0.hasSuffix(",linux/arm64,arm64") })
+        #expect(CSVReport.render(report).split(separator: "\n").contains { $0.contains("runtime=scratch") && $0.hasSuffix(",linux/arm64,arm64,,") })
         // The same platform on an arm64 engine is native.
         report.results[index].engine?.architecture = "arm64"
         #expect(!TableReport.render(report).contains("Emulated:"))
+    }
+
+    @Test("a list of platforms: each platform's size, compressed size and layers and the index's stored bytes in every format")
+    func platformIndex() throws {
+        var report = ReportFixture.report()
+        for i in report.results.indices { report.results[i].engine = Sample.environment().engineRecord }
+        let index = try #require(report.results.firstIndex { $0.name == "linking=static,runtime=scratch" })
+        report.results[index].engine?.architecture = "amd64"
+        report.results[index].platform = "linux/arm64,linux/amd64"
+        report.results[index].platformIndex = PlatformIndex(
+            digest: "sha256:1dx",
+            members: [
+                .init(platform: "linux/arm64", manifest: "sha256:a1", bytes: 6_094_000, compressedBytes: 3_402_115, layers: 1),
+                .init(platform: "linux/amd64", manifest: "sha256:b2", bytes: 6_553_000, compressedBytes: 3_601_220, layers: 1),
+            ], storedBytes: 7_004_871)
+        let table = TableReport.render(report)
+        #expect(table.contains("linking=static,runtime=scratch: index 7.00 MB stored (2 platforms, a shared blob once)"), "\(table)")
+        #expect(table.contains("linux/arm64  6.09 MB, compressed 3.40 MB, 1 layer\n"), "\(table)")
+        // The engine's own platform is the one its smoke test ran.
+        #expect(table.contains("linux/amd64  6.55 MB, compressed 3.60 MB, 1 layer, smoke-tested"), "\(table)")
+        #expect(table.contains("Platforms: a variant built for a list of platforms is one image index"))
+        let markdown = MarkdownReport.render(report)
+        #expect(markdown.contains("| `linking=static,runtime=scratch` | `linux/amd64` (smoke-tested) | 6.55 MB | 3.60 MB | 1 |"), "\(markdown)")
+        #expect(markdown.contains("| `linking=static,runtime=scratch` | index, every blob once | — | 7.00 MB | — |"))
+        #expect(HTMLReport.render(report).contains("index 7.00 MB stored"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
+        let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
+        let stored = try #require(scratch["platform_index"] as? [String: Any])
+        #expect(
+            stored["stored_bytes"] as? Int == 7_004_871 && (stored["members"] as? [[String: Any]])?.first?["compressed_bytes"] as? Int == 3_402_115)
+        #expect(
+            CSVReport.render(report).split(separator: "\n").contains {
+                $0.contains("runtime=scratch") && $0.hasSuffix(",7004871,linux/arm64:6094000:3402115:1;linux/amd64:6553000:3601220:1")
+            })
+    }
+
+    @Test("charts put a compression or platform pair side by side, each group where its smallest member stands")
+    func pairOrder() throws {
+        func variant(_ size: Int64, _ axes: [(String, String)], compression: String? = nil, platform: String? = nil) -> VariantResult {
+            var r = VariantResult(runID: 1, scenario: "s", axes: axes.map { AxisChoice(axis: $0.0, value: $0.1) }, status: .ok)
+            r.image = ImageFacts(ref: "r", id: "i\(size)", sizeBytes: size, layers: 1)
+            r.insight = ImageInsight(ImageLayers(digests: [], files: []))
+            r.insight?.compression = compression
+            r.platform = platform
+            return r
+        }
+        let rows = [
+            variant(10, [("base", "scratch"), ("compression", "gzip")]), variant(20, [("base", "debian"), ("compression", "gzip")]),
+            variant(30, [("base", "scratch"), ("compression", "uncompressed")], compression: "uncompressed"),
+            variant(40, [("base", "debian"), ("compression", "uncompressed")], compression: "uncompressed"),
+        ]
+        #expect(PairOrder.pairAxes(rows) == ["compression"])
+        #expect(PairOrder.grouped(rows).map(\.image!.sizeBytes) == [10, 30, 20, 40])
+        // Without such an axis, the size order stays.
+        let plain = [variant(10, [("base", "scratch")]), variant(20, [("base", "debian")])]
+        #expect(PairOrder.pairAxes(plain).isEmpty && PairOrder.grouped(plain).map(\.image!.sizeBytes) == [10, 20])
     }
 
     @Test("the pull phase in every format: a pull s column, its legend, a CSV row, JSON with the reference, BMF's pull-time")

@@ -37,6 +37,11 @@ public struct ImageLayers: Sendable, Equatable {
     /// Secrets the files hold, and files whose names alone look secret (``SecretScanner/findings(_:path:layer:whole:)``),
     /// found in the same pass over the layers, oldest layer first.
     public var secretFindings: [SecretFinding] = []
+    /// The config's history steps, oldest first, without sizes: the history of an image `docker history`
+    /// cannot list (another platform's, on the containerd image store).
+    public var configHistory: [LayerRecord] = []
+    /// Each platform's image, when the image is an index of several (read from an OCI save).
+    public var platformIndex: PlatformIndex?
 
     public init(
         digests: [String], files: [[LayerFile]], entrypoint: String? = nil, entrypointHead: [UInt8]? = nil, compressed: CompressedSizes? = nil

@@ -49,6 +49,7 @@ extension ImageFacts {
         }
         let unpacked = image.unpackedBytes
         facts.sizeBytes = unpacked.reduce(0, +)
+        if facts.history.isEmpty { facts.history = image.configHistory }
         let steps = image.stepMadeLayer
         if steps.count == history.count && steps.filter({ $0 }).count == unpacked.count {
             var next = unpacked.makeIterator()

@@ -34,6 +34,8 @@ public struct VariantResult: Sendable, Equatable {
 
     /// The platform it was built for (`platform:`, `linux/arm64`); nil: the engine's own.
     public var platform: String?
+    /// A list of platforms' index: each platform's image and what the index weighs; nil for one platform.
+    public var platformIndex: PlatformIndex?
 
     /// The architecture it was built and smoke-tested for when its engine's is another (`arm64` on an amd64
     /// engine): then it ran under emulation, and its times are emulated times. Nil for a native build, for a

@@ -5,9 +5,25 @@ public enum DockerfileBases {
     /// Image references of every `FROM` that is not `scratch` or an earlier stage, with `$VAR` and
     /// `${VAR}` expanded from the global `ARG` defaults and `buildArgs`.
     public static func references(dockerfile text: String, buildArgs: [String: String]) -> [String] {
+        var result: [String] = []
+        for base in bases(dockerfile: text, buildArgs: buildArgs) where !result.contains(base.image) { result.append(base.image) }
+        return result
+    }
+
+    /// The references of ``references(dockerfile:buildArgs:)`` that some stage builds FROM for the target
+    /// platform: a stage without `--platform=$BUILDPLATFORM` (BuildKit's native build stage).
+    public static func targetPlatformReferences(dockerfile text: String, buildArgs: [String: String]) -> [String] {
+        var result: [String] = []
+        for base in bases(dockerfile: text, buildArgs: buildArgs) where !base.onBuildPlatform && !result.contains(base.image) {
+            result.append(base.image)
+        }
+        return result
+    }
+
+    static func bases(dockerfile text: String, buildArgs: [String: String]) -> [(image: String, onBuildPlatform: Bool)] {
         var args: [String: String] = [:]
         var stages: Set<String> = []
-        var result: [String] = []
+        var result: [(image: String, onBuildPlatform: Bool)] = []
         var seenFrom = false
         for line in logicalLines(text) {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -28,7 +44,8 @@ public enum DockerfileBases {
                 }
                 if expanded.lowercased() == "scratch" || stages.contains(expanded.lowercased()) || expanded.isEmpty { continue }
                 if stages.contains(image.lowercased()) { continue }
-                if !result.contains(expanded) { result.append(expanded) }
+                let platform = words.dropFirst().first { $0.lowercased().hasPrefix("--platform=") }.map { String($0.dropFirst("--platform=".count)) }
+                result.append((expanded, platform == "$BUILDPLATFORM" || platform == "${BUILDPLATFORM}"))
             }
         }
         return result

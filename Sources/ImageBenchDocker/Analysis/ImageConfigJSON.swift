@@ -1,4 +1,5 @@
 import Foundation
+import ImageBenchCore
 
 /// The parts of an image config (the JSON `docker save` and OCI layouts hold) that the readers use.
 struct ImageConfigJSON {
@@ -17,6 +18,13 @@ struct ImageConfigJSON {
 
     /// Per history step, whether it made a layer (`empty_layer` is not true).
     var stepMadeLayer: [Bool] { (object["history"] as? [[String: Any]] ?? []).map { ($0["empty_layer"] as? Bool) != true } }
+
+    /// Every history step, oldest first, as `docker history` lists them (sizes to be filled from the layers).
+    var history: [LayerRecord] {
+        (object["history"] as? [[String: Any]] ?? []).enumerated().map { index, step in
+            LayerRecord(position: index, sizeBytes: 0, createdBy: step["created_by"] as? String ?? "")
+        }
+    }
 
     /// The `created_by` of each history step that made a layer, for `count` layers ("" past the history's
     /// end), without the `/bin/sh -c ` of a RUN, as dive shows them.

@@ -116,7 +116,56 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
         let config = (list.first?["Config"] as? String).flatMap { jsonFiles[$0] }.flatMap(ImageConfigJSON.init)
         image.commands = config?.commands(count: paths.count) ?? []
         image.stepMadeLayer = config?.stepMadeLayer ?? []
+        image.configHistory = config?.history ?? []
         image.blobBytes = blobBytes
+        image.platformIndex = platformIndex()
         return image
+    }
+
+    /// The image's platforms when the archive is an OCI layout of an index listing more than one (a
+    /// multi-platform build on the containerd image store): each platform's image from its manifest and
+    /// its layers as they streamed past, and every distinct blob the index holds; nil for one platform.
+    func platformIndex() -> PlatformIndex? {
+        func json(_ digest: String) -> [String: Any]? {
+            jsonFiles[ImageArchive.blob(digest)].flatMap { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] }
+        }
+        guard let top = jsonFiles["index.json"].flatMap({ (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] }) else { return nil }
+        // index.json names the saved image; an image that is an index lists its platforms one level down.
+        var digest = ""
+        var entries = top["manifests"] as? [[String: Any]] ?? []
+        var stored: [String: Int64] = [:]
+        while entries.count == 1, let only = entries.first, let media = only["mediaType"] as? String,
+            media.hasSuffix("index.v1+json")
+                || media.hasSuffix("manifest.list.v2+json"), let next = only["digest"] as? String, let index = json(next)
+        {
+            digest = next
+            stored[next] = (only["size"] as? NSNumber)?.int64Value ?? 0
+            entries = index["manifests"] as? [[String: Any]] ?? []
+        }
+        let images = entries.filter { entry in
+            let platform = entry["platform"] as? [String: Any]
+            return platform != nil && platform?["os"] as? String != "unknown"
+        }
+        guard images.count > 1, !digest.isEmpty else { return nil }
+        var members: [PlatformIndex.Member] = []
+        for entry in images {
+            guard let manifestDigest = entry["digest"] as? String, let manifest = json(manifestDigest),
+                let platform = entry["platform"] as? [String: Any], let os = platform["os"] as? String,
+                let architecture = platform["architecture"] as? String
+            else { return nil }
+            stored[manifestDigest] = (entry["size"] as? NSNumber)?.int64Value ?? 0
+            let blobs = ((manifest["config"] as? [String: Any]).map { [$0] } ?? []) + (manifest["layers"] as? [[String: Any]] ?? [])
+            for blob in blobs { if let d = blob["digest"] as? String { stored[d] = (blob["size"] as? NSNumber)?.int64Value ?? 0 } }
+            let layers = manifest["layers"] as? [[String: Any]] ?? []
+            // A layer that did not stream past (a platform whose content the engine lacks) leaves no figure.
+            let readers = layers.map { ($0["digest"] as? String).flatMap { reads[ImageArchive.blob($0)] } }
+            guard readers.allSatisfy({ $0 != nil }) else { return nil }
+            members.append(
+                PlatformIndex.Member(
+                    platform: ([os, architecture] + [platform["variant"] as? String].compactMap { $0 }).joined(separator: "/"),
+                    manifest: manifestDigest, bytes: readers.reduce(0) { $0 + LayerChange.unpackedBytes($1?.files ?? []) },
+                    compressedBytes: layers.reduce(0) { $0 + ((($1["size"] as? NSNumber)?.int64Value) ?? 0) }, layers: layers.count))
+        }
+        return PlatformIndex(digest: digest, members: members, storedBytes: stored.values.reduce(0, +))
     }
 }

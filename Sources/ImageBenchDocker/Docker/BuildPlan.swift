@@ -24,6 +24,8 @@ public struct BuildPlan: Sendable, Equatable {
     public var dockerignore: DockerignoreChoice?
     /// Base images the Dockerfile builds FROM (made present before timing).
     public var baseImages: [String]
+    /// Those of them a stage builds FROM for the target platform (not on `$BUILDPLATFORM`).
+    public var targetBaseImages: [String]
 
     /// Where its `ci` builds take their cache from: its `cache:`, else its builder's own kind.
     public var cache: CacheSource { variant.settings.cache ?? .default(for: builder) }
@@ -48,8 +50,9 @@ public struct BuildPlan: Sendable, Equatable {
         dockerignore = variant.settings.dockerignore
         compression = variant.settings.compression
         let text = (try? String(contentsOfFile: absolute, encoding: .utf8)) ?? ""
-        baseImages = DockerfileBases.references(
-            dockerfile: text, buildArgs: Dictionary(buildArgs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b }))
+        let args = Dictionary(buildArgs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b })
+        baseImages = DockerfileBases.references(dockerfile: text, buildArgs: args)
+        targetBaseImages = DockerfileBases.targetPlatformReferences(dockerfile: text, buildArgs: args)
     }
 
     /// Why this engine cannot build the variant as written, with the fix; nil when it can.
@@ -69,7 +72,24 @@ public struct BuildPlan: Sendable, Equatable {
     /// layers unpacked and a push gzips them, so there only `gzip` at the default level holds.
     public func compressionMismatch(_ environment: RunEnvironment) -> String? {
         guard let compression, !compression.isPushDefault else { return nil }
-        let asked = "\(variant.name) asks for compression: \(compression)"
+        return Self.needsImageExporter(
+            "\(variant.name) asks for compression: \(compression)", builder: builder, environment,
+            graphDriver: "keeps layers unpacked (\(environment.storageDriver) graph driver) and a push gzips them")
+    }
+
+    /// Why an engine cannot keep this variant's list of platforms as one image, with the fix; nil when it
+    /// can (or the variant names one platform). buildx's image exporter writes the index into the containerd
+    /// image store; a graph driver keeps one platform's image under a name ("docker exporter does not
+    /// currently support exporting manifest lists").
+    public func platformMismatch(_ environment: RunEnvironment) -> String? {
+        guard let platform, PlatformIndex.platforms(platform).count > 1 else { return nil }
+        return Self.needsImageExporter(
+            "\(variant.name) asks for platform: \(platform), one index of \(PlatformIndex.platforms(platform).count) images", builder: builder,
+            environment, graphDriver: "keeps one platform's image under a name (\(environment.storageDriver) graph driver)")
+    }
+
+    /// What buildx's image exporter into the containerd image store needs and `environment` lacks, with the fix.
+    private static func needsImageExporter(_ asked: String, builder: BuilderKind, _ environment: RunEnvironment, graphDriver: String) -> String? {
         if builder != .buildkit { return "\(asked), which BuildKit writes; use builder: buildkit" }
         if environment.buildxVersion == nil {
             return
@@ -77,9 +97,40 @@ public struct BuildPlan: Sendable, Equatable {
         }
         if environment.imageStore != .containerd {
             return
-                "\(asked), but this engine keeps layers unpacked (\(environment.storageDriver) graph driver) and a push gzips them; build it on the containerd image store (scripts/engine start NAME --dockerd 26.1 --store containerd, then --host or DOCKER_HOST)"
+                "\(asked), but this engine \(graphDriver); build it on the containerd image store (scripts/engine start NAME --dockerd 26.1 --store containerd, then --host or DOCKER_HOST)"
         }
         return nil
+    }
+
+    /// Why a base a stage builds FROM for the target platform cannot serve it, with the fix; nil when it can.
+    /// `present` is each such base's platform as the engine holds it. BuildKit asks the base's registry for a
+    /// platform the engine lacks, and imagebench reaches no registry it was not given: the variant is skipped.
+    public func basePlatformMismatch(present: [String: String]) -> String? {
+        guard let platform else { return nil }
+        for target in PlatformIndex.platforms(platform) {
+            for base in targetBaseImages {
+                guard let held = present[base], !Self.samePlatform(held, target) else { continue }
+                return
+                    "\(variant.name) builds FROM \(base) for \(target), but the engine holds it for \(held) only, and BuildKit would ask a registry for the \(target) image; build that stage on the engine's platform (FROM --platform=$BUILDPLATFORM, cross-compiling for $TARGETARCH) or load a \(target) image of it"
+            }
+        }
+        return nil
+    }
+
+    /// Whether two platforms name the same (`linux/arm64` and `linux/arm64/v8` do).
+    static func samePlatform(_ a: String, _ b: String) -> Bool {
+        func parts(_ p: String) -> [String] {
+            let split = p.split(separator: "/").map(String.init)
+            return split.count == 3 && split[1] == "arm64" && split[2] == "v8" ? Array(split.prefix(2)) : split
+        }
+        return parts(a) == parts(b)
+    }
+
+    /// The platform its containers run as: the one it was built for; of a list, the engine's own
+    /// architecture's (`native`, `amd64`) when listed, else the first, which then runs emulated.
+    public func runPlatform(native: String?) -> String? {
+        guard let platform, PlatformIndex.platforms(platform).count > 1 else { return platform }
+        return PlatformIndex.smokePlatform(platform, native: native)
     }
 
     /// `imagebench/<scenario>:r<run>-<variant>[-<session>]`, a valid docker tag. The session token keeps

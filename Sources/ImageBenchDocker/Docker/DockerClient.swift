@@ -146,6 +146,17 @@ public struct DockerClient: Sendable {
         }
     }
 
+    /// The platform a local image is for, `linux/amd64` (`linux/arm/v7` with a variant); nil when the
+    /// engine does not say. On the containerd image store: its own platform's, of an index.
+    public func imagePlatform(_ image: String) async throws -> String? {
+        let json = try await inspectJSON(image)
+        guard let list = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]], let first = list.first,
+            let os = first["Os"] as? String, let architecture = first["Architecture"] as? String, !os.isEmpty, !architecture.isEmpty
+        else { return nil }
+        let variant = (first["Variant"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        return ([os, architecture] + [variant].compactMap { $0 }).joined(separator: "/")
+    }
+
     /// `docker image inspect` output for one image.
     public func inspectJSON(_ image: String) async throws -> String {
         try await checked(commands.inspect(image)).stdout
@@ -158,8 +169,21 @@ public struct DockerClient: Sendable {
         guard let parsed = DockerOutputParser.inspect(json) else {
             throw DockerError(.unexpectedOutput, command: commands.inspect(image).shellLine, outputTail: String(json.prefix(200)))
         }
-        let history = try await checked(commands.history(image))
-        return ImageFacts(ref: ref, id: parsed.id, sizeBytes: parsed.size, layers: parsed.layers, history: DockerOutputParser.history(history.stdout))
+        let history = try await run(commands.history(image))
+        // The containerd image store unpacks only the engine's own platform: an image for another has no
+        // snapshot to list, and its history comes from its config as the layers stream past.
+        if !history.succeeded && !Self.notUnpacked(history) {
+            throw DockerError(.commandFailed, command: commands.history(image).shellLine, exitCode: history.exitCode, outputTail: history.tail())
+        }
+        return ImageFacts(
+            ref: ref, id: parsed.id, sizeBytes: parsed.size, layers: parsed.layers,
+            history: history.succeeded ? DockerOutputParser.history(history.stdout) : [])
+    }
+
+    /// `docker history` of an image whose layers the containerd image store holds packed only.
+    static func notUnpacked(_ result: CommandResult) -> Bool {
+        let tail = result.tail(3)
+        return tail.contains("snapshot sha256:") && tail.contains("does not exist")
     }
 
     /// Removes every image one `imagebench run` process built: they carry its session label, also one a

@@ -47,7 +47,7 @@ extension VariantPipeline {
         // An engine on another machine: its service is reached on the engine's network, at the container's address.
         let remote = engine.record.isRemote
         let run = try await docker.run(
-            docker.commands.serve(image: image, name: name, runID: runLabel, spec: spec, port: http.port, platform: plan.platform, publish: !remote))
+            docker.commands.serve(image: image, name: name, runID: runLabel, spec: spec, port: http.port, platform: runPlatform, publish: !remote))
         try Task.checkCancellation()
         guard run.succeeded else {
             try await watch.confirm(.smokeTesting, dockerSaid: run.tail(1))

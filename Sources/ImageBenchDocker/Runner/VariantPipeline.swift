@@ -30,6 +30,8 @@ struct VariantPipeline: Sendable {
     var freshUnavailable: String? = nil
 
     var docker: DockerClient { engine.docker }
+    /// The platform the variant's containers run as (of a list, the engine's own when listed).
+    var runPlatform: String? { plan.runPlatform(native: engine.environment.architecture.isEmpty ? nil : engine.environment.architecture) }
     var scenario: Scenario { plan.scenario }
     var runLabel: String { String(runID) }
     /// Secret findings left out: the run's `--allow-secret` and the scenario's `secrets: allow:`.
@@ -144,17 +146,24 @@ struct VariantPipeline: Sendable {
     func preflight() async throws -> Preflight {
         if let mismatch = plan.engineMismatch { return .skipped(mismatch) }
         let environment = engine.environment
-        if let mismatch = plan.compressionMismatch(environment) { return .skipped(mismatch) }
+        if let mismatch = plan.compressionMismatch(environment) ?? plan.platformMismatch(environment) { return .skipped(mismatch) }
         if plan.builder == .buildkit && !environment.buildkitAvailable {
             return .skipped(
                 "\(plan.variant.name) asks for builder: buildkit, but \(environment.dockerPath) \(environment.dockerClient) has no BuildKit (no buildx plugin); use a client with BuildKit (--docker /usr/bin/docker for Debian's 20.10) or builder: classic"
             )
         }
+        var present: [String: String] = [:]
         do {
             for base in plan.baseImages { try await watch.attempt(.checkingBaseImages) { try await docker.ensurePresent(base) } }
+            if plan.platform != nil {
+                for base in plan.targetBaseImages {
+                    present[base] = try await watch.attempt(.checkingBaseImages) { try await docker.imagePlatform(base) }
+                }
+            }
         } catch let error as DockerError {
             return .failed(error.description)
         }
+        if let mismatch = plan.basePlatformMismatch(present: present) { return .skipped(mismatch) }
         return .ready
     }
 
@@ -340,6 +349,8 @@ struct VariantPipeline: Sendable {
         var insight: ImageInsight?
         /// The image's files and links as a container sees them, for `diff --run`.
         var files: FinalFiles?
+        /// Each platform's image, when the variant built a list of them.
+        var platformIndex: PlatformIndex?
         /// Why the analysis is missing, when it is.
         var problem: String?
     }
@@ -363,6 +374,7 @@ struct VariantPipeline: Sendable {
             let analysed = ImageInsight.analyze(layers)
             inspection.insight = analysed.insight.allowing(secretAllowlist)
             inspection.files = analysed.final?.withoutFolders
+            inspection.platformIndex = layers.platformIndex
         } catch let error as DockerError {
             inspection.problem = "could not analyse the image: \(error)"
         } catch let error as RegistryError {
@@ -404,7 +416,7 @@ struct VariantPipeline: Sendable {
         let spec = scenario.smoke
         let name = containerName(rowID)
         if let http = spec.http { return try await httpSmoke(image, name: name, http: http) }
-        let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runLabel, spec: spec, platform: plan.platform))
+        let outcome = try await docker.run(docker.commands.smoke(image: image, name: name, runID: runLabel, spec: spec, platform: runPlatform))
         var removal: CommandResult?
         if outcome.timedOut || outcome.exitCode == nil || Task.isCancelled {
             // The client is gone but the container may still run: remove it, even when cancelled.
@@ -456,6 +468,7 @@ extension VariantResult {
         image = inspection.facts
         insight = inspection.insight
         files = inspection.files
+        platformIndex = inspection.platformIndex
         problem = inspection.problem
     }
 }

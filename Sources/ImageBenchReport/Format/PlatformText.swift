@@ -11,6 +11,34 @@ enum PlatformText {
             "Emulated: \(names) built and smoke-tested under QEMU user emulation (binfmt_misc): their build, start and pull times are emulated times, not native ones; sizes and packages are exact."
     }
 
+    /// Each variant built for a list of platforms: the index's stored bytes, then one line per platform with
+    /// its size, compressed size and layers; the member the smoke test ran is marked. Empty without one.
+    static func indexLines(_ rows: [VariantResult]) -> [(variant: String, text: String)] {
+        rows.flatMap { r -> [(variant: String, text: String)] in
+            guard let index = r.platformIndex else { return [] }
+            let smoked = r.platform.flatMap { PlatformIndex.smokePlatform($0, native: r.engine?.architecture) }
+            let width = index.members.map(\.platform.count).max() ?? 0
+            return [(r.name, "index \(Units.bytes(index.storedBytes)) stored (\(index.members.count) platforms, a shared blob once)")]
+                + index.members.map { m in
+                    let name = m.platform + String(repeating: " ", count: width - m.platform.count)
+                    let note = m.platform == smoked ? ", smoke-tested" : ""
+                    return (
+                        r.name,
+                        "  \(name)  \(Units.bytes(m.bytes)), compressed \(Units.bytes(m.compressedBytes)), \(m.layers) layer\(m.layers == 1 ? "" : "s")\(note)"
+                    )
+                }
+        }
+    }
+
+    /// What the platform lines' figures are.
+    static let indexMeaning =
+        "Platforms: a variant built for a list of platforms is one image index; size is each platform's files on disk, compressed its layers as stored (what a pull of that platform transfers), stored every blob of the index once (what a registry keeps). The table's row is the engine's own platform's image."
+
+    /// Each platform's figures for the CSV cell, `platform:size:compressed:layers` joined by `;`; empty for one platform.
+    static func sizesCell(_ r: VariantResult) -> String {
+        (r.platformIndex?.members ?? []).map { "\($0.platform):\($0.bytes):\($0.compressedBytes):\($0.layers)" }.joined(separator: ";")
+    }
+
     /// The emulated architecture for the CSV cell (`arm64`); empty for a native build.
     static func cell(_ r: VariantResult) -> String { r.emulatedArchitecture ?? "" }
 }

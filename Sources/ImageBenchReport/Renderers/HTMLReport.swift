@@ -58,18 +58,29 @@ public enum HTMLReport {
         if let total = TableReport.sharedTotalLine(report, scenario) { html += "<p class=\"images\">\(e(total))</p>" }
         if let ignore = TableReport.ignoreLine(rows, name: { "<code>\(e($0))</code>" }) { html += "<p class=\"images\">\(ignore)</p>" }
         html += packages(rows)
+        html += platforms(rows)
         html += "<div class=\"charts\">"
-        let sized = rows.filter { $0.image != nil }
+        // A platform or compression pair side by side: what those axes exist to compare.
+        let charted = PairOrder.grouped(rows)
+        let sized = charted.filter { $0.image != nil }
         html += "<figure><figcaption>Image size (what the layers hold unpacked)</figcaption>"
         html +=
             SVGChart.bars(
                 sized.map { ($0.name, Double($0.image!.sizeBytes), Units.bytes($0.image!.sizeBytes)) }, color: SVGChart.palette[0],
                 cssClass: "chart size-chart") + "</figure>"
+        let compressed = charted.filter { $0.insight?.compressedBytes != nil }
+        if !PairOrder.pairAxes(rows).isEmpty, !compressed.isEmpty {
+            html += "<figure><figcaption>Compressed size (what a pull transfers)</figcaption>"
+            html +=
+                SVGChart.bars(
+                    compressed.map { ($0.name, Double($0.insight!.compressedBytes!), Units.compressed($0.insight)) }, color: SVGChart.palette[2],
+                    cssClass: "chart compressed-chart") + "</figure>"
+        }
         let phases = CIText.phases(rows)
         html += "<figure><figcaption>Build time, median (s)</figcaption>"
         html +=
             SVGChart.groupedBars(
-                rows.map { r in (r.name, phases.map { Summary(r.samples($0))?.median }) }, series: phases.map(\.rawValue),
+                charted.map { r in (r.name, phases.map { Summary(r.samples($0))?.median }) }, series: phases.map(\.rawValue),
                 format: { Units.seconds($0) }, cssClass: "chart time-chart") + "</figure>"
         for series in [Metric.size, .cold].map({ m in trends.filter { $0.metric == m } }) where !series.isEmpty {
             let metric = series[0].metric
@@ -111,6 +122,15 @@ public enum HTMLReport {
             "<details><summary>Inside the images: largest packages, Go binaries</summary><table><tr><th>variant</th><th>packages and Go binaries</th></tr>"
         for line in inside { html += "<tr><td>\(code(line.variant))</td><td>\(line.text)</td></tr>" }
         return html + "</table><p class=\"images\">\(e(PackageText.meaning))</p></details>"
+    }
+
+    /// Each platform of the variants built for a list of them, and what their index stores.
+    static func platforms(_ rows: [VariantResult]) -> String {
+        let lines = PlatformText.indexLines(rows)
+        guard !lines.isEmpty else { return "" }
+        var html = "<table class=\"platforms\"><tr><th>variant</th><th>platforms</th></tr>"
+        for line in lines { html += "<tr><td><code>\(e(line.variant))</code></td><td><code>\(e(line.text))</code></td></tr>" }
+        return html + "</table><p class=\"images\">\(e(PlatformText.indexMeaning))</p>"
     }
 
     static func waterfalls(_ rows: [VariantResult]) -> String {

@@ -36,10 +36,13 @@ public enum JSONReport {
         /// The platform built for, and the architecture it was emulated as when not the engine's own.
         var platform: String?
         var emulated: String?
+        /// A list of platforms' index: each platform's size, compressed size and layers, and the index's stored bytes.
+        var platformIndex: PlatformIndex?
 
         enum CodingKeys: String, CodingKey {
             case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci, start, pull,
                 platform, emulated
+            case platformIndex = "platform_index"
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
@@ -167,7 +170,7 @@ public enum JSONReport {
                 steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }),
                 target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) }, start: r.start.map(StartJSON.init),
                 pull: r.pull.map(PullJSON.init), platform: r.platform,
-                emulated: r.emulatedArchitecture)
+                emulated: r.emulatedArchitecture, platformIndex: r.platformIndex)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

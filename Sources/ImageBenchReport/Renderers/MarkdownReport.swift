@@ -163,7 +163,27 @@ public enum MarkdownReport {
         if let ignore = TableReport.ignoreLine(rows, name: code) { out += "\n" + ignore + "\n" }
         out += packages(rows)
         out += layers(rows)
+        out += platforms(rows)
         return out
+    }
+
+    /// Each platform of the variants built for a list of them, and what their index stores.
+    static func platforms(_ rows: [VariantResult]) -> String {
+        let indexed = rows.filter { $0.platformIndex != nil }
+        guard !indexed.isEmpty else { return "" }
+        var out = "\n" + row(["variant", "platform", "size", "compressed", "layers"]) + "| --- | --- | ---: | ---: | ---: |\n"
+        for r in indexed {
+            guard let index = r.platformIndex else { continue }
+            let smoked = r.platform.flatMap { PlatformIndex.smokePlatform($0, native: r.engine?.architecture) }
+            for m in index.members {
+                out += row([
+                    code(r.name), code(m.platform) + (m.platform == smoked ? " (smoke-tested)" : ""), Units.bytes(m.bytes),
+                    Units.bytes(m.compressedBytes), String(m.layers),
+                ])
+            }
+            out += row([code(r.name), "index, every blob once", "—", Units.bytes(index.storedBytes), "—"])
+        }
+        return out + "\n" + PlatformText.indexMeaning + "\n"
     }
 
     /// The largest packages and Go binaries of each variant, and why the largest image is larger.

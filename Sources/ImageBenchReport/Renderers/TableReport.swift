@@ -24,6 +24,7 @@ public enum TableReport {
         if CIText.phases(report.results).contains(.ci) { out += CIText.meaning + "\n" }
         if let meaning = StartText.meaning(report.results) { out += meaning + "\n" }
         if let emulated = PlatformText.emulated(report.results) { out += TextTable.plain(emulated) + "\n" }
+        if report.results.contains(where: { $0.platformIndex != nil }) { out += PlatformText.indexMeaning + "\n" }
         if report.results.contains(where: PackageText.analysed) { out += PackageText.meaning + "\n" }
         return out
     }
@@ -122,6 +123,10 @@ public enum TableReport {
                 + inside.map { TextTable.plain("  \($0.variant): \($0.text)") }.joined(separator: "\n") + "\n"
         }
         if let why = PackageText.why(rows) { out += TextTable.plain(why) + "\n" }
+        let platforms = PlatformText.indexLines(rows)
+        if !platforms.isEmpty {
+            out += "Platforms:\n" + platforms.map { TextTable.plain("  \($0.variant): \($0.text)") }.joined(separator: "\n") + "\n"
+        }
         return out
     }
 

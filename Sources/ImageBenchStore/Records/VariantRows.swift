@@ -9,7 +9,7 @@ enum VariantRows: TableMapping {
     /// What its measurement sets, written again when it finishes.
     static let measured = [
         "status", "image_ref", "image_id", "size_bytes", "layers", "context_bytes", "smoke", "problem", "context_facts", "insight", "engine",
-        "target", "ci", "start", "engine_size", "pull", "platform",
+        "target", "ci", "start", "engine_size", "pull", "platform", "platform_index",
     ]
     static let columns = identity + measured
 
@@ -26,7 +26,7 @@ enum VariantRows: TableMapping {
             .optional(r.problem), .optional(r.context.map { JSONColumn.text($0) }), .optional(r.insight.map { JSONColumn.text($0) }),
             .optional(r.engine.map { JSONColumn.text($0) }), .optional(r.target), .optional(r.ci.map { JSONColumn.text($0) }),
             .optional(r.start.map { JSONColumn.text($0) }), .optional(r.image?.engineSize.map { JSONColumn.text($0) }),
-            .optional(r.pull.map { JSONColumn.text($0) }), .optional(r.platform),
+            .optional(r.pull.map { JSONColumn.text($0) }), .optional(r.platform), .optional(r.platformIndex.map { JSONColumn.text($0) }),
         ]
     }
 
@@ -44,6 +44,7 @@ enum VariantRows: TableMapping {
         result.start = try row.optionalJSON(StartResult.self, "start")
         result.pull = try row.optionalJSON(PullResult.self, "pull")
         result.platform = try row.optionalText("platform")
+        result.platformIndex = try row.optionalJSON(PlatformIndex.self, "platform_index")
         if let id = try row.optionalText("image_id") {
             result.image = ImageFacts(
                 ref: try row.optionalText("image_ref") ?? "", id: id, sizeBytes: try row.optionalInt("size_bytes") ?? 0,

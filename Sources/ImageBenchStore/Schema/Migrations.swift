@@ -187,6 +187,9 @@ enum Migrations {
         Migration(
             version: 18, summary: "the platform each variant was built for (platform:), to tell emulated builds from native ones",
             sql: "ALTER TABLE variants ADD COLUMN platform TEXT;"),
+        Migration(
+            version: 19, summary: "a list of platforms' index: each platform's size, compressed size and layers, and the index's stored bytes",
+            sql: "ALTER TABLE variants ADD COLUMN platform_index TEXT;"),
     ]
 
     static var latest: Int { all.last!.version }

@@ -57,14 +57,15 @@ struct ListCommand: AsyncParsableCommand {
                 let name = "imagebench-r__RUN__-v__VARIANT__-__TOKEN__"
                 if let http = s.smoke.http {
                     let serve = commands.serve(
-                        image: "__IMAGE__", name: name, runID: "__RUN__", spec: s.smoke, port: http.port, platform: plan.platform)
+                        image: "__IMAGE__", name: name, runID: "__RUN__", spec: s.smoke, port: http.port, platform: plan.runPlatform(native: nil))
                     let asks = ([http.first] + http.requests).map { "\($0.method) \($0.path) → \($0.expectStatus)" }.joined(separator: ", then ")
                     out += "  smoke: \(Self.placeholders(serve.shellLine))\n"
                     out += "  smoke: \(Self.placeholders(commands.publishedPort(name, port: http.port).shellLine)), then over HTTP: \(asks)\n"
                     out +=
                         "  start: the same docker run --repeat times more (names ending -start1, -start2, ...), each timed to its first \(http.first.method) \(http.first.path) → \(http.first.expectStatus)\n"
                 } else {
-                    let smoke = commands.smoke(image: "__IMAGE__", name: name, runID: "__RUN__", spec: s.smoke, platform: plan.platform)
+                    let smoke = commands.smoke(
+                        image: "__IMAGE__", name: name, runID: "__RUN__", spec: s.smoke, platform: plan.runPlatform(native: nil))
                     out += "  smoke: \(Self.placeholders(smoke.shellLine))\n"
                 }
                 if files { out += try Self.files(plan, client: client) }
