@@ -95,6 +95,12 @@ struct PlatformEndToEndTests {
             #expect(sizes.count == 2 && sizes.allSatisfy { $0 > 1_000_000 }, "a Go hello is over a megabyte: \(sizes)")
             #expect(sizes[0] != sizes[1], "two architectures' binaries differ in size: \(sizes)")
             #expect(members.allSatisfy { $0["layers"] as? Int == 1 })
+            // Each platform's Go binary was read from its own layers: its build info says its GOARCH.
+            for member in members {
+                let architecture = (member["platform"] as? String)?.split(separator: "/").last.map(String.init) ?? "?"
+                let settings = (member["go_binaries"] as? [[String: Any]])?.first?["settings"] as? [[String: Any]] ?? []
+                #expect(settings.contains { $0["key"] as? String == "GOARCH" && $0["value"] as? String == architecture }, "\(member)")
+            }
             // The index holds both platforms' layers, so it stores more than either alone.
             let stored = try #require(index["stored_bytes"] as? Int)
             #expect(stored > compressed.reduce(0, +), "\(stored) vs \(compressed)")

@@ -14,10 +14,15 @@ public struct PlatformIndex: Sendable, Codable, Equatable {
         /// Its layer blobs as stored (compressed: what a pull of this platform downloads).
         public var compressedBytes: Int64
         public var layers: Int
+        /// Its own analysis: OS packages, Go binaries (their GOARCH), the entrypoint's linkage (its loader).
+        public var packages: PackageAnalysis?
+        public var goBinaries: [GoBinary]?
+        public var linkage: Linkage?
 
         enum CodingKeys: String, CodingKey {
-            case platform, manifest, bytes, layers
+            case platform, manifest, bytes, layers, packages, linkage
             case compressedBytes = "compressed_bytes"
+            case goBinaries = "go_binaries"
         }
 
         public init(platform: String, manifest: String, bytes: Int64, compressedBytes: Int64, layers: Int) {

@@ -160,11 +160,19 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
             // A layer that did not stream past (a platform whose content the engine lacks) leaves no figure.
             let readers = layers.map { ($0["digest"] as? String).flatMap { reads[ImageArchive.blob($0)] } }
             guard readers.allSatisfy({ $0 != nil }) else { return nil }
-            members.append(
-                PlatformIndex.Member(
-                    platform: ([os, architecture] + [platform["variant"] as? String].compactMap { $0 }).joined(separator: "/"),
-                    manifest: manifestDigest, bytes: readers.reduce(0) { $0 + LayerChange.unpackedBytes($1?.files ?? []) },
-                    compressedBytes: layers.reduce(0) { $0 + ((($1["size"] as? NSNumber)?.int64Value) ?? 0) }, layers: layers.count))
+            var member = PlatformIndex.Member(
+                platform: ([os, architecture] + [platform["variant"] as? String].compactMap { $0 }).joined(separator: "/"),
+                manifest: manifestDigest, bytes: readers.reduce(0) { $0 + LayerChange.unpackedBytes($1?.files ?? []) },
+                compressedBytes: layers.reduce(0) { $0 + ((($1["size"] as? NSNumber)?.int64Value) ?? 0) }, layers: layers.count)
+            // Each platform's own packages, Go binaries and linkage, from the layers read in the same pass.
+            if keepContents {
+                let entrypoint = ((manifest["config"] as? [String: Any])?["digest"] as? String)
+                    .flatMap { jsonFiles[ImageArchive.blob($0)] }.flatMap(ImageConfigJSON.init)?.entrypoint
+                let image = LayerTarReader.image(readers, digests: [], entrypoint: entrypoint, estimateCompressed: false, keepEntries: false)
+                let insight = ImageInsight.analyze(image).insight
+                (member.packages, member.goBinaries, member.linkage) = (insight.packages, insight.goBinaries, insight.linkage)
+            }
+            members.append(member)
         }
         return PlatformIndex(digest: digest, members: members, storedBytes: stored.values.reduce(0, +))
     }

@@ -25,9 +25,21 @@ enum PlatformText {
                     return (
                         r.name,
                         "  \(name)  \(Units.bytes(m.bytes)), compressed \(Units.bytes(m.compressedBytes)), \(m.layers) layer\(m.layers == 1 ? "" : "s")\(note)"
+                            + inside(m, of: r).map { "; \($0)" }.joined()
                     )
                 }
         }
+    }
+
+    /// What one platform's image holds, as the packages line says it for a variant (its packages and Go
+    /// binaries, with their GOARCH), and its entrypoint's loader when it has one.
+    static func inside(_ m: PlatformIndex.Member, of r: VariantResult) -> [String] {
+        var platform = r
+        platform.insight?.packages = m.packages
+        platform.insight?.goBinaries = m.goBinaries
+        var said = m.packages == nil && m.goBinaries == nil ? [] : PackageText.lines([platform]).map(\.text)
+        if let linkage = m.linkage, linkage.kind == .dynamic { said.append("entrypoint " + linkage.summary) }
+        return said
     }
 
     /// What the platform lines' figures are.
