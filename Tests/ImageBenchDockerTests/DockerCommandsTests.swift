@@ -1,5 +1,7 @@
+import Foundation
 import ImageBenchCore
 import ImageBenchDocker
+import ImageBenchReport
 import ImageBenchTestSupport
 import Testing
 
@@ -113,6 +115,48 @@ struct DockerCommandsTests {
             said?.contains(
                 "BuildKit would ask a registry for the linux/arm64 image; build that stage on the engine's platform (FROM --platform=$BUILDPLATFORM")
                 == true, "\(said ?? "")")
+    }
+
+    @Test("the offline profile's arm64 stand-ins: a variant built for linux/arm64 alone builds against them, a list or amd64 does not")
+    func platformStandIns() throws {
+        let profile = try ImageSubstitutions.loadProfile(path: PackagePaths.scenarios + "/profiles/offline.yaml", name: "offline")
+        #expect(profile.platformProfile["linux/arm64"]?["alpine:3.20"] == "imagebench-local/musl-busybox:1-arm64")
+        var scenario = Scenario(name: "s", file: "/s/scenario.yaml", directory: "/s", context: "/s")
+        scenario.images = [NamedImage(name: "alpine", reference: "alpine:3.20"), NamedImage(name: "builder", reference: "golang:1.22-bookworm")]
+        scenario.buildArgs = [BuildArg(key: "RUNTIME", value: "${images.alpine}"), BuildArg(key: "BUILDER", value: "${images.builder}")]
+        // No variant built for arm64 alone: its stand-in is neither used nor named.
+        #expect(profile.resolve(scenario).allSatisfy { $0.platforms == nil })
+        var arm = BuildSettings()
+        arm.platform = "linux/arm64"
+        scenario.axes = [Axis(name: "p", values: [AxisValue(name: "arm64", settings: arm)])]
+        let images = profile.resolve(scenario)
+        #expect(
+            images[0].used == "imagebench-local/musl-busybox:1" && images[0].platforms == ["linux/arm64": "imagebench-local/musl-busybox:1-arm64"])
+        // No arm64 stand-in for the Go builder: it stays the amd64 one (a stage on $BUILDPLATFORM uses it).
+        #expect(images[1].platforms == nil)
+        func runtime(_ platform: String?) -> String? {
+            var settings = BuildSettings()
+            settings.platform = platform
+            var s = scenario
+            s.axes = [Axis(name: "p", values: [AxisValue(name: "x", settings: settings)])]
+            let plan = BuildPlan(scenario: s, variant: s.variants()[0], images: images, defaultBuilder: .buildkit)
+            return plan.buildArgs.first { $0.key == "RUNTIME" }?.value
+        }
+        #expect(runtime("linux/arm64") == "imagebench-local/musl-busybox:1-arm64")
+        #expect(runtime(nil) == "imagebench-local/musl-busybox:1")
+        #expect(runtime("linux/amd64,linux/arm64") == "imagebench-local/musl-busybox:1", "one name is one platform's image: a list keeps it")
+        #expect(TableReport.imageLines(images).contains("for linux/arm64: imagebench-local/musl-busybox:1-arm64)"))
+        // A platform's substitute for an upstream the profile's images: do not name, and a platform without an arch: FILE:LINE.
+        let path = NSTemporaryDirectory() + "ib-profile-\(UUID().uuidString).yaml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (text, says) in [
+            ("images: { a:1: b:1 }\nplatforms:\n  linux/arm64: { c:1: d:1 }\n", "platforms.linux/arm64.c:1 has no substitute under images:"),
+            ("images: { a:1: b:1 }\nplatforms:\n  arm64: { a:1: d:1 }\n", "platforms.arm64 is not a platform; write os/arch"),
+        ] {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: ScenarioError.self) { try ImageSubstitutions.loadProfile(path: path, name: "p") }
+            do { _ = try ImageSubstitutions.loadProfile(path: path, name: "p") } catch { #expect("\(error)".contains(says), "\(error)") }
+        }
     }
 
     @Test("warm BuildKit build: cache allowed, plain progress, DOCKER_BUILDKIT=1")

@@ -14,6 +14,15 @@ public struct ResolvedImage: Sendable, Equatable, Codable {
     /// toolchain and libraries a build against it actually gets. nil for the image asked for, or a
     /// stand-in without the label.
     public var provides: String?
+    /// A profile's substitutes for one platform (`linux/arm64` → `imagebench-local/musl-busybox:1-arm64`): what a
+    /// variant built for that platform alone builds against; nil without any.
+    public var platforms: [String: String]?
+
+    /// The reference a variant built for `platform` uses: that platform's substitute when the profile has one.
+    public func used(for platform: String?) -> String {
+        guard let platform, let standIn = platforms?[platform] else { return used }
+        return standIn
+    }
 
     /// The label a stand-in image describes itself with.
     public static let providesLabel = "imagebench.provides"

@@ -33,7 +33,9 @@ public struct BuildPlan: Sendable, Equatable {
     public init(
         scenario: Scenario, variant: Variant, images: [ResolvedImage], defaultBuilder: BuilderKind, defaultEngine: EngineKind = .docker
     ) {
-        let used = Dictionary(images.map { ($0.name, $0.used) }, uniquingKeysWith: { a, _ in a })
+        // A variant built for one platform takes the profile's substitute for that platform, where it has one.
+        let single = variant.settings.platform.flatMap { PlatformIndex.platforms($0).count == 1 ? PlatformIndex.platforms($0)[0] : nil }
+        let used = Dictionary(images.map { ($0.name, $0.used(for: single)) }, uniquingKeysWith: { a, _ in a })
         self.scenario = scenario
         self.variant = variant
         buildArgs = variant.settings.buildArgs.map { BuildArg(key: $0.key, value: Interpolation.expand($0.value, images: used)) }

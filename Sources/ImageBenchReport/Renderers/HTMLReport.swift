@@ -44,7 +44,7 @@ public enum HTMLReport {
                     "<code>\(e(i.name))</code> = <code>\(e(i.used))</code>"
                         + (i.used == i.requested
                             ? ""
-                            : " (stands in for <code>\(e(i.requested))</code>, \(e(i.source))\(i.provides.map { "; it holds: \(e($0))" } ?? ""))")
+                            : " (stands in for <code>\(e(i.requested))</code>, \(e(i.source))\(i.provides.map { "; it holds: \(e($0))" } ?? "")\(e(TableReport.platformNote(i))))")
                 }.joined(separator: "; ") + "</p>"
         }
         let changes = (comparison?.changes ?? []).filter { $0.scenario == scenario }

@@ -17,6 +17,7 @@ public enum MarkdownReport {
         for scenario in run.scenarios where scenario.images.contains(where: { $0.used != $0.requested }) {
             let list = scenario.images.filter { $0.used != $0.requested }.map {
                 "\(code($0.used)) for \(code($0.requested))" + ($0.provides.map { " (it holds: \(text($0)))" } ?? "")
+                    + ($0.platforms ?? [:]).sorted { $0.key < $1.key }.map { " (for \(text($0.key)): \(code($0.value)))" }.joined()
             }
             out +=
                 "\nImages used by \(text(scenario.name)): " + list.joined(separator: ", ")

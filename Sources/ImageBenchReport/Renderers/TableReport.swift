@@ -52,9 +52,14 @@ public enum TableReport {
             let name = image.name + String(repeating: " ", count: width - image.name.count)
             let note =
                 image.used == image.requested
-                ? "" : " (stands in for \(image.requested), \(image.source)\(image.provides.map { "; it holds: \($0)" } ?? ""))"
+                ? "" : " (stands in for \(image.requested), \(image.source)\(image.provides.map { "; it holds: \($0)" } ?? "")\(platformNote(image)))"
             return TextTable.plain("  \(name)  \(image.used)\(note)") + "\n"
         }.joined()
+    }
+
+    /// `; for linux/arm64: imagebench-local/musl-busybox:1-arm64`, each platform's own substitute.
+    static func platformNote(_ image: ResolvedImage) -> String {
+        (image.platforms ?? [:]).sorted { $0.key < $1.key }.map { "; for \($0.key): \($0.value)" }.joined()
     }
 
     static func section(_ scenario: String, report: RunReport) -> String {
