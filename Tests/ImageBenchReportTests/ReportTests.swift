@@ -93,6 +93,8 @@ struct ReportTests {
         // The engine's own platform is the one its smoke test ran.
         #expect(table.contains("linux/amd64  6.55 MB, compressed 3.60 MB, 1 layer, smoke-tested"), "\(table)")
         #expect(table.contains("Platforms: a variant built for a list of platforms is one image index"))
+        #expect(table.contains("Built partly under emulation: linking=static,runtime=scratch (linux/arm64 on an amd64 engine)"), "\(table)")
+        #expect(!table.contains("Emulated: linking=static"), "its smoke test ran the engine's own platform")
         let markdown = MarkdownReport.render(report)
         #expect(markdown.contains("| `linking=static,runtime=scratch` | `linux/amd64` (smoke-tested) | 6.55 MB | 3.60 MB | 1 |"), "\(markdown)")
         #expect(markdown.contains("| `linking=static,runtime=scratch` | index, every blob once | — | 7.00 MB | — |"))

@@ -5,10 +5,22 @@ enum PlatformText {
     /// One legend line naming the emulated variants, or nil when every variant ran natively.
     static func emulated(_ rows: [VariantResult]) -> String? {
         let emulated = rows.compactMap { r in r.emulatedArchitecture.map { (r.name, $0, r.engine?.architecture ?? "?") } }
-        guard !emulated.isEmpty else { return nil }
-        let names = emulated.map { "\($0.0) (\($0.1) on an \($0.2) engine)" }.joined(separator: ", ")
-        return
-            "Emulated: \(names) built and smoke-tested under QEMU user emulation (binfmt_misc): their build, start and pull times are emulated times, not native ones; sizes and packages are exact."
+        let lists = rows.filter { !$0.emulatedListMembers.isEmpty && $0.emulatedArchitecture == nil }
+        guard !emulated.isEmpty || !lists.isEmpty else { return nil }
+        var said: [String] = []
+        if !emulated.isEmpty {
+            let names = emulated.map { "\($0.0) (\($0.1) on an \($0.2) engine)" }.joined(separator: ", ")
+            said.append(
+                "Emulated: \(names) built and smoke-tested under QEMU user emulation (binfmt_misc): their build, start and pull times are emulated times, not native ones; sizes and packages are exact."
+            )
+        }
+        if !lists.isEmpty {
+            let names = lists.map { "\($0.name) (\($0.emulatedListMembers.joined(separator: ", ")) on an \($0.engine?.architecture ?? "?") engine)" }
+            said.append(
+                "Built partly under emulation: \(names.joined(separator: ", ")), whose stages for those platforms run under QEMU user emulation: their build times include emulated steps; the smoke test ran the engine's own platform."
+            )
+        }
+        return said.joined(separator: " ")
     }
 
     /// Each variant built for a list of platforms: the index's stored bytes, then one line per platform with
