@@ -91,7 +91,7 @@ struct CompressionEndToEndTests {
         }
     }
 
-    @Test("the pull phase: a fresh engine pulls each image from the registry, and a 30 MB larger image takes longer to pull than a small one")
+    @Test("the pull phase: a fresh engine pulls each image from the registry, and a 100 MB larger image takes longer to pull than a small one")
     func pull() async throws {
         try await CompressedEndToEndTests.withRegistry(port: Self.port) { try await checkPull(registry: $0) }
     }
@@ -106,7 +106,7 @@ struct CompressionEndToEndTests {
                     axes:
                       payload:
                         small: { build-args: { MB: "0" } }
-                        large: { build-args: { MB: "30" } }
+                        large: { build-args: { MB: "100" } }
                     smoke: { args: ["true"] }
                     """,
                     "p/Dockerfile": """
@@ -125,18 +125,20 @@ struct CompressionEndToEndTests {
             let json = try await imagebench(["report", "--db", db, "--format", "json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let results = try #require(object["results"] as? [[String: Any]])
-            var medians: [String: Double] = [:]
+            var fastest: [String: Double] = [:]
             for result in results {
                 let name = result["variant"] as? String ?? "?"
                 let pull = try #require(result["pull"] as? [String: Any], "\(name) has no pull phase: \(result["problem"] ?? "")")
                 #expect(pull["n"] as? Int == 3, "\(name): \(pull)")
                 #expect((pull["reference"] as? String)?.hasPrefix(address + "/imagebench/p:") == true)
                 #expect((pull["engine"] as? String)?.hasPrefix("docker 26.1") == true, "\(pull)")
-                medians[name] = pull["median_s"] as? Double
+                fastest[name] = pull["min_s"] as? Double
             }
-            let small = try #require(medians["payload=small"])
-            let large = try #require(medians["payload=large"])
-            #expect(large > small, "pull medians: large \(large) s, small \(small) s")
+            // The fastest of three: load beside the suite only slows a pull (with 30 MB and medians, a small image's
+            // pull once took longer than the large one's, CI, stop 33).
+            let small = try #require(fastest["payload=small"])
+            let large = try #require(fastest["payload=large"])
+            #expect(large > small, "fastest pulls: large \(large) s, small \(small) s")
             let history = try await imagebench(["history", "p", "--db", db, "--metric", "pull"])
             #expect(
                 history.exitCode == 0 && history.stdout.contains("pull (median seconds a fresh engine takes to pull"),
