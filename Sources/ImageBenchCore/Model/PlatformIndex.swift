@@ -57,10 +57,24 @@ public struct PlatformIndex: Sendable, Codable, Equatable {
         value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
+    /// The one platform a `platform:` value names; nil for a list.
+    public static func single(_ value: String) -> String? {
+        let listed = platforms(value)
+        return listed.count == 1 ? listed[0] : nil
+    }
+
+    /// Whether a `platform:` value lists more than one platform (one index).
+    public static func isList(_ value: String) -> Bool { platforms(value).count > 1 }
+
+    /// A platform's architecture, as an engine's is named: `arm64` of `linux/arm64/v8`; nil without one.
+    public static func architecture(of platform: String) -> String? {
+        platform.split(separator: "/").dropFirst().first.map(String.init)
+    }
+
     /// The member to smoke-test on an engine of architecture `native`: the native one when listed, else the
     /// first (which then runs emulated).
     public static func smokePlatform(_ value: String, native: String?) -> String? {
         let listed = platforms(value)
-        return listed.first { $0.split(separator: "/").dropFirst().first.map(String.init) == native } ?? listed.first
+        return listed.first { architecture(of: $0) == native } ?? listed.first
     }
 }

@@ -42,19 +42,17 @@ public struct VariantResult: Sendable, Equatable {
     /// one its smoke test ran (the engine's own when listed). Nil for a native build, and when the engine's
     /// architecture is not recorded.
     public var emulatedArchitecture: String? {
-        guard let platform, let native = engine?.architecture, let run = PlatformIndex.smokePlatform(platform, native: native) else { return nil }
-        let parts = run.split(separator: "/")
-        guard parts.count >= 2 else { return nil }
-        return String(parts[1]) == native ? nil : String(parts[1])
+        guard let platform, let native = engine?.architecture, let run = PlatformIndex.smokePlatform(platform, native: native),
+            let architecture = PlatformIndex.architecture(of: run)
+        else { return nil }
+        return architecture == native ? nil : architecture
     }
 
     /// Of a list of platforms, those of another architecture than the engine's: their images were built
     /// under emulation wherever a stage runs for them. Empty for one platform.
     public var emulatedListMembers: [String] {
-        guard let platform, let native = engine?.architecture else { return [] }
-        let listed = PlatformIndex.platforms(platform)
-        guard listed.count > 1 else { return [] }
-        return listed.filter { $0.split(separator: "/").dropFirst().first.map(String.init) != native }
+        guard let platform, PlatformIndex.isList(platform), let native = engine?.architecture else { return [] }
+        return PlatformIndex.platforms(platform).filter { PlatformIndex.architecture(of: $0) != native }
     }
     /// The built image's files and links as a container sees them (no folders), for `diff --run`;
     /// stored apart from the rest and read only when asked for.

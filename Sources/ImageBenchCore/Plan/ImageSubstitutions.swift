@@ -25,7 +25,7 @@ public struct ImageSubstitutions: Sendable, Equatable {
     /// Every named image of `scenario` with the reference to use, `--image` first, then the profile.
     public func resolve(_ scenario: Scenario) -> [ResolvedImage] {
         // The platforms a variant is built for alone: only their substitutes are used, and recorded.
-        let single = Set(scenario.variants().compactMap { $0.settings.platform }.map(PlatformIndex.platforms).filter { $0.count == 1 }.map { $0[0] })
+        let single = Set(scenario.variants().compactMap { $0.settings.platform.flatMap(PlatformIndex.single) })
         return scenario.images.map { image in
             if let used = overrides[image.name] ?? overrides[image.reference] {
                 return ResolvedImage(name: image.name, requested: image.reference, used: used, source: "--image")

@@ -126,6 +126,8 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
     /// multi-platform build on the containerd image store): each platform's image from its manifest and
     /// its layers as they streamed past, and every distinct blob the index holds; nil for one platform.
     func platformIndex() -> PlatformIndex? {
+        /// A descriptor's `size`: the blob's bytes as stored.
+        func size(_ descriptor: [String: Any]) -> Int64 { (descriptor["size"] as? NSNumber)?.int64Value ?? 0 }
         func json(_ digest: String) -> [String: Any]? {
             jsonFiles[ImageArchive.blob(digest)].flatMap { (try? JSONSerialization.jsonObject(with: $0)) as? [String: Any] }
         }
@@ -139,7 +141,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
                 || media.hasSuffix("manifest.list.v2+json"), let next = only["digest"] as? String, let index = json(next)
         {
             digest = next
-            stored[next] = (only["size"] as? NSNumber)?.int64Value ?? 0
+            stored[next] = size(only)
             entries = index["manifests"] as? [[String: Any]] ?? []
         }
         let images = entries.filter { entry in
@@ -153,9 +155,9 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
                 let platform = entry["platform"] as? [String: Any], let os = platform["os"] as? String,
                 let architecture = platform["architecture"] as? String
             else { return nil }
-            stored[manifestDigest] = (entry["size"] as? NSNumber)?.int64Value ?? 0
+            stored[manifestDigest] = size(entry)
             let blobs = ((manifest["config"] as? [String: Any]).map { [$0] } ?? []) + (manifest["layers"] as? [[String: Any]] ?? [])
-            for blob in blobs { if let d = blob["digest"] as? String { stored[d] = (blob["size"] as? NSNumber)?.int64Value ?? 0 } }
+            for blob in blobs { if let d = blob["digest"] as? String { stored[d] = size(blob) } }
             let layers = manifest["layers"] as? [[String: Any]] ?? []
             // A layer that did not stream past (a platform whose content the engine lacks) leaves no figure.
             let readers = layers.map { ($0["digest"] as? String).flatMap { reads[ImageArchive.blob($0)] } }
@@ -163,7 +165,7 @@ final class SaveArchiveReader: ByteSink, @unchecked Sendable {
             var member = PlatformIndex.Member(
                 platform: ([os, architecture] + [platform["variant"] as? String].compactMap { $0 }).joined(separator: "/"),
                 manifest: manifestDigest, bytes: readers.reduce(0) { $0 + LayerChange.unpackedBytes($1?.files ?? []) },
-                compressedBytes: layers.reduce(0) { $0 + ((($1["size"] as? NSNumber)?.int64Value) ?? 0) }, layers: layers.count)
+                compressedBytes: layers.reduce(0) { $0 + size($1) }, layers: layers.count)
             // Each platform's own packages, Go binaries and linkage, from the layers read in the same pass.
             if keepContents {
                 let entrypoint = ((manifest["config"] as? [String: Any])?["digest"] as? String)

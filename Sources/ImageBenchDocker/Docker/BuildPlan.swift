@@ -34,7 +34,7 @@ public struct BuildPlan: Sendable, Equatable {
         scenario: Scenario, variant: Variant, images: [ResolvedImage], defaultBuilder: BuilderKind, defaultEngine: EngineKind = .docker
     ) {
         // A variant built for one platform takes the profile's substitute for that platform, where it has one.
-        let single = variant.settings.platform.flatMap { PlatformIndex.platforms($0).count == 1 ? PlatformIndex.platforms($0)[0] : nil }
+        let single = variant.settings.platform.flatMap(PlatformIndex.single)
         let used = Dictionary(images.map { ($0.name, $0.used(for: single)) }, uniquingKeysWith: { a, _ in a })
         self.scenario = scenario
         self.variant = variant
@@ -84,7 +84,7 @@ public struct BuildPlan: Sendable, Equatable {
     /// image store; a graph driver keeps one platform's image under a name ("docker exporter does not
     /// currently support exporting manifest lists").
     public func platformMismatch(_ environment: RunEnvironment) -> String? {
-        guard let platform, PlatformIndex.platforms(platform).count > 1 else { return nil }
+        guard let platform, PlatformIndex.isList(platform) else { return nil }
         return Self.needsImageExporter(
             "\(variant.name) asks for platform: \(platform), one index of \(PlatformIndex.platforms(platform).count) images", builder: builder,
             environment, graphDriver: "keeps one platform's image under a name (\(environment.storageDriver) graph driver)")
@@ -131,7 +131,7 @@ public struct BuildPlan: Sendable, Equatable {
     /// The platform its containers run as: the one it was built for; of a list, the engine's own
     /// architecture's (`native`, `amd64`) when listed, else the first, which then runs emulated.
     public func runPlatform(native: String?) -> String? {
-        guard let platform, PlatformIndex.platforms(platform).count > 1 else { return platform }
+        guard let platform, PlatformIndex.isList(platform) else { return platform }
         return PlatformIndex.smokePlatform(platform, native: native)
     }
 
