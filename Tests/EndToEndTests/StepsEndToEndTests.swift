@@ -70,16 +70,21 @@ struct StepsEndToEndTests {
             status=$?
             wait $out $err
             rm -rf "$fifo"
+            echo $status >"$IB_LOG/$n.status"
             exit $status
           fi
         done
         exec /usr/bin/docker "$@"
         """
 
-    /// Each logged build's tag and lines, in the order the builds ran.
+    /// Each logged build's tag and lines, in the order the builds ran. A build that failed is left out:
+    /// imagebench runs a build the engine lost (its race between check and use) again, with a warning,
+    /// and records only the run that built.
     static func orderedLogs(in dir: String) throws -> [(tag: String, lines: [String])] {
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir).map { ($0 as NSString).deletingPathExtension }).sorted()
-        return try names.map { name in
+        return try names.filter { name in
+            (try? String(contentsOfFile: "\(dir)/\(name).status", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "0"
+        }.map { name in
             let tag = try String(contentsOfFile: "\(dir)/\(name).tag", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let text = try ["out", "err"].map { try String(contentsOfFile: "\(dir)/\(name).\($0)", encoding: .utf8) }.joined(separator: "\n")
             return (tag, text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map(String.init))
