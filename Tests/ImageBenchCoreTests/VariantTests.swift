@@ -103,4 +103,28 @@ struct VariantTests {
         #expect(DockerfileBases.targetPlatformReferences(dockerfile: cross, buildArgs: [:]) == ["alpine:3.20"])
         #expect(DockerfileBases.targetPlatformReferences(dockerfile: dockerfile, buildArgs: [:]) == ["golang:1.22", "debian:bookworm-slim"])
     }
+
+    @Test("RUN steps for the target platform: a stage FROM a $BUILDPLATFORM stage inherits it; stages the build does not need do not count")
+    func targetPlatformRuns() {
+        let dockerfile = """
+            FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+            RUN go build -o /app .
+            FROM build AS tested
+            RUN go vet ./...
+            FROM alpine:3.20 AS tools
+            RUN apk add curl
+            RUN echo unused
+            FROM alpine:3.20 AS certs
+            RUN apk add ca-certificates
+            FROM scratch
+            COPY --from=tested /app /app
+            COPY --from=certs /etc/ssl /etc/ssl
+            """
+        // build and tested run natively; certs runs for the target; tools is not needed.
+        #expect(DockerfileBases.targetPlatformRuns(dockerfile: dockerfile, buildArgs: [:]) == 1)
+        #expect(DockerfileBases.targetPlatformRuns(dockerfile: dockerfile, buildArgs: [:], target: "tools") == 2)
+        #expect(DockerfileBases.targetPlatformRuns(dockerfile: dockerfile, buildArgs: [:], target: "tested") == 0)
+        let mounted = "ARG B=busybox:1\nFROM ${B} AS src\nRUN true\nFROM scratch AS out\nFROM alpine:3.20\nRUN --mount=type=bind,from=src,target=/s cp /s/x /x\n"
+        #expect(DockerfileBases.targetPlatformRuns(dockerfile: mounted, buildArgs: [:]) == 2)
+    }
 }

@@ -44,6 +44,14 @@ struct DockerClientIntegrationTests {
             #expect(error.reason == .baseImageMissing)
             #expect(error.description.contains("--profile offline"))
         }
+        // A stand-in no engine pulls: the line says which script makes it, and no registry is asked.
+        do {
+            try await DockerEngine.client().ensurePresent("imagebench-local/go-builder:bookworm-arm64-missing")
+            Issue.record("expected baseImageMissing")
+        } catch let error as DockerError {
+            #expect(error.reason == .baseImageMissing && !error.command.contains(" pull "), "\(error.command)")
+            #expect(error.description.contains("build it with Scenarios/bases/build"), "\(error.description)")
+        }
     }
 
     @Test("a timeout stops the whole process group")

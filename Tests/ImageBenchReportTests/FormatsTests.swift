@@ -72,11 +72,11 @@ struct FormatsTests {
         Self.check(text, "report.csv")
         let lines = text.split(separator: "\n")
         #expect(lines.count == 1 + 4 * 4, "a row per variant and time: cold, warm, edit and start")
-        #expect(lines[4].contains(",start,3,0.31,") && lines[4].hasSuffix(",3428844,,,,,,,,,,,"), "the service's start times and memory")
+        #expect(lines[4].contains(",start,3,0.31,") && lines[4].hasSuffix(",3428844,,,,,,,,,,,,"), "the service's start times and memory")
         #expect(lines[0].hasPrefix("run_id,scenario,variant,status,size_bytes"))
         #expect(
             lines[5]
-                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,\"assigned-secret /app/.env (layer 0, line 2)\",2150000,registry,docker,default,ci-1,20.10.24+dfsg1,overlay2,2,2,1180,.dockerignore,classic,,,,,,,/app/id_rsa (layer 0),zstd,,,,"
+                == "3,go-http,\"linking=static,runtime=scratch\",ok,4472832,1,1480,cold,3,3.71,3.743333,0.142945,3.62,3.9,3.62;3.71;3.9,true,0,0.41,3,1210,.env,4472832,0,1200,0.9,\"assigned-secret /app/.env (layer 0, line 2)\",2150000,registry,docker,default,ci-1,20.10.24+dfsg1,overlay2,2,2,1180,.dockerignore,classic,,,,,,,/app/id_rsa (layer 0),zstd,,,,,"
         )
     }
 

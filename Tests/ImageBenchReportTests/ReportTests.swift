@@ -42,9 +42,10 @@ struct ReportTests {
         let csv = CSVReport.render(report).split(separator: "\n")
         #expect(
             csv[0].hasSuffix(
-                ",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names,compression,platform,emulated,platform_index_stored_bytes,platform_sizes"
+                ",engine_size_bytes,engine_size_meaning,engine_disk_bytes,engine_image_store,context_secret_names,image_secret_names,compression,platform,emulated,target_platform_runs,platform_index_stored_bytes,platform_sizes"
             ))
-        #expect(csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0),zstd,,,,") })
+        #expect(
+            csv.contains { $0.contains("runtime=scratch") && $0.hasSuffix(",2151200,packed,6624032,containerd,,/app/id_rsa (layer 0),zstd,,,,,") })
         let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
         let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
         let engineSize = try #require((scratch["image"] as? [String: Any])?["engine_size"] as? [String: Any])
@@ -68,10 +69,42 @@ struct ReportTests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
         let scratch = try #require((json["results"] as? [[String: Any]])?.first { $0["variant"] as? String == "linking=static,runtime=scratch" })
         #expect(scratch["emulated"] as? String == "arm64" && scratch["platform"] as? String == "linux/arm64")
-        #expect(CSVReport.render(report).split(separator: "\n").contains { $0.contains("runtime=scratch") && $0.hasSuffix(",linux/arm64,arm64,,") })
+        #expect(CSVReport.render(report).split(separator: "\n").contains { $0.contains("runtime=scratch") && $0.hasSuffix(",linux/arm64,arm64,,,") })
         // The same platform on an arm64 engine is native.
         report.results[index].engine?.architecture = "arm64"
         #expect(!TableReport.render(report).contains("Emulated:"))
+    }
+
+    @Test("a cross-compiled variant and its emulated twin: the legend tells them apart, a note gives both cold times, their ratio and sizes")
+    func crossAgainstEmulated() throws {
+        var report = ReportFixture.report()
+        for i in report.results.indices { report.results[i].engine = Sample.environment().engineRecord }
+        let cross = try #require(report.results.firstIndex { $0.name == "linking=static,runtime=scratch" })
+        let emulated = try #require(report.results.firstIndex { $0.name == "linking=static,runtime=alpine" })
+        for (i, runs) in [(cross, 0), (emulated, 2)] {
+            report.results[i].platform = "linux/arm64"
+            report.results[i].engine?.architecture = "amd64"
+            report.results[i].targetPlatformRuns = runs
+        }
+        #expect(!report.results[cross].buildEmulated && report.results[emulated].buildEmulated)
+        let table = TableReport.render(report)
+        #expect(table.contains("Emulated: linking=static,runtime=alpine (arm64 on an amd64 engine) built and smoke-tested"), "\(table)")
+        #expect(table.contains("Cross-built: linking=static,runtime=scratch (arm64 on an amd64 engine) ran every RUN step natively"), "\(table)")
+        let c = try #require(Summary(report.results[cross].samples(.cold))).median
+        let e = try #require(Summary(report.results[emulated].samples(.cold))).median
+        let line =
+            "linking=static,runtime=scratch against linking=static,runtime=alpine (linux/arm64): cold \(Units.seconds(c)) cross-built on the engine's platform, \(Units.seconds(e)) under emulation (\(Units.ratio(e / c)) the time); images "
+        #expect(table.contains(line), "\(table)")
+        #expect(MarkdownReport.render(report).contains("`linking=static,runtime=scratch` against `linking=static,runtime=alpine`"))
+        #expect(HTMLReport.render(report).contains("cross-built on the engine"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report).utf8)) as? [String: Any])
+        let rows = try #require(json["results"] as? [[String: Any]])
+        #expect(rows.first { $0["variant"] as? String == "linking=static,runtime=scratch" }?["build_emulated"] as? Bool == false)
+        #expect(rows.first { $0["variant"] as? String == "linking=static,runtime=alpine" }?["target_platform_runs"] as? Int == 2)
+        // The same sizes read as the same image.
+        let crossSize = report.results[cross].image?.sizeBytes ?? 0
+        report.results[emulated].image?.sizeBytes = crossSize
+        #expect(TableReport.render(report).contains("; images the same size, "))
     }
 
     @Test("a list of platforms: each platform's size, compressed size and layers and the index's stored bytes in every format")

@@ -36,6 +36,15 @@ public struct VariantResult: Sendable, Equatable {
     public var platform: String?
     /// A list of platforms' index: each platform's image and what the index weighs; nil for one platform.
     public var platformIndex: PlatformIndex?
+    /// Of a variant built for a `platform:`, the `RUN` steps its Dockerfile builds for that platform (not on
+    /// `$BUILDPLATFORM`): none when a native build stage cross-compiles. nil without a platform, and in runs
+    /// before it was recorded.
+    public var targetPlatformRuns: Int?
+
+    /// Whether its build ran steps under emulation: it was built for another architecture than its engine's
+    /// and some `RUN` step ran for that platform. A cross-compiled variant's build is native; only its smoke
+    /// test ran emulated.
+    public var buildEmulated: Bool { emulatedArchitecture != nil && (targetPlatformRuns ?? 1) > 0 }
 
     /// The architecture it was built and smoke-tested for when its engine's is another (`arm64` on an amd64
     /// engine): then it ran under emulation, and its times are emulated times. Of a list of platforms, the

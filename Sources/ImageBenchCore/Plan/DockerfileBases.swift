@@ -20,6 +20,70 @@ public enum DockerfileBases {
         return result
     }
 
+    /// The `RUN` instructions of the stages the build needs (the `target` stage, else the last, and those it
+    /// builds FROM or copies from) that build for the target platform: not on `--platform=$BUILDPLATFORM`, nor
+    /// FROM a stage that is. Where the target platform is not the engine's, these run under emulation; a
+    /// cross-compiling Dockerfile has none.
+    public static func targetPlatformRuns(dockerfile text: String, buildArgs: [String: String], target: String? = nil) -> Int {
+        struct Stage {
+            var name: String?
+            var onBuildPlatform: Bool
+            var runs = 0
+            var needs: [Int] = []
+        }
+        var args: [String: String] = [:]
+        var stages: [Stage] = []
+        func stageIndex(_ reference: String) -> Int? {
+            if let named = stages.firstIndex(where: { $0.name == reference.lowercased() }) { return named }
+            if let number = Int(reference), number >= 0, number < stages.count { return number }
+            return nil
+        }
+        for line in logicalLines(text) {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard let keyword = words.first?.uppercased() else { continue }
+            if keyword == "ARG", stages.isEmpty {
+                for decl in words.dropFirst() {
+                    let parts = decl.split(separator: "=", maxSplits: 1).map(String.init)
+                    args[parts[0]] = buildArgs[parts[0]] ?? (parts.count > 1 ? unquote(parts[1]) : nil)
+                }
+            } else if keyword == "FROM" {
+                let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
+                let platform = words.dropFirst().first { $0.lowercased().hasPrefix("--platform=") }.map { String($0.dropFirst("--platform=".count)) }
+                var stage = Stage(onBuildPlatform: platform == "$BUILDPLATFORM" || platform == "${BUILDPLATFORM}")
+                if let image = operands.first, let parent = stageIndex(expand(image, args.merging(buildArgs) { $1 })) {
+                    stage.needs.append(parent)
+                    if platform == nil { stage.onBuildPlatform = stages[parent].onBuildPlatform }
+                }
+                if operands.count >= 3, operands[operands.index(after: operands.startIndex)].uppercased() == "AS" {
+                    stage.name = operands[operands.index(operands.startIndex, offsetBy: 2)].lowercased()
+                }
+                stages.append(stage)
+            } else if !stages.isEmpty {
+                if keyword == "RUN" { stages[stages.count - 1].runs += 1 }
+                let from =
+                    words.dropFirst().filter { $0.lowercased().hasPrefix("--from=") }.map { String($0.dropFirst("--from=".count)) }
+                    + words.dropFirst().filter { $0.hasPrefix("--mount=") }.flatMap { mount in
+                        mount.dropFirst("--mount=".count).split(separator: ",").compactMap { option -> String? in
+                            option.lowercased().hasPrefix("from=") ? String(option.dropFirst("from=".count)) : nil
+                        }
+                    }
+                for reference in from {
+                    if let needed = stageIndex(expand(reference, args.merging(buildArgs) { $1 })) { stages[stages.count - 1].needs.append(needed) }
+                }
+            }
+        }
+        guard let last = target.flatMap(stageIndex) ?? (stages.isEmpty ? nil : stages.count - 1) else { return 0 }
+        var seen: Set<Int> = []
+        var pending = [last]
+        var runs = 0
+        while let index = pending.popLast() {
+            guard seen.insert(index).inserted else { continue }
+            if !stages[index].onBuildPlatform { runs += stages[index].runs }
+            pending += stages[index].needs
+        }
+        return runs
+    }
+
     static func bases(dockerfile text: String, buildArgs: [String: String]) -> [(image: String, onBuildPlatform: Bool)] {
         var args: [String: String] = [:]
         var stages: Set<String> = []

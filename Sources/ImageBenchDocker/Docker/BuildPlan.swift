@@ -26,6 +26,9 @@ public struct BuildPlan: Sendable, Equatable {
     public var baseImages: [String]
     /// Those of them a stage builds FROM for the target platform (not on `$BUILDPLATFORM`).
     public var targetBaseImages: [String]
+    /// The `RUN` steps it builds for the target platform (``DockerfileBases/targetPlatformRuns(dockerfile:buildArgs:target:)``):
+    /// emulated where that platform is not the engine's.
+    public var targetPlatformRuns: Int
 
     /// Where its `ci` builds take their cache from: its `cache:`, else its builder's own kind.
     public var cache: CacheSource { variant.settings.cache ?? .default(for: builder) }
@@ -33,15 +36,26 @@ public struct BuildPlan: Sendable, Equatable {
     public init(
         scenario: Scenario, variant: Variant, images: [ResolvedImage], defaultBuilder: BuilderKind, defaultEngine: EngineKind = .docker
     ) {
-        // A variant built for one platform takes the profile's substitute for that platform, where it has one.
-        let single = variant.settings.platform.flatMap(PlatformIndex.single)
-        let used = Dictionary(images.map { ($0.name, $0.used(for: single)) }, uniquingKeysWith: { a, _ in a })
-        self.scenario = scenario
-        self.variant = variant
-        buildArgs = variant.settings.buildArgs.map { BuildArg(key: $0.key, value: Interpolation.expand($0.value, images: used)) }
         let relative = variant.settings.dockerfile ?? scenario.dockerfile
         let absolute =
             relative.hasPrefix("/") ? relative : URL(fileURLWithPath: scenario.context).appendingPathComponent(relative).standardizedFileURL.path
+        let text = (try? String(contentsOfFile: absolute, encoding: .utf8)) ?? ""
+        // A variant built for one platform takes the profile's substitute for that platform, where it has
+        // one, for the images its stages build FROM for that platform: a stage on $BUILDPLATFORM keeps the
+        // engine's own (a cross-compiling build stage runs natively).
+        let single = variant.settings.platform.flatMap(PlatformIndex.single)
+        let native = Dictionary(images.map { ($0.name, $0.used) }, uniquingKeysWith: { a, _ in a })
+        func expanded(_ images: [String: String]) -> [String: String] {
+            Dictionary(variant.settings.buildArgs.map { ($0.key, Interpolation.expand($0.value, images: images)) }, uniquingKeysWith: { _, b in b })
+        }
+        let nativeArgs = expanded(native)
+        let onBuildPlatformOnly = Set(DockerfileBases.references(dockerfile: text, buildArgs: nativeArgs)).subtracting(
+            DockerfileBases.targetPlatformReferences(dockerfile: text, buildArgs: nativeArgs))
+        let used = Dictionary(
+            images.map { ($0.name, onBuildPlatformOnly.contains($0.used) ? $0.used : $0.used(for: single)) }, uniquingKeysWith: { a, _ in a })
+        self.scenario = scenario
+        self.variant = variant
+        buildArgs = variant.settings.buildArgs.map { BuildArg(key: $0.key, value: Interpolation.expand($0.value, images: used)) }
         let context = URL(fileURLWithPath: scenario.context).standardizedFileURL.path
         dockerfileInsideContext = absolute.hasPrefix(context + "/")
         dockerfile = dockerfileInsideContext ? String(absolute.dropFirst(context.count + 1)) : absolute
@@ -51,10 +65,10 @@ public struct BuildPlan: Sendable, Equatable {
         platform = variant.settings.platform.map { Interpolation.expand($0, images: used) }
         dockerignore = variant.settings.dockerignore
         compression = variant.settings.compression
-        let text = (try? String(contentsOfFile: absolute, encoding: .utf8)) ?? ""
         let args = Dictionary(buildArgs.map { ($0.key, $0.value) }, uniquingKeysWith: { _, b in b })
         baseImages = DockerfileBases.references(dockerfile: text, buildArgs: args)
         targetBaseImages = DockerfileBases.targetPlatformReferences(dockerfile: text, buildArgs: args)
+        targetPlatformRuns = DockerfileBases.targetPlatformRuns(dockerfile: text, buildArgs: args, target: target)
     }
 
     /// Why this engine cannot build the variant as written, with the fix; nil when it can.
@@ -104,11 +118,22 @@ public struct BuildPlan: Sendable, Equatable {
         return nil
     }
 
-    /// Why a base a stage builds FROM for the target platform cannot serve it, with the fix; nil when it can.
-    /// `present` is each such base's platform as the engine holds it. BuildKit asks the base's registry for a
-    /// platform the engine lacks, and imagebench reaches no registry it was not given: the variant is skipped.
-    public func basePlatformMismatch(present: [String: String]) -> String? {
+    /// The bases only stages on `$BUILDPLATFORM` build FROM: they run as the engine's own platform.
+    public var buildPlatformBaseImages: [String] { baseImages.filter { !targetBaseImages.contains($0) } }
+
+    /// Why a base a stage builds FROM cannot serve it, with the fix; nil when it can. `present` is each base's
+    /// platform as the engine holds it; `native` the engine's (`linux/amd64`), which a stage on `$BUILDPLATFORM`
+    /// needs. BuildKit asks the base's registry for a platform the engine lacks, and imagebench reaches no
+    /// registry it was not given: the variant is skipped.
+    public func basePlatformMismatch(present: [String: String], native: String? = nil) -> String? {
         guard let platform else { return nil }
+        if let native {
+            for base in buildPlatformBaseImages {
+                guard let held = present[base], !Self.samePlatform(held, native) else { continue }
+                return
+                    "\(variant.name) builds FROM \(base) on $BUILDPLATFORM (\(native)), but the engine holds it for \(held) only, and BuildKit would ask a registry for the \(native) image; give that stage an image of the engine's platform (an images: entry of its own)"
+            }
+        }
         for target in PlatformIndex.platforms(platform) {
             for base in targetBaseImages {
                 guard let held = present[base], !Self.samePlatform(held, target) else { continue }

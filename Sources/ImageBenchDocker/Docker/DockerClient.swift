@@ -135,6 +135,15 @@ public struct DockerClient: Sendable {
     /// Makes a base image present, pulling it if needed, so that pulling is never timed as building.
     public func ensurePresent(_ image: String) async throws {
         if try await imageExists(image) { return }
+        // A stand-in exists only where Scenarios/bases/build made it: no registry has it, so none is asked.
+        if image.hasPrefix(Self.standInPrefix) {
+            let flag = image.hasSuffix("go-builder:bookworm-arm64") ? " --go-arm64" : ""
+            throw DockerError(
+                .baseImageMissing, command: commands.inspect(image).shellLine, exitCode: 1, outputTail: "",
+                hint:
+                    "\(image) is an offline stand-in this engine does not hold; build it with Scenarios/bases/build\(flag) (or copy it in: scripts/engine start NAME --bases)"
+            )
+        }
         let pull = try await run(commands.pull(image))
         if !pull.succeeded {
             let hint =
@@ -145,6 +154,9 @@ public struct DockerClient: Sendable {
                 .baseImageMissing, command: commands.pull(image).shellLine, exitCode: pull.exitCode, outputTail: pull.tail(), hint: hint)
         }
     }
+
+    /// The repository prefix of the offline stand-ins Scenarios/bases/build makes.
+    public static let standInPrefix = "imagebench-local/"
 
     /// The platform a local image is for, `linux/amd64` (`linux/arm/v7` with a variant); nil when the
     /// engine does not say. On the containerd image store: its own platform's, of an index.

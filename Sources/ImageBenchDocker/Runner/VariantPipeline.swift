@@ -59,6 +59,7 @@ struct VariantPipeline: Sendable {
         result.engine = engine.record
         result.target = plan.target
         result.platform = plan.platform
+        if plan.platform != nil { result.targetPlatformRuns = plan.targetPlatformRuns }
         // Builds an earlier attempt recorded (ok ones only: a failed build would have finished the variant).
         result.builds = (prior?.result.builds ?? []).filter { $0.outcome == .ok }
 
@@ -156,14 +157,15 @@ struct VariantPipeline: Sendable {
         do {
             for base in plan.baseImages { try await watch.attempt(.checkingBaseImages) { try await docker.ensurePresent(base) } }
             if plan.platform != nil {
-                for base in plan.targetBaseImages {
+                for base in plan.baseImages {
                     present[base] = try await watch.attempt(.checkingBaseImages) { try await docker.imagePlatform(base) }
                 }
             }
         } catch let error as DockerError {
             return .failed(error.description)
         }
-        if let mismatch = plan.basePlatformMismatch(present: present) { return .skipped(mismatch) }
+        let native = environment.architecture.isEmpty ? nil : "linux/" + environment.architecture
+        if let mismatch = plan.basePlatformMismatch(present: present, native: native) { return .skipped(mismatch) }
         return .ready
     }
 

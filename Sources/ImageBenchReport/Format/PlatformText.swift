@@ -4,14 +4,22 @@ import ImageBenchCore
 enum PlatformText {
     /// One legend line naming the emulated variants, or nil when every variant ran natively.
     static func emulated(_ rows: [VariantResult]) -> String? {
-        let emulated = rows.compactMap { r in r.emulatedArchitecture.map { (r.name, $0, r.engine?.architecture ?? "?") } }
+        func named(_ rows: [VariantResult]) -> String {
+            rows.map { "\($0.name) (\($0.emulatedArchitecture ?? "?") on an \($0.engine?.architecture ?? "?") engine)" }.joined(separator: ", ")
+        }
+        let emulated = rows.filter(\.buildEmulated)
+        let cross = rows.filter { $0.emulatedArchitecture != nil && !$0.buildEmulated }
         let lists = rows.filter { !$0.emulatedListMembers.isEmpty && $0.emulatedArchitecture == nil }
-        guard !emulated.isEmpty || !lists.isEmpty else { return nil }
+        guard !emulated.isEmpty || !cross.isEmpty || !lists.isEmpty else { return nil }
         var said: [String] = []
         if !emulated.isEmpty {
-            let names = emulated.map { "\($0.0) (\($0.1) on an \($0.2) engine)" }.joined(separator: ", ")
             said.append(
-                "Emulated: \(names) built and smoke-tested under QEMU user emulation (binfmt_misc): their build, start and pull times are emulated times, not native ones; sizes and packages are exact."
+                "Emulated: \(named(emulated)) built and smoke-tested under QEMU user emulation (binfmt_misc): their build, start and pull times are emulated times, not native ones; sizes and packages are exact."
+            )
+        }
+        if !cross.isEmpty {
+            said.append(
+                "Cross-built: \(named(cross)) ran every RUN step natively, in stages on $BUILDPLATFORM, so their build times are native; their smoke tests (and start times) ran under QEMU user emulation."
             )
         }
         if !lists.isEmpty {
@@ -21,6 +29,30 @@ enum PlatformText {
             )
         }
         return said.joined(separator: " ")
+    }
+
+    /// Each pair of variants for one foreign platform that differ in one axis value, one cross-compiled (no
+    /// `RUN` step for the platform) and one built under emulation: both cold times, their ratio, and whether
+    /// the two images are the same size (the same Go and flags write the same binary either way).
+    static func crossLines(_ rows: [VariantResult], name: (String) -> String = { $0 }) -> [String] {
+        let built = rows.filter { $0.emulatedArchitecture != nil && $0.targetPlatformRuns != nil && $0.image != nil }
+        var lines: [String] = []
+        for cross in built where !cross.buildEmulated {
+            for emulated in built where emulated.buildEmulated && emulated.scenario == cross.scenario && emulated.platform == cross.platform {
+                let apart = zip(cross.axes, emulated.axes).filter { $0 != $1 }.count
+                guard cross.axes.count == emulated.axes.count, apart == 1, let c = Summary(cross.samples(.cold)),
+                    let e = Summary(emulated.samples(.cold)), let a = cross.image?.sizeBytes, let b = emulated.image?.sizeBytes
+                else { continue }
+                let sizes =
+                    a == b
+                    ? "the same size, \(Units.bytes(a))"
+                    : "\(Units.bytes(a)) and \(Units.bytes(b)) (\(Units.bytes(abs(a - b))) apart)"
+                lines.append(
+                    "\(name(cross.name)) against \(name(emulated.name)) (\(cross.platform ?? "")): cold \(Units.seconds(c.median)) cross-built on the engine's platform, \(Units.seconds(e.median)) under emulation"
+                        + (c.median > 0 ? " (\(Units.ratio(e.median / c.median)) the time)" : "") + "; images \(sizes)")
+            }
+        }
+        return lines
     }
 
     /// Each variant built for a list of platforms: the index's stored bytes, then one line per platform with

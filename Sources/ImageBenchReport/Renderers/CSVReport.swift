@@ -10,7 +10,7 @@ public enum CSVReport {
         "engine_kind", "engine_endpoint", "engine_host", "engine_version", "engine_storage_driver", "engine_cpus",
         "context_copyable_files", "context_copyable_bytes", "context_ignore_file", "context_rules", "smoke_memory_bytes",
         "engine_size_bytes", "engine_size_meaning", "engine_disk_bytes", "engine_image_store", "context_secret_names", "image_secret_names",
-        "compression", "platform", "emulated", "platform_index_stored_bytes", "platform_sizes",
+        "compression", "platform", "emulated", "target_platform_runs", "platform_index_stored_bytes", "platform_sizes",
     ]
 
     public static func render(_ report: RunReport) -> String {
@@ -40,7 +40,7 @@ public enum CSVReport {
                     r.image?.engineSize.map { String($0.bytes) } ?? "", r.image?.engineSize?.meaning.rawValue ?? "",
                     r.image?.engineSize.map { String($0.diskBytes) } ?? "", r.image?.engineSize?.store.rawValue ?? "",
                     r.context?.secretNames.joined(separator: ";") ?? "", r.insight?.secretNames.joined(separator: ";") ?? "",
-                    r.insight?.compression ?? "", r.platform ?? "", PlatformText.cell(r),
+                    r.insight?.compression ?? "", r.platform ?? "", PlatformText.cell(r), r.targetPlatformRuns.map(String.init) ?? "",
                     r.platformIndex.map { String($0.storedBytes) } ?? "", PlatformText.sizesCell(r),
                 ]
                 lines.append(cells.map(quote).joined(separator: ","))

@@ -224,7 +224,7 @@ public enum HTMLReport {
                 html += "<tr class=\"\(cssClass)\"><td colspan=\"\(columns)\">\(body)</td></tr>"
             }
         }
-        for gain in CIText.gains(rows, name: { "<code>\(e($0))</code>" }) {
+        for gain in CIText.gains(rows, name: { "<code>\(e($0))</code>" }) + PlatformText.crossLines(rows).map(e) {
             html += "<tr class=\"note\"><td colspan=\"\(columns)\">\(gain)</td></tr>"
         }
         return html + "</table></div>"

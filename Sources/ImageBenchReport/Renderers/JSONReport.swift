@@ -38,11 +38,16 @@ public enum JSONReport {
         var emulated: String?
         /// A list of platforms' index: each platform's size, compressed size and layers, and the index's stored bytes.
         var platformIndex: PlatformIndex?
+        /// Of a variant built for a platform, its RUN steps for that platform (0: cross-compiled), and whether they ran emulated.
+        var targetPlatformRuns: Int?
+        var buildEmulated: Bool?
 
         enum CodingKeys: String, CodingKey {
             case scenario, variant, axes, status, image, phases, smoke, problem, builds, context, insight, engine, steps, target, ci, start, pull,
                 platform, emulated
             case platformIndex = "platform_index"
+            case targetPlatformRuns = "target_platform_runs"
+            case buildEmulated = "build_emulated"
             case sharedBytes = "shared_bytes"
             case uniqueBytes = "unique_bytes"
             case runID = "run_id"
@@ -170,7 +175,8 @@ public enum JSONReport {
                 steps: Dictionary(uniqueKeysWithValues: r.phaseSteps.map { p in (p.phase.rawValue, p.steps.map { StepJSON($0, in: p) }) }),
                 target: r.target, ci: r.ci.map { CIJSON(phase: $0, verdict: CIVerdict(r)) }, start: r.start.map(StartJSON.init),
                 pull: r.pull.map(PullJSON.init), platform: r.platform,
-                emulated: r.emulatedArchitecture, platformIndex: r.platformIndex)
+                emulated: r.emulatedArchitecture, platformIndex: r.platformIndex, targetPlatformRuns: r.targetPlatformRuns,
+                buildEmulated: r.emulatedArchitecture == nil ? nil : r.buildEmulated)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

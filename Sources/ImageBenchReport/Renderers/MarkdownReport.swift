@@ -158,7 +158,7 @@ public enum MarkdownReport {
                 }
             }
         }
-        let gains = CIText.gains(rows, name: code).map { "- \($0)" }
+        let gains = (CIText.gains(rows, name: code) + PlatformText.crossLines(rows, name: code)).map { "- \($0)" }
         if !notes.isEmpty || !gains.isEmpty { out += "\n" + (notes + gains).joined(separator: "\n") + "\n" }
         if let total = TableReport.sharedTotalLine(report, scenario) { out += "\n" + total + "\n" }
         if let ignore = TableReport.ignoreLine(rows, name: code) { out += "\n" + ignore + "\n" }

@@ -119,7 +119,7 @@ public enum TableReport {
                 }
             }
         }
-        let gains = CIText.gains(rows).map { "  \($0)" }
+        let gains = (CIText.gains(rows) + PlatformText.crossLines(rows)).map { "  \($0)" }
         if !notes.isEmpty || !gains.isEmpty { out += "Notes:\n" + (notes + gains).map(TextTable.plain).joined(separator: "\n") + "\n" }
         let inside = PackageText.lines(rows)
         if !inside.isEmpty {

@@ -10,6 +10,7 @@ enum VariantRows: TableMapping {
     static let measured = [
         "status", "image_ref", "image_id", "size_bytes", "layers", "context_bytes", "smoke", "problem", "context_facts", "insight", "engine",
         "target", "ci", "start", "engine_size", "pull", "platform", "platform_index",
+        "target_platform_runs",
     ]
     static let columns = identity + measured
 
@@ -27,6 +28,7 @@ enum VariantRows: TableMapping {
             .optional(r.engine.map { JSONColumn.text($0) }), .optional(r.target), .optional(r.ci.map { JSONColumn.text($0) }),
             .optional(r.start.map { JSONColumn.text($0) }), .optional(r.image?.engineSize.map { JSONColumn.text($0) }),
             .optional(r.pull.map { JSONColumn.text($0) }), .optional(r.platform), .optional(r.platformIndex.map { JSONColumn.text($0) }),
+            .optional(r.targetPlatformRuns.map(Int64.init)),
         ]
     }
 
@@ -45,6 +47,7 @@ enum VariantRows: TableMapping {
         result.pull = try row.optionalJSON(PullResult.self, "pull")
         result.platform = try row.optionalText("platform")
         result.platformIndex = try row.optionalJSON(PlatformIndex.self, "platform_index")
+        result.targetPlatformRuns = try row.optionalInt("target_platform_runs").map(Int.init)
         if let id = try row.optionalText("image_id") {
             result.image = ImageFacts(
                 ref: try row.optionalText("image_ref") ?? "", id: id, sizeBytes: try row.optionalInt("size_bytes") ?? 0,

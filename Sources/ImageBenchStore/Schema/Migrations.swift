@@ -190,6 +190,11 @@ enum Migrations {
         Migration(
             version: 19, summary: "a list of platforms' index: each platform's size, compressed size and layers, and the index's stored bytes",
             sql: "ALTER TABLE variants ADD COLUMN platform_index TEXT;"),
+        Migration(
+            version: 20,
+            summary:
+                "the RUN steps a variant built for its platform (not on $BUILDPLATFORM): emulated where that platform is not the engine's, none when it cross-compiles",
+            sql: "ALTER TABLE variants ADD COLUMN target_platform_runs INTEGER;"),
     ]
 
     static var latest: Int { all.last!.version }
