@@ -124,7 +124,9 @@ struct VariantTests {
         #expect(DockerfileBases.targetPlatformRuns(dockerfile: dockerfile, buildArgs: [:]) == 1)
         #expect(DockerfileBases.targetPlatformRuns(dockerfile: dockerfile, buildArgs: [:], target: "tools") == 2)
         #expect(DockerfileBases.targetPlatformRuns(dockerfile: dockerfile, buildArgs: [:], target: "tested") == 0)
-        let mounted = "ARG B=busybox:1\nFROM ${B} AS src\nRUN true\nFROM scratch AS out\nFROM alpine:3.20\nRUN --mount=type=bind,from=src,target=/s cp /s/x /x\n"
+        let mounted =
+            "ARG B=busybox:1\nFROM ${B} AS src\nRUN true\nFROM scratch AS out\nFROM alpine:3.20\n"
+            + "RUN --mount=type=bind,from=src,target=/s cp /s/x /x\n"
         #expect(DockerfileBases.targetPlatformRuns(dockerfile: mounted, buildArgs: [:]) == 2)
     }
 }
