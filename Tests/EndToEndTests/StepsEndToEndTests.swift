@@ -17,7 +17,9 @@ import Testing
         return await DockerEngine.hasOfflineBases()
     })
 struct StepsEndToEndTests {
-    static func writeScenario(in dir: String) throws {
+    /// `classic`: the classic builder's pair too (on Debian 12's 20.10, where it is still the default builder;
+    /// the containerd-store pass leaves it out, as Docker 23+ users do, and takes half the time).
+    static func writeScenario(in dir: String, classic: Bool = true) throws {
         // `sleep 5` stands in for installing the packages: cold builds take over 5 s, long enough that the
         // time BuildKit spends between its steps stays under a tenth beside the whole suite's load.
         func dockerfile(depsFirst: Bool) -> String {
@@ -34,7 +36,7 @@ struct StepsEndToEndTests {
                 axes:
                   builder:
                     buildkit: { builder: buildkit }
-                    classic: { builder: classic }
+                \(classic ? "    classic: { builder: classic }" : "")
                   order:
                     deps-first: { dockerfile: Dockerfile.deps-first }
                     copy-first: { dockerfile: Dockerfile.copy-first }
@@ -96,10 +98,11 @@ struct StepsEndToEndTests {
         Dictionary(grouping: try orderedLogs(in: dir), by: \.tag).mapValues { $0.map(\.lines) }
     }
 
-    @Test("BuildKit and classic: every build's steps match docker's output and wall time; the edit names the step it invalidated")
+    @Test("BuildKit (and classic on a graph driver): every build's steps match docker's output and wall time; the edit names the step it invalidated")
     func stepsOnTheEngine() async throws {
         try await withTemporaryDirectory { dir in
-            try Self.writeScenario(in: dir)
+            let withClassic = !(await DockerEngine.usesContainerdStore())
+            try Self.writeScenario(in: dir, classic: withClassic)
             let db = dir + "/r.sqlite"
             let r = try await imagebench(
                 ["run", dir + "/s", "--db", db, "--docker", dir + "/docker", "--repeat", "2", "--image-label", "imagebench.test=1"],
@@ -109,7 +112,7 @@ struct StepsEndToEndTests {
             let store = try ResultStore(path: db)
             let latest = try #require(try await store.latestRunID())
             let snapshot = try #require(try await store.snapshot(runID: latest))
-            #expect(snapshot.results.count == 4)
+            #expect(snapshot.results.count == (withClassic ? 4 : 2))
             for result in snapshot.results {
                 #expect(result.status == .ok, "\(result.name): \(result.problem ?? "")")
                 #expect(result.builds.count == 6)
@@ -164,9 +167,11 @@ struct StepsEndToEndTests {
             let report = try await imagebench(["report", "--db", db, "--steps"])
             #expect(report.exitCode == 0)
             #expect(report.stdout.contains("edit: the cache missed first at build 3/4 COPY . /app"), "\(report.stdout)")
-            // The classic builder's steps for imagebench's --label flags are its own, named without their values.
-            #expect(report.stdout.contains("--label imagebench.session ") || report.stdout.contains("more steps"))
-            #expect(report.stdout.contains("timed by when each `Step k/n` line arrived"))
+            if withClassic {
+                // The classic builder's steps for imagebench's --label flags are its own, named without their values.
+                #expect(report.stdout.contains("--label imagebench.session ") || report.stdout.contains("more steps"))
+                #expect(report.stdout.contains("timed by when each `Step k/n` line arrived"))
+            }
         }
     }
 }

@@ -39,7 +39,7 @@ struct ScenarioLoaderTests {
         #expect(scenario.edit == EditSpec(file: "main.go"))
     }
 
-    @Test("every shipped scenario loads", arguments: ["go-http", "dockerignore", "layer-order", "go-build", "go-platform"])
+    @Test("every shipped scenario loads", arguments: ["go-http", "dockerignore", "layer-order", "go-build", "go-platform", "compression"])
     func shipped(_ name: String) throws {
         let scenario = try ScenarioLoader().load(path: PackagePaths.scenarios + "/" + name)
         #expect(scenario.name == name)
