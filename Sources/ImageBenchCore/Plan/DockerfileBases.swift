@@ -25,54 +25,9 @@ public enum DockerfileBases {
     /// FROM a stage that is. Where the target platform is not the engine's, these run under emulation; a
     /// cross-compiling Dockerfile has none.
     public static func targetPlatformRuns(dockerfile text: String, buildArgs: [String: String], target: String? = nil) -> Int {
-        struct Stage {
-            var name: String?
-            var onBuildPlatform: Bool
-            var runs = 0
-            var needs: [Int] = []
-        }
-        var args: [String: String] = [:]
-        var stages: [Stage] = []
-        func stageIndex(_ reference: String) -> Int? {
-            if let named = stages.firstIndex(where: { $0.name == reference.lowercased() }) { return named }
-            if let number = Int(reference), number >= 0, number < stages.count { return number }
-            return nil
-        }
-        for line in logicalLines(text) {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard let keyword = words.first?.uppercased() else { continue }
-            if keyword == "ARG", stages.isEmpty {
-                for decl in words.dropFirst() {
-                    let parts = decl.split(separator: "=", maxSplits: 1).map(String.init)
-                    args[parts[0]] = buildArgs[parts[0]] ?? (parts.count > 1 ? unquote(parts[1]) : nil)
-                }
-            } else if keyword == "FROM" {
-                let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
-                let platform = words.dropFirst().first { $0.lowercased().hasPrefix("--platform=") }.map { String($0.dropFirst("--platform=".count)) }
-                var stage = Stage(onBuildPlatform: platform == "$BUILDPLATFORM" || platform == "${BUILDPLATFORM}")
-                if let image = operands.first, let parent = stageIndex(expand(image, args.merging(buildArgs) { $1 })) {
-                    stage.needs.append(parent)
-                    if platform == nil { stage.onBuildPlatform = stages[parent].onBuildPlatform }
-                }
-                if operands.count >= 3, operands[operands.index(after: operands.startIndex)].uppercased() == "AS" {
-                    stage.name = operands[operands.index(operands.startIndex, offsetBy: 2)].lowercased()
-                }
-                stages.append(stage)
-            } else if !stages.isEmpty {
-                if keyword == "RUN" { stages[stages.count - 1].runs += 1 }
-                let from =
-                    words.dropFirst().filter { $0.lowercased().hasPrefix("--from=") }.map { String($0.dropFirst("--from=".count)) }
-                    + words.dropFirst().filter { $0.hasPrefix("--mount=") }.flatMap { mount in
-                        mount.dropFirst("--mount=".count).split(separator: ",").compactMap { option -> String? in
-                            option.lowercased().hasPrefix("from=") ? String(option.dropFirst("from=".count)) : nil
-                        }
-                    }
-                for reference in from {
-                    if let needed = stageIndex(expand(reference, args.merging(buildArgs) { $1 })) { stages[stages.count - 1].needs.append(needed) }
-                }
-            }
-        }
-        guard let last = target.flatMap(stageIndex) ?? (stages.isEmpty ? nil : stages.count - 1) else { return 0 }
+        let stages = stages(dockerfile: text, buildArgs: buildArgs)
+        let last = target.flatMap { name in stages.firstIndex { $0.name == name.lowercased() } } ?? (stages.isEmpty ? nil : stages.count - 1)
+        guard let last else { return 0 }
         var seen: Set<Int> = []
         var pending = [last]
         var runs = 0
@@ -85,34 +40,73 @@ public enum DockerfileBases {
     }
 
     static func bases(dockerfile text: String, buildArgs: [String: String]) -> [(image: String, onBuildPlatform: Bool)] {
+        stages(dockerfile: text, buildArgs: buildArgs).compactMap { stage in stage.image.map { ($0, stage.onBuildPlatform) } }
+    }
+
+    /// One `FROM` of a Dockerfile and what follows it.
+    struct Stage {
+        /// The external image it builds FROM, expanded; nil for `scratch` or an earlier stage.
+        var image: String?
+        /// Its `AS` name, lowercased.
+        var name: String?
+        /// Whether it runs on the build platform: `--platform=$BUILDPLATFORM`, or FROM a stage that does.
+        var onBuildPlatform: Bool
+        /// Its `RUN` instructions.
+        var runs = 0
+        /// The earlier stages it builds FROM or copies from (`COPY --from=`, `RUN --mount=...,from=`).
+        var needs: [Int] = []
+    }
+
+    /// Every stage, with `$VAR` and `${VAR}` expanded from the global `ARG` defaults and `buildArgs`.
+    static func stages(dockerfile text: String, buildArgs: [String: String]) -> [Stage] {
         var args: [String: String] = [:]
-        var stages: Set<String> = []
-        var result: [(image: String, onBuildPlatform: Bool)] = []
-        var seenFrom = false
+        var stages: [Stage] = []
+        func stageIndex(_ reference: String, numbers: Bool) -> Int? {
+            if let named = stages.firstIndex(where: { $0.name == reference.lowercased() }) { return named }
+            if numbers, let number = Int(reference), number >= 0, number < stages.count { return number }
+            return nil
+        }
         for line in logicalLines(text) {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard let keyword = words.first?.uppercased() else { continue }
-            if keyword == "ARG", !seenFrom, words.count > 1 {
+            let values = args.merging(buildArgs) { $1 }
+            if keyword == "ARG", stages.isEmpty {
                 for decl in words.dropFirst() {
                     let parts = decl.split(separator: "=", maxSplits: 1).map(String.init)
-                    let name = parts[0]
-                    args[name] = buildArgs[name] ?? (parts.count > 1 ? unquote(parts[1]) : nil)
+                    args[parts[0]] = buildArgs[parts[0]] ?? (parts.count > 1 ? unquote(parts[1]) : nil)
                 }
             } else if keyword == "FROM" {
-                seenFrom = true
                 let operands = words.dropFirst().filter { !$0.hasPrefix("--") }
-                guard let image = operands.first else { continue }
-                let expanded = expand(image, args.merging(buildArgs) { $1 })
-                if operands.count >= 3, operands[operands.index(after: operands.startIndex)].uppercased() == "AS" {
-                    stages.insert(operands[operands.index(operands.startIndex, offsetBy: 2)].lowercased())
-                }
-                if expanded.lowercased() == "scratch" || stages.contains(expanded.lowercased()) || expanded.isEmpty { continue }
-                if stages.contains(image.lowercased()) { continue }
                 let platform = words.dropFirst().first { $0.lowercased().hasPrefix("--platform=") }.map { String($0.dropFirst("--platform=".count)) }
-                result.append((expanded, platform == "$BUILDPLATFORM" || platform == "${BUILDPLATFORM}"))
+                var stage = Stage(onBuildPlatform: platform == "$BUILDPLATFORM" || platform == "${BUILDPLATFORM}")
+                if operands.count >= 3, operands[operands.index(after: operands.startIndex)].uppercased() == "AS" {
+                    stage.name = operands[operands.index(operands.startIndex, offsetBy: 2)].lowercased()
+                }
+                if let image = operands.first {
+                    let expanded = expand(image, values)
+                    if let parent = stageIndex(expanded, numbers: false) ?? stageIndex(image, numbers: false) {
+                        stage.needs.append(parent)
+                        if platform == nil { stage.onBuildPlatform = stages[parent].onBuildPlatform }
+                    } else if !expanded.isEmpty, expanded.lowercased() != "scratch", expanded.lowercased() != stage.name {
+                        stage.image = expanded
+                    }
+                }
+                stages.append(stage)
+            } else if !stages.isEmpty {
+                if keyword == "RUN" { stages[stages.count - 1].runs += 1 }
+                let from =
+                    words.dropFirst().filter { $0.lowercased().hasPrefix("--from=") }.map { String($0.dropFirst("--from=".count)) }
+                    + words.dropFirst().filter { $0.hasPrefix("--mount=") }.flatMap { mount in
+                        mount.dropFirst("--mount=".count).split(separator: ",").compactMap { option -> String? in
+                            option.lowercased().hasPrefix("from=") ? String(option.dropFirst("from=".count)) : nil
+                        }
+                    }
+                for reference in from {
+                    if let needed = stageIndex(expand(reference, values), numbers: true) { stages[stages.count - 1].needs.append(needed) }
+                }
             }
         }
-        return result
+        return stages
     }
 
     static func logicalLines(_ text: String) -> [String] {
